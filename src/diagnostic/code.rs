@@ -1,0 +1,95 @@
+use serde::Serialize;
+
+macro_rules! codes {
+    ($($variant:ident => $name:literal, $what:literal;)*) => {
+        /// The stable identity of a kind of finding. The kebab-case name is part of fleetc's
+        /// interface: JSON output, GitHub annotations and documentation use it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($variant,)*
+        }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &[Code] = &[$(Code::$variant,)*];
+
+            /// The stable kebab-case name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+
+            /// One line on what the code means.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $what,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    Io => "io", "a fleet file could not be read";
+    Encoding => "encoding", "a fleet file is not UTF-8";
+    YamlSyntax => "yaml-syntax", "a fleet file is not valid YAML";
+    DuplicateKey => "duplicate-key", "a YAML mapping has the same key twice";
+    UnsupportedYaml => "unsupported-yaml", "a YAML feature fleetc does not accept (tags, merge keys, non-string keys)";
+    NotAnObject => "not-an-object", "a YAML document is not a mapping";
+    ApiVersion => "api-version", "a document's apiVersion is missing or not fleetc.dev/v1alpha1";
+    UnknownKind => "unknown-kind", "a document's kind is not Fleet, ClusterTemplate, Cluster or App";
+    UnknownField => "unknown-field", "a field the schema does not define (often a typo)";
+    MissingField => "missing-field", "a required field is absent";
+    WrongType => "wrong-type", "a value has the wrong type";
+    InvalidValue => "invalid-value", "a value breaks the schema (enum, pattern, range)";
+    MissingFleet => "missing-fleet", "the fleet has no Fleet document";
+    DuplicateFleet => "duplicate-fleet", "the fleet has more than one Fleet document";
+    DuplicateName => "duplicate-name", "two objects of one kind share a name";
+    UnknownHub => "unknown-hub", "a reference to a hub the Fleet does not declare";
+    UnknownTemplate => "unknown-template", "a reference to a ClusterTemplate that does not exist";
+    UnknownSecretStore => "unknown-secret-store", "a reference to a secret store the Fleet does not declare";
+    UnknownCluster => "unknown-cluster", "a reference to a Cluster that does not exist";
+    InvalidName => "invalid-name", "a name Kubernetes would reject";
+    LabelKey => "label-key", "a label or annotation key Kubernetes would reject";
+    LabelValue => "label-value", "a label value Kubernetes would reject";
+    ReservedLabel => "reserved-label", "a user label reuses a built-in placement label or an Argo CD key";
+    Selector => "selector", "a label selector apimachinery would reject";
+    Connection => "connection", "a cluster connection that cannot work";
+    Credential => "credential", "a credential declared in the fleet, where it would land in out/";
+    ValueTemplate => "value-template", "a value template that fails to render";
+    ValueType => "value-type", "values that do not fit where they go";
+    ApplicationNameCollision => "application-name-collision", "two placements produce the same Application name";
+    NoPlacement => "no-placement", "an app that lands on no cluster";
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_kebab_case() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            let name = code.as_str();
+            assert!(seen.insert(name), "{name} twice");
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{name} is not kebab-case"
+            );
+            assert!(!code.description().is_empty());
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Renderers for diagnostics: one file per output format.
+
+mod github;
+mod json;
+mod text;
+
+pub use github::{github, github_escape_data, github_escape_property};
+pub use json::json;
+pub use text::{SourceText, text};

@@ -1,0 +1,94 @@
+//! Diagnostics are data: every problem fleetc finds in a fleet is a [`Diagnostic`] with a stable
+//! [`Code`], a severity, a message and, almost always, the file, line and column it is about.
+//! Stages collect them; the edge renders them as text, JSON or GitHub workflow annotations.
+
+mod code;
+pub mod format;
+
+pub use code::Code;
+
+use serde::Serialize;
+
+/// How bad a finding is. Errors make a fleet invalid (exit 1); warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Where in the fleet a diagnostic points: a display path (as the user named it, relative to
+/// where fleetc runs) and a 1-based line and column (columns count characters).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    /// How many characters the underline covers (at least 1).
+    #[serde(skip)]
+    pub length: u32,
+}
+
+/// One finding about the fleet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+    pub location: Option<Location>,
+    /// What would be right, where fleetc can tell.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `location`.
+    pub fn error(code: Code, message: impl Into<String>, location: Option<Location>) -> Self {
+        Self {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location,
+            help: None,
+        }
+    }
+
+    /// A warning at `location`.
+    pub fn warning(code: Code, message: impl Into<String>, location: Option<Location>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, message, location)
+        }
+    }
+
+    /// The same diagnostic with a help line.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Whether this diagnostic makes the fleet invalid.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn sort_key(&self) -> (Option<(&str, u32, u32)>, &str, &str) {
+        let location = self
+            .location
+            .as_ref()
+            .map(|l| (l.file.as_str(), l.line, l.column));
+        (location, self.code.as_str(), self.message.as_str())
+    }
+}
+
+/// Sorts diagnostics into their reporting order (file, line, column, code, message) and drops
+/// exact duplicates, so output never depends on the order stages or threads produced them in.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+}
+
+/// Whether any diagnostic is an error.
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(Diagnostic::is_error)
+}

@@ -1,0 +1,136 @@
+//! The load stage: fleet files to JSON documents that remember where they came from. Parse
+//! problems become diagnostics with file, line and column; nothing here knows the fleet kinds.
+
+mod files;
+mod pointer;
+mod position;
+mod yaml;
+
+pub use files::{DocRef, FileId, Files, Target};
+pub use pointer::{Pointer, Segment};
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::SourceFile;
+
+/// One YAML document of the fleet, as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub at: DocRef,
+    pub value: Value,
+}
+
+/// Everything the load stage produces.
+pub struct Loaded {
+    pub files: Files,
+    /// In file order, then document order.
+    pub documents: Vec<Document>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses every file (in parallel); the result does not depend on the thread count.
+pub fn load(sources: Vec<SourceFile>) -> Loaded {
+    let parsed: Vec<_> = sources
+        .into_par_iter()
+        .map(|source| match String::from_utf8(source.bytes) {
+            Ok(text) => {
+                let (documents, problems) = yaml::parse(&text);
+                (source.path, text, documents, problems, false)
+            }
+            Err(e) => {
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                (source.path, text, Vec::new(), Vec::new(), true)
+            }
+        })
+        .collect();
+
+    let mut files = Files::default();
+    let mut documents = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (path, text, docs, problems, bad_encoding) in parsed {
+        let file = files.add(path, text);
+        if bad_encoding {
+            diagnostics.push(Diagnostic::error(
+                Code::Encoding,
+                "this file is not valid UTF-8",
+                Some(files.line_column(file, 1, 1)),
+            ));
+        }
+        for (index, value) in docs {
+            documents.push(Document {
+                at: DocRef { file, index },
+                value,
+            });
+        }
+        for problem in problems {
+            diagnostics.push(problem_diagnostic(&files, file, problem));
+        }
+    }
+    Loaded {
+        files,
+        documents,
+        diagnostics,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_keys_point_at_the_second_key() {
+        let loaded = load(vec![SourceFile {
+            path: "fleet/a.yaml".into(),
+            bytes: b"a: 1\nb:\n  c: 1\n  d: 2\n  c: 3\n".to_vec(),
+        }]);
+        let d = &loaded.diagnostics[0];
+        assert_eq!(d.code, Code::DuplicateKey);
+        let l = d.location.as_ref().unwrap();
+        assert_eq!((l.line, l.column), (5, 3));
+    }
+
+    #[test]
+    fn bad_encoding_is_a_diagnostic() {
+        let loaded = load(vec![SourceFile {
+            path: "fleet/a.yaml".into(),
+            bytes: vec![b'a', b':', b' ', 0xff],
+        }]);
+        assert_eq!(loaded.diagnostics[0].code, Code::Encoding);
+    }
+}
+
+fn problem_diagnostic(files: &Files, file: FileId, problem: yaml::Problem) -> Diagnostic {
+    match problem {
+        yaml::Problem::Syntax {
+            code,
+            line,
+            column,
+            message,
+        } => {
+            let location = (code == Code::DuplicateKey)
+                .then(|| files.duplicate_key(file, line))
+                .flatten()
+                .unwrap_or_else(|| files.line_column(file, line, column));
+            Diagnostic::error(code, message, Some(location))
+        }
+        yaml::Problem::Node {
+            doc,
+            pointer,
+            message,
+            help,
+        } => {
+            let at = DocRef { file, index: doc };
+            let diagnostic = Diagnostic::error(
+                Code::UnsupportedYaml,
+                message,
+                Some(files.locate(at, &pointer, Target::Key)),
+            );
+            match help {
+                Some(help) => diagnostic.with_help(help),
+                None => diagnostic,
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! Where each node of a YAML file sits. fleetc reads values with `serde_yaml`, which keeps no
+//! positions; when a diagnostic needs one, the file is scanned once more with `saphyr-parser`,
+//! and this index maps every (document, pointer) to the spans of the node's key and value.
+//! Clean files are never scanned twice.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, Span};
+
+use super::pointer::Pointer;
+
+/// A position in a file: 1-based line, 0-based character column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Mark {
+    pub(crate) line: u32,
+    pub(crate) col: u32,
+}
+
+/// The start and end of a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NodeSpan {
+    pub(crate) start: Mark,
+    pub(crate) end: Mark,
+}
+
+/// Where a node's key (if it has one) and value are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NodePosition {
+    pub(crate) key: Option<NodeSpan>,
+    pub(crate) value: NodeSpan,
+}
+
+/// The positions of all nodes of all documents in one file.
+#[derive(Debug, Default)]
+pub(crate) struct PositionIndex {
+    documents: Vec<HashMap<Pointer, NodePosition>>,
+    /// Where each document starts, for diagnostics about a whole document.
+    starts: Vec<Mark>,
+    /// Every repeated key of a mapping, in file order.
+    duplicates: Vec<NodeSpan>,
+}
+
+enum Frame {
+    Mapping {
+        path: Pointer,
+        key: Option<(String, NodeSpan)>,
+        seen: std::collections::HashSet<String>,
+    },
+    Sequence {
+        path: Pointer,
+        next: usize,
+    },
+    /// A complex (non-scalar) mapping key: nothing inside it is indexed.
+    Skip,
+}
+
+fn mark(m: saphyr_parser::Marker) -> Mark {
+    Mark {
+        line: u32::try_from(m.line()).unwrap_or(u32::MAX),
+        col: u32::try_from(m.col()).unwrap_or(u32::MAX),
+    }
+}
+
+fn span(s: Span) -> NodeSpan {
+    NodeSpan {
+        start: mark(s.start),
+        end: mark(s.end),
+    }
+}
+
+impl PositionIndex {
+    /// Scans `text`. A file that does not scan to the end keeps what was indexed before the
+    /// problem; lookups then fall back to the nearest known ancestor.
+    pub(crate) fn build(text: &str) -> Self {
+        let mut index = Self::default();
+        let mut stack: Vec<Frame> = Vec::new();
+        for item in Parser::new_from_str(text) {
+            let Ok((event, at)) = item else { break };
+            match event {
+                Event::DocumentStart(_) => {
+                    index.documents.push(HashMap::new());
+                    index.starts.push(mark(at.start));
+                    stack.clear();
+                }
+                Event::Scalar(value, ..) => {
+                    index.node(&mut stack, span(at), Some(&value));
+                }
+                Event::Alias(_) => {
+                    index.node(&mut stack, span(at), None);
+                }
+                Event::MappingStart(..) | Event::SequenceStart(..) => {
+                    let sequence = matches!(event, Event::SequenceStart(..));
+                    let path = index.node(&mut stack, span(at), None);
+                    stack.push(match path {
+                        None => Frame::Skip,
+                        Some(path) if sequence => Frame::Sequence { path, next: 0 },
+                        Some(path) => Frame::Mapping {
+                            path,
+                            key: None,
+                            seen: std::collections::HashSet::new(),
+                        },
+                    });
+                }
+                Event::MappingEnd | Event::SequenceEnd => {
+                    if let Some(Frame::Mapping { path, .. } | Frame::Sequence { path, .. }) =
+                        stack.pop()
+                        && let Some(doc) = index.documents.last_mut()
+                        && let Some(pos) = doc.get_mut(&path)
+                    {
+                        pos.value.end = mark(at.end);
+                    }
+                }
+                _ => {}
+            }
+        }
+        index
+    }
+
+    /// The position of the node at `pointer` in document `doc`, or of its nearest ancestor.
+    pub(crate) fn find(&self, doc: usize, pointer: &Pointer) -> Option<(NodePosition, bool)> {
+        let nodes = self.documents.get(doc)?;
+        let mut current = Some(pointer.clone());
+        let mut exact = true;
+        while let Some(p) = current {
+            if let Some(pos) = nodes.get(&p) {
+                return Some((*pos, exact));
+            }
+            exact = false;
+            current = p.parent();
+        }
+        None
+    }
+
+    /// The first repeated mapping key at or after `line`.
+    pub(crate) fn duplicate_key_from(&self, line: u32) -> Option<NodeSpan> {
+        self.duplicates
+            .iter()
+            .find(|d| d.start.line >= line)
+            .copied()
+    }
+
+    /// Where document `doc` starts.
+    pub(crate) fn document_start(&self, doc: usize) -> Option<Mark> {
+        self.starts.get(doc).copied()
+    }
+}
+
+impl PositionIndex {
+    /// Records one node event and returns the node's path, or `None` when the node is a mapping
+    /// key or sits inside a complex key (neither is addressable by a pointer).
+    fn node(&mut self, stack: &mut [Frame], at: NodeSpan, scalar: Option<&str>) -> Option<Pointer> {
+        let (path, key) = match stack.last_mut() {
+            None => (Some(Pointer::root()), None),
+            Some(Frame::Skip) => (None, None),
+            Some(Frame::Sequence { path, next }) => {
+                let p = path.clone().index(*next);
+                *next += 1;
+                (Some(p), None)
+            }
+            Some(Frame::Mapping { path, key, seen }) => match key.take() {
+                Some((k, key_span)) => (Some(path.clone().key(k)), Some(key_span)),
+                None => {
+                    // This node is a key.
+                    if let Some(name) = scalar
+                        && !seen.insert(name.to_owned())
+                    {
+                        self.duplicates.push(at);
+                    }
+                    *key = Some((scalar.unwrap_or_default().to_owned(), at));
+                    return None;
+                }
+            },
+        };
+        if let (Some(p), Some(doc)) = (&path, self.documents.last_mut()) {
+            doc.insert(p.clone(), NodePosition { key, value: at });
+        }
+        path
+    }
+}
