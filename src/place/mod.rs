@@ -1,0 +1,2 @@
+pub mod selector;
+pub mod selector_string;
