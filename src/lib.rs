@@ -1,5 +1,5 @@
 //! fleetc compiles a fleet repo of Kubernetes cluster declarations and placement rules into every
-//! object the runtime needs: ESO ExternalSecrets and Argo CD cluster Secrets, Argo CD
+//! object the runtime needs: ESO `ExternalSecrets` and Argo CD cluster Secrets, Argo CD
 //! Applications, Cluster API manifests and Terraform inputs.
 //!
 //! The folders follow the pipeline, and data flows one way:
@@ -7,9 +7,15 @@
 //! Stages are plain functions over plain data. The library never prints: [`cli`] turns a command
 //! line into text and an exit code, and `main.rs` writes them out.
 
+pub mod cli;
+mod compile;
 pub mod diagnostic;
+pub mod emit;
 pub mod load;
 pub mod model;
 pub mod place;
+pub mod render;
 pub mod source;
 pub mod validate;
+
+pub use compile::{Compilation, compile};

@@ -33,7 +33,7 @@ struct FileEntry {
 }
 
 /// Every fleet file's path and text, and a lazily built position index per file, so any stage can
-/// turn a (document, pointer) into file:line:col.
+/// turn a (document, pointer) into <file:line:col>.
 #[derive(Default)]
 pub struct Files {
     entries: Vec<FileEntry>,

@@ -75,32 +75,6 @@ pub fn load(sources: Vec<SourceFile>) -> Loaded {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn duplicate_keys_point_at_the_second_key() {
-        let loaded = load(vec![SourceFile {
-            path: "fleet/a.yaml".into(),
-            bytes: b"a: 1\nb:\n  c: 1\n  d: 2\n  c: 3\n".to_vec(),
-        }]);
-        let d = &loaded.diagnostics[0];
-        assert_eq!(d.code, Code::DuplicateKey);
-        let l = d.location.as_ref().unwrap();
-        assert_eq!((l.line, l.column), (5, 3));
-    }
-
-    #[test]
-    fn bad_encoding_is_a_diagnostic() {
-        let loaded = load(vec![SourceFile {
-            path: "fleet/a.yaml".into(),
-            bytes: vec![b'a', b':', b' ', 0xff],
-        }]);
-        assert_eq!(loaded.diagnostics[0].code, Code::Encoding);
-    }
-}
-
 fn problem_diagnostic(files: &Files, file: FileId, problem: yaml::Problem) -> Diagnostic {
     match problem {
         yaml::Problem::Syntax {
@@ -132,5 +106,31 @@ fn problem_diagnostic(files: &Files, file: FileId, problem: yaml::Problem) -> Di
                 None => diagnostic,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_keys_point_at_the_second_key() {
+        let loaded = load(vec![SourceFile {
+            path: "fleet/a.yaml".into(),
+            bytes: b"a: 1\nb:\n  c: 1\n  d: 2\n  c: 3\n".to_vec(),
+        }]);
+        let d = &loaded.diagnostics[0];
+        assert_eq!(d.code, Code::DuplicateKey);
+        let l = d.location.as_ref().unwrap();
+        assert_eq!((l.line, l.column), (5, 3));
+    }
+
+    #[test]
+    fn bad_encoding_is_a_diagnostic() {
+        let loaded = load(vec![SourceFile {
+            path: "fleet/a.yaml".into(),
+            bytes: vec![b'a', b':', b' ', 0xff],
+        }]);
+        assert_eq!(loaded.diagnostics[0].code, Code::Encoding);
     }
 }

@@ -1,4 +1,5 @@
 use std::fmt;
+use std::fmt::Write as _;
 
 /// One step of a [`Pointer`]: a mapping key or a sequence index.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -85,8 +86,12 @@ impl Pointer {
                     }
                     out.push_str(k);
                 }
-                Segment::Key(k) => out.push_str(&format!("[{k:?}]")),
-                Segment::Index(i) => out.push_str(&format!("[{i}]")),
+                Segment::Key(k) => {
+                    let _ = write!(out, "[{k:?}]");
+                }
+                Segment::Index(i) => {
+                    let _ = write!(out, "[{i}]");
+                }
             }
         }
         out

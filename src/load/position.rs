@@ -157,9 +157,10 @@ impl PositionIndex {
                 *next += 1;
                 (Some(p), None)
             }
-            Some(Frame::Mapping { path, key, seen }) => match key.take() {
-                Some((k, key_span)) => (Some(path.clone().key(k)), Some(key_span)),
-                None => {
+            Some(Frame::Mapping { path, key, seen }) => {
+                if let Some((k, key_span)) = key.take() {
+                    (Some(path.clone().key(k)), Some(key_span))
+                } else {
                     // This node is a key.
                     if let Some(name) = scalar
                         && !seen.insert(name.to_owned())
@@ -169,7 +170,7 @@ impl PositionIndex {
                     *key = Some((scalar.unwrap_or_default().to_owned(), at));
                     return None;
                 }
-            },
+            }
         };
         if let (Some(p), Some(doc)) = (&path, self.documents.last_mut()) {
             doc.insert(p.clone(), NodePosition { key, value: at });

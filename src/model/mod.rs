@@ -1,1 +1,60 @@
+//! The typed fleet: what the validate stage produces and every later stage reads. Input
+//! documents are checked against the JSON Schemas first, so these types describe valid data;
+//! clusters are already merged with their template and the Fleet defaults.
+
+mod app;
+mod cluster;
+mod deep_merge;
+mod fleet;
 pub mod label_selector;
+mod secret_key;
+
+pub use app::{App, AppSource, Override, PlacementRule};
+pub use cluster::{
+    AksConnection, Cluster, ClusterArgoCd, ClusterOrigin, Connection, EksConnection, GkeConnection,
+    Provider, SecretStoreRef,
+};
+pub use deep_merge::deep_merge;
+pub use fleet::{ArgoCd, Fleet, Hub, Repo, SecretStore, StoreKind, StoreProvider};
+pub use secret_key::{key_problem, sanitize_key};
+
+/// The placement labels fleetc derives from cluster fields, each only when the field is set.
+pub const BUILTIN_LABELS: [&str; 4] = ["provider", "region", "environment", "hub"];
+
+/// The label that makes a Secret an Argo CD cluster Secret.
+pub const SECRET_TYPE_LABEL: &str = "argocd.argoproj.io/secret-type";
+
+/// The prefix of the labels fleetc writes onto Applications (`fleetc.dev/app`, …).
+pub const FLEETC_LABEL_PREFIX: &str = "fleetc.dev/";
+
+/// The apiVersion of every fleetc document.
+pub const API_VERSION: &str = "fleetc.dev/v1alpha1";
+
+/// The kinds of fleet documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Fleet,
+    ClusterTemplate,
+    Cluster,
+    App,
+}
+
+impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 4] = [Kind::Fleet, Kind::ClusterTemplate, Kind::Cluster, Kind::App];
+
+    /// The `kind:` string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Fleet => "Fleet",
+            Kind::ClusterTemplate => "ClusterTemplate",
+            Kind::Cluster => "Cluster",
+            Kind::App => "App",
+        }
+    }
+
+    /// The kind named by a `kind:` string, exactly.
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}

@@ -44,7 +44,9 @@ impl From<git2::Error> for SourceError {
 
 /// Whether a file name is a fleet document by its extension.
 fn is_yaml(name: &str) -> bool {
-    name.ends_with(".yaml") || name.ends_with(".yml")
+    std::path::Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
 /// Joins a display prefix and a relative `/`-separated path.

@@ -9,7 +9,7 @@ pub trait SourceText {
     fn source_text(&self, file: &str) -> Option<&str>;
 }
 
-/// Renders diagnostics for a terminal or a log: a title with the code, the file:line:col, the
+/// Renders diagnostics for a terminal or a log: a title with the code, the <file:line:col>, the
 /// quoted source line with the offending part underlined, and a help line where there is one.
 pub fn text(diagnostics: &[Diagnostic], sources: &dyn SourceText, color: bool) -> String {
     let renderer = if color {

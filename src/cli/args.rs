@@ -1,0 +1,124 @@
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// fleetc: a Git-native static fleet compiler. Reads the fleet repo's declarations (fleet/),
+/// validates them, decides every placement, and renders every Argo CD, ESO, Cluster API and
+/// Terraform object into out/.
+#[derive(Debug, Parser)]
+#[command(name = "fleetc", version, about, long_about = None, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// The fleet's declarations.
+    #[arg(long, global = true, value_name = "DIR", default_value = "fleet")]
+    pub(crate) fleet: PathBuf,
+    /// Where rendered output lives.
+    #[arg(long, global = true, value_name = "DIR", default_value = "out")]
+    pub(crate) out: PathBuf,
+    /// Read the fleet as it is at this git revision instead of the working tree.
+    #[arg(long, global = true, value_name = "REV")]
+    pub(crate) rev: Option<String>,
+    /// Worker threads (default: one per core). Output is the same for any number.
+    #[arg(short = 'j', long, global = true, value_name = "N")]
+    pub(crate) jobs: Option<usize>,
+    /// When to colour text output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub(crate) color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How findings are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// For people: quoted source lines, underlines and help.
+    Text,
+    /// An array of objects with severity, code, message, file, line, column and help.
+    Json,
+    /// GitHub Actions workflow annotations, shown inline on pull requests.
+    Github,
+}
+
+/// How listings are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Render the fleet into out/: only changed files are written, each atomically; files fleetc
+    /// generated and no longer renders are removed.
+    Render,
+    /// Exit 1 when the fleet is invalid or out/ is not what `fleetc render` would write.
+    Check {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Validate the fleet and report every finding with its file, line and column.
+    Validate {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// List clusters or placements.
+    #[command(subcommand)]
+    Ls(Ls),
+    /// Print the JSON Schema of a kind, or write all schemas into a folder for editors.
+    Schema {
+        /// fleet, cluster-template, cluster, app, or all (the schema that accepts any kind).
+        #[arg(value_name = "KIND", default_value = "all")]
+        kind: String,
+        /// Write every schema file into DIR instead of printing one.
+        #[arg(long, value_name = "DIR")]
+        write: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Ls {
+    /// The clusters, with their placement labels.
+    Clusters {
+        /// Only clusters matching this label selector (kubectl syntax, e.g.
+        /// 'environment=prod,region in (eu-west-1,eu-central-1),!legacy').
+        #[arg(short = 'l', long = "selector", value_name = "SELECTOR")]
+        selector: Option<String>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Every app on every cluster, sorted by app then cluster.
+    Placements {
+        /// Only this app's placements.
+        #[arg(long)]
+        app: Option<String>,
+        /// Only placements on this cluster.
+        #[arg(long)]
+        cluster: Option<String>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

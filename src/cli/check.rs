@@ -1,0 +1,102 @@
+use std::fmt::Write as _;
+
+use super::args::Format;
+use super::{Context, Outcome, Status, report};
+use crate::diagnostic::format::{github_escape_data, github_escape_property};
+use crate::emit::{self, Drift};
+
+/// `fleetc check`: exit 1 when the fleet is invalid or `out/` differs from what `fleetc render`
+/// would write, naming every stale, missing or extra file. Nothing is written.
+pub(crate) fn run(context: &Context, format: Format) -> Outcome {
+    let compilation = match context.compile() {
+        Ok(c) => c,
+        Err(failure) => return failure,
+    };
+    let mut outcome = Outcome::new(Status::Clean);
+    let Some(tree) = compilation.render() else {
+        report::findings(context, &compilation, format, &mut outcome);
+        return outcome;
+    };
+    let drift = match emit::compare(&context.out_dir, &tree) {
+        Ok(d) => d,
+        Err(e) => return Outcome::failure(e),
+    };
+    if drift.is_clean() {
+        if format == Format::Json {
+            outcome.stdout.push_str("[]\n");
+        }
+        if format == Format::Text {
+            let _ = writeln!(
+                outcome.stderr,
+                "{} is up to date ({} files)",
+                context.out_display,
+                tree.len()
+            );
+        }
+        return outcome;
+    }
+    outcome.status = Status::Findings;
+    let entries = entries(context, &drift);
+    match format {
+        Format::Text => {
+            let _ = writeln!(
+                outcome.stderr,
+                "error: {} is not what `fleetc render` would write:",
+                context.out_display
+            );
+            for (state, path, _) in &entries {
+                let _ = writeln!(outcome.stderr, "  {state:<8} {path}");
+            }
+            let _ = writeln!(
+                outcome.stderr,
+                "help: run `fleetc render` and commit {}",
+                context.out_display
+            );
+        }
+        Format::Json => {
+            let items: Vec<serde_json::Value> = entries
+                .iter()
+                .map(|(state, path, message)| {
+                    serde_json::json!({
+                        "severity": "error",
+                        "code": format!("{state}-output"),
+                        "message": message,
+                        "file": path,
+                        "line": null,
+                        "column": null,
+                        "help": "run `fleetc render`",
+                    })
+                })
+                .collect();
+            outcome.stdout = serde_json::to_string_pretty(&items).expect("JSON") + "\n";
+        }
+        Format::Github => {
+            for (state, path, message) in &entries {
+                let _ = writeln!(
+                    outcome.stdout,
+                    "::error file={},title=fleetc {state}-output::{}",
+                    github_escape_property(path),
+                    github_escape_data(message)
+                );
+            }
+        }
+    }
+    outcome
+}
+
+/// (state, display path, message) for every drifted file, in path order per state.
+fn entries(context: &Context, drift: &Drift) -> Vec<(&'static str, String, String)> {
+    let mut out = Vec::new();
+    for (state, paths, what) in [
+        ("stale", &drift.stale, "differs from what fleetc renders"),
+        ("missing", &drift.missing, "is missing"),
+        ("extra", &drift.extra, "is no longer rendered by fleetc"),
+    ] {
+        for p in paths {
+            let path = context.out_path(p);
+            let message = format!("{path} {what}; run `fleetc render`");
+            out.push((state, path, message));
+        }
+    }
+    out
+}

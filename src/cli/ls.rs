@@ -1,0 +1,216 @@
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::args::{ListFormat, Ls};
+use super::{Context, Outcome, Status, report};
+use crate::compile::Compilation;
+use crate::model::{BUILTIN_LABELS, Cluster};
+use crate::place::selector_string;
+
+/// `fleetc ls clusters|placements`.
+pub(crate) fn run(context: &Context, ls: &Ls) -> Outcome {
+    let compilation = match context.compile() {
+        Ok(c) => c,
+        Err(failure) => return failure,
+    };
+    if !compilation.is_valid() {
+        let mut outcome = Outcome::new(Status::Findings);
+        report::findings(
+            context,
+            &compilation,
+            super::args::Format::Text,
+            &mut outcome,
+        );
+        return outcome;
+    }
+    match ls {
+        Ls::Clusters { selector, format } => clusters(&compilation, selector.as_deref(), *format),
+        Ls::Placements {
+            app,
+            cluster,
+            format,
+        } => placements(&compilation, app.as_deref(), cluster.as_deref(), *format),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ClusterRow<'a> {
+    name: &'a str,
+    hub: &'a str,
+    provider: &'a str,
+    region: Option<&'a str>,
+    environment: Option<&'a str>,
+    connection: &'a str,
+    labels: &'a std::collections::BTreeMap<String, String>,
+    annotations: &'a std::collections::BTreeMap<String, String>,
+}
+
+fn clusters(compilation: &Compilation, selector: Option<&str>, format: ListFormat) -> Outcome {
+    let fleet = compilation.fleet.as_ref().expect("a valid fleet");
+    let selector = match selector.map(selector_string::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => {
+            let mut o = Outcome::failure(format!("invalid selector: {e}"));
+            o.stderr.push_str("help: the syntax is kubectl's, e.g. 'environment=prod,region in (eu-west-1,eu-central-1),!legacy'\n");
+            return o;
+        }
+    };
+    let rows: Vec<ClusterRow<'_>> = fleet
+        .clusters
+        .iter()
+        .filter(|c| {
+            selector
+                .as_ref()
+                .is_none_or(|s| s.matches(&c.placement_labels))
+        })
+        .map(row)
+        .collect();
+    let mut outcome = Outcome::new(Status::Clean);
+    match format {
+        ListFormat::Json => outcome.stdout = to_json(&rows),
+        ListFormat::Text => {
+            let table: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    let labels: Vec<String> = r
+                        .labels
+                        .iter()
+                        .filter(|(k, _)| !BUILTIN_LABELS.contains(&k.as_str()))
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect();
+                    vec![
+                        r.name.to_owned(),
+                        r.hub.to_owned(),
+                        r.provider.to_owned(),
+                        r.region.unwrap_or("-").to_owned(),
+                        r.environment.unwrap_or("-").to_owned(),
+                        r.connection.to_owned(),
+                        labels.join(","),
+                    ]
+                })
+                .collect();
+            outcome.stdout = columns(
+                &[
+                    "NAME",
+                    "HUB",
+                    "PROVIDER",
+                    "REGION",
+                    "ENVIRONMENT",
+                    "CONNECTION",
+                    "LABELS",
+                ],
+                &table,
+            );
+        }
+    }
+    outcome
+}
+
+fn row(c: &Cluster) -> ClusterRow<'_> {
+    ClusterRow {
+        name: &c.name,
+        hub: &c.hub,
+        provider: c.provider.as_str(),
+        region: c.region.as_deref(),
+        environment: c.environment.as_deref(),
+        connection: c.connection.form(),
+        labels: &c.placement_labels,
+        annotations: &c.annotations,
+    }
+}
+
+#[derive(Serialize)]
+struct PlacementRow<'a> {
+    app: &'a str,
+    cluster: &'a str,
+    hub: &'a str,
+    application: &'a str,
+    file: String,
+}
+
+fn placements(
+    compilation: &Compilation,
+    app: Option<&str>,
+    cluster: Option<&str>,
+    format: ListFormat,
+) -> Outcome {
+    let fleet = compilation.fleet.as_ref().expect("a valid fleet");
+    for (what, name, known) in [
+        ("app", app, fleet.app(app.unwrap_or_default()).is_some()),
+        (
+            "cluster",
+            cluster,
+            fleet.cluster(cluster.unwrap_or_default()).is_some(),
+        ),
+    ] {
+        if let (Some(name), false) = (name, known) {
+            return Outcome::failure(format!("there is no {what} named `{name}`"));
+        }
+    }
+    let rows: Vec<PlacementRow<'_>> = compilation
+        .placements
+        .iter()
+        .map(|p| (p, &fleet.apps[p.app], &fleet.clusters[p.cluster]))
+        .filter(|(_, a, c)| app.is_none_or(|n| a.name == n) && cluster.is_none_or(|n| c.name == n))
+        .map(|(p, a, c)| PlacementRow {
+            app: &a.name,
+            cluster: &c.name,
+            hub: &c.hub,
+            application: &p.application,
+            file: format!("hubs/{}/clusters/{}.yaml", c.hub, c.name),
+        })
+        .collect();
+    let mut outcome = Outcome::new(Status::Clean);
+    match format {
+        ListFormat::Json => outcome.stdout = to_json(&rows),
+        ListFormat::Text => {
+            let table: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.app.to_owned(),
+                        r.cluster.to_owned(),
+                        r.hub.to_owned(),
+                        r.application.to_owned(),
+                    ]
+                })
+                .collect();
+            outcome.stdout = columns(&["APP", "CLUSTER", "HUB", "APPLICATION"], &table);
+        }
+    }
+    outcome
+}
+
+fn to_json<T: Serialize>(rows: &T) -> String {
+    serde_json::to_string_pretty(rows).expect("rows serialize") + "\n"
+}
+
+/// A plain table: a header row, then rows, columns padded to their widest cell.
+fn columns(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: Vec<&str>| {
+        let mut text = String::new();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            if i + 1 == cells.len() {
+                text.push_str(cell);
+            } else {
+                let _ = write!(text, "{cell:<w$}  ");
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(header.to_vec());
+    for row in rows {
+        line(row.iter().map(String::as_str).collect());
+    }
+    out
+}

@@ -1,0 +1,167 @@
+//! The command line: arguments in, text and an exit code out. Nothing here prints; `main.rs`
+//! writes the [`Outcome`].
+
+mod args;
+mod check;
+mod ls;
+mod render;
+mod report;
+mod schema;
+mod validate;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use clap::Parser as _;
+
+use crate::compile::{Compilation, compile};
+use crate::source::{self, GitRevision, SourceFile};
+use args::{Cli, ColorChoice, Command};
+
+/// How a run ended: 0 clean, 1 findings, 2 the tool failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Clean,
+    Findings,
+    Failure,
+}
+
+impl Status {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Status::Clean => 0,
+            Status::Findings => 1,
+            Status::Failure => 2,
+        }
+    }
+}
+
+/// What a run produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub stdout: String,
+    pub stderr: String,
+    pub status: Status,
+}
+
+impl Outcome {
+    fn new(status: Status) -> Self {
+        Self {
+            stdout: String::new(),
+            stderr: String::new(),
+            status,
+        }
+    }
+
+    fn failure(message: impl std::fmt::Display) -> Self {
+        let mut o = Self::new(Status::Failure);
+        o.stderr = format!("error: {message}\n");
+        o
+    }
+}
+
+/// The environment a run sees, decided by `main`.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    /// The directory relative paths are resolved against.
+    pub cwd: PathBuf,
+    /// Whether colour is wanted by default (a terminal, and no `NO_COLOR`).
+    pub color: bool,
+}
+
+/// Runs fleetc with these arguments (the first is the program name).
+pub fn run(args: impl IntoIterator<Item = OsString>, env: &Environment) -> Outcome {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let mut o = Outcome::new(if e.use_stderr() {
+                Status::Failure
+            } else {
+                Status::Clean
+            });
+            let text = e.render().to_string();
+            if e.use_stderr() {
+                o.stderr = text;
+            } else {
+                o.stdout = text;
+            }
+            return o;
+        }
+    };
+    let context = Context::new(&cli, env);
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(cli.global.jobs.unwrap_or(0))
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(e) => return Outcome::failure(format!("cannot start worker threads: {e}")),
+    };
+    pool.install(|| match &cli.command {
+        Command::Render => render::run(&context),
+        Command::Check { format } => check::run(&context, *format),
+        Command::Validate { format } => validate::run(&context, *format),
+        Command::Ls(ls) => ls::run(&context, ls),
+        Command::Schema { kind, write } => schema::run(&context, kind, write.as_deref()),
+    })
+}
+
+/// What commands need from the global options.
+pub(crate) struct Context {
+    pub(crate) fleet_dir: PathBuf,
+    pub(crate) fleet_display: String,
+    pub(crate) out_dir: PathBuf,
+    pub(crate) out_display: String,
+    pub(crate) rev: Option<String>,
+    pub(crate) color: bool,
+    pub(crate) cwd: PathBuf,
+}
+
+impl Context {
+    fn new(cli: &Cli, env: &Environment) -> Self {
+        let g = &cli.global;
+        let color = match g.color {
+            ColorChoice::Auto => env.color,
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+        };
+        Self {
+            fleet_dir: env.cwd.join(&g.fleet),
+            fleet_display: display(&g.fleet),
+            out_dir: env.cwd.join(&g.out),
+            out_display: display(&g.out),
+            rev: g.rev.clone(),
+            color,
+            cwd: env.cwd.clone(),
+        }
+    }
+
+    /// The fleet's files, from the working tree or the revision given with `--rev`.
+    pub(crate) fn sources(&self) -> Result<Vec<SourceFile>, source::SourceError> {
+        match &self.rev {
+            None => source::worktree(&self.fleet_dir, &self.fleet_display),
+            Some(rev) => source::revision(&GitRevision {
+                repo_dir: &self.cwd,
+                rev,
+                fleet_dir: &self.fleet_dir,
+                display: &self.fleet_display,
+            }),
+        }
+    }
+
+    /// Reads and compiles the fleet.
+    pub(crate) fn compile(&self) -> Result<Compilation, Outcome> {
+        let sources = self.sources().map_err(Outcome::failure)?;
+        Ok(compile(sources))
+    }
+
+    /// A path below `out/` as users see it.
+    pub(crate) fn out_path(&self, relative: &str) -> String {
+        format!("{}/{relative}", self.out_display.trim_end_matches('/'))
+    }
+}
+
+/// A path as the user wrote it, with `/`.
+fn display(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}

@@ -1,0 +1,146 @@
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::load::DocRef;
+
+/// A cluster after merging Fleet defaults < template < cluster, with its placement labels.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub name: String,
+    pub origin: ClusterOrigin,
+    /// The user's labels (without the built-in keys).
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    pub provider: Provider,
+    pub region: Option<String>,
+    pub environment: Option<String>,
+    pub hub: String,
+    pub kubernetes_version: Option<String>,
+    pub argocd: ClusterArgoCd,
+    pub connection: Connection,
+    /// `labels` plus the built-in keys `provider`, `region`, `environment` and `hub` (each only
+    /// when set): what selectors match, and what the Argo CD cluster Secret carries.
+    pub placement_labels: BTreeMap<String, String>,
+}
+
+/// The documents a cluster's fields came from, most specific first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClusterOrigin {
+    /// The Cluster document.
+    pub cluster: DocRef,
+    /// The `ClusterTemplate` document, if the cluster names one.
+    pub template: Option<DocRef>,
+    /// The Fleet document, whose `spec.defaults` apply to every cluster.
+    pub fleet: DocRef,
+}
+
+/// Where a cluster runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    Aws,
+    Gcp,
+    Azure,
+    Onprem,
+    Vcluster,
+}
+
+impl Provider {
+    /// The name used in YAML and in the `provider` label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::Aws => "aws",
+            Provider::Gcp => "gcp",
+            Provider::Azure => "azure",
+            Provider::Onprem => "onprem",
+            Provider::Vcluster => "vcluster",
+        }
+    }
+}
+
+/// Optional fields of the Argo CD cluster Secret.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClusterArgoCd {
+    #[serde(default)]
+    pub project: Option<String>,
+    #[serde(default)]
+    pub namespaces: Vec<String>,
+    #[serde(default)]
+    pub cluster_resources: Option<bool>,
+    #[serde(default)]
+    pub shard: Option<u32>,
+}
+
+/// How the hub's Argo CD reaches the cluster. No form carries a credential.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum Connection {
+    /// Server and config are read at runtime from a secret store entry, through ESO.
+    SecretStore(SecretStoreRef),
+    /// The hub's own cluster.
+    InCluster(bool),
+    /// EKS, with Argo CD's AWS identity (`awsAuthConfig`).
+    Eks(EksConnection),
+    /// GKE, with Workload Identity (`argocd-k8s-auth gcp`).
+    Gke(GkeConnection),
+    /// AKS, with Entra workload identity (`argocd-k8s-auth azure`).
+    Aks(AksConnection),
+}
+
+impl Connection {
+    /// The YAML name of the form.
+    pub fn form(&self) -> &'static str {
+        match self {
+            Connection::SecretStore(_) => "secretStore",
+            Connection::InCluster(_) => "inCluster",
+            Connection::Eks(_) => "eks",
+            Connection::Gke(_) => "gke",
+            Connection::Aks(_) => "aks",
+        }
+    }
+}
+
+/// A secret store entry holding the connection.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecretStoreRef {
+    pub name: String,
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+/// EKS through `awsAuthConfig`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EksConnection {
+    pub server: String,
+    pub ca_data: String,
+    #[serde(default, rename = "roleARN")]
+    pub role_arn: Option<String>,
+    #[serde(default)]
+    pub cluster_name: Option<String>,
+}
+
+/// GKE through `argocd-k8s-auth gcp`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GkeConnection {
+    pub server: String,
+    pub ca_data: String,
+}
+
+/// AKS through `argocd-k8s-auth azure`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AksConnection {
+    pub server: String,
+    pub ca_data: String,
+    #[serde(default)]
+    pub login_method: Option<String>,
+    #[serde(default)]
+    pub client_id: Option<String>,
+    #[serde(default)]
+    pub tenant_id: Option<String>,
+}

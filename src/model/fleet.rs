@@ -1,0 +1,172 @@
+use serde::Deserialize;
+
+use super::{App, Cluster};
+use crate::load::DocRef;
+
+/// The whole validated fleet.
+#[derive(Debug, Clone)]
+pub struct Fleet {
+    pub name: String,
+    /// The Fleet document.
+    pub at: DocRef,
+    pub repo: Option<Repo>,
+    pub argocd: ArgoCd,
+    pub hubs: Vec<Hub>,
+    pub secret_stores: Vec<SecretStore>,
+    /// Sorted by name.
+    pub clusters: Vec<Cluster>,
+    /// Sorted by name.
+    pub apps: Vec<App>,
+}
+
+impl Fleet {
+    /// The cluster with this name.
+    pub fn cluster(&self, name: &str) -> Option<&Cluster> {
+        self.clusters
+            .binary_search_by(|c| c.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.clusters[i])
+    }
+
+    /// The app with this name.
+    pub fn app(&self, name: &str) -> Option<&App> {
+        self.apps
+            .binary_search_by(|a| a.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.apps[i])
+    }
+
+    /// The secret store with this name.
+    pub fn secret_store(&self, name: &str) -> Option<&SecretStore> {
+        self.secret_stores.iter().find(|s| s.name == name)
+    }
+}
+
+/// Where the fleet repo lives, for the hubs' root Applications.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Repo {
+    pub url: String,
+    #[serde(default = "default_revision")]
+    pub target_revision: String,
+    #[serde(default = "default_out")]
+    pub path: String,
+}
+
+fn default_revision() -> String {
+    "HEAD".into()
+}
+
+fn default_out() -> String {
+    "out".into()
+}
+
+/// Argo CD settings shared by every hub.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ArgoCd {
+    #[serde(default = "default_namespace")]
+    pub namespace: String,
+    #[serde(default = "default_project")]
+    pub project: String,
+}
+
+impl Default for ArgoCd {
+    fn default() -> Self {
+        Self {
+            namespace: default_namespace(),
+            project: default_project(),
+        }
+    }
+}
+
+fn default_namespace() -> String {
+    "argocd".into()
+}
+
+fn default_project() -> String {
+    "default".into()
+}
+
+/// An Argo CD instance (and Cluster API management cluster).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Hub {
+    pub name: String,
+}
+
+/// Which secrets manager a store reads from; it decides how keys are sanitised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreProvider {
+    Aws,
+    Vault,
+    Gcp,
+    Azure,
+}
+
+impl StoreProvider {
+    /// The name used in YAML.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoreProvider::Aws => "aws",
+            StoreProvider::Vault => "vault",
+            StoreProvider::Gcp => "gcp",
+            StoreProvider::Azure => "azure",
+        }
+    }
+}
+
+/// The kind of the ESO store object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum StoreKind {
+    #[default]
+    ClusterSecretStore,
+    SecretStore,
+}
+
+impl StoreKind {
+    /// The Kubernetes kind string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoreKind::ClusterSecretStore => "ClusterSecretStore",
+            StoreKind::SecretStore => "SecretStore",
+        }
+    }
+}
+
+/// An ESO store that holds cluster connections.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecretStore {
+    pub name: String,
+    pub provider: StoreProvider,
+    #[serde(default)]
+    store_name: Option<String>,
+    #[serde(default)]
+    pub kind: StoreKind,
+    #[serde(default)]
+    key_prefix: Option<String>,
+    #[serde(default = "default_refresh")]
+    pub refresh_interval: String,
+}
+
+fn default_refresh() -> String {
+    "1h".into()
+}
+
+impl SecretStore {
+    /// The store object's `metadata.name` on the hub.
+    pub fn store_name(&self) -> &str {
+        self.store_name.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The prefix of the keys cluster connections are stored under.
+    pub fn key_prefix(&self) -> &str {
+        match (&self.key_prefix, self.provider) {
+            (Some(prefix), _) => prefix,
+            (None, StoreProvider::Aws | StoreProvider::Vault) => "argocd/clusters/",
+            (None, StoreProvider::Gcp | StoreProvider::Azure) => "argocd-cluster-",
+        }
+    }
+}

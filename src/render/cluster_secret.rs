@@ -1,0 +1,132 @@
+//! The Argo CD cluster Secret, rendered whole where the declaration fully determines a
+//! credential-free connection: the hub itself, or cloud identity (EKS `awsAuthConfig`, GKE and
+//! AKS through `argocd-k8s-auth`). Its name, labels and extra keys are shared with the
+//! `ExternalSecret` that produces it in the other case.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::meta::{ObjectMeta, borrowed};
+use crate::model::{Cluster, Connection, Fleet, SECRET_TYPE_LABEL};
+
+/// The API server address of a hub's own cluster.
+pub const IN_CLUSTER_SERVER: &str = "https://kubernetes.default.svc";
+
+/// The name of a cluster's Argo CD Secret (and of the `ExternalSecret` that makes it).
+pub(crate) fn secret_name(cluster: &Cluster) -> String {
+    format!("cluster-{}", cluster.name)
+}
+
+/// The Secret's labels: the placement labels and the Argo CD secret type.
+pub(crate) fn secret_labels(cluster: &Cluster) -> BTreeMap<&str, &str> {
+    let mut labels = borrowed(&cluster.placement_labels);
+    labels.insert(SECRET_TYPE_LABEL, "cluster");
+    labels
+}
+
+/// The Secret's data keys other than `server` and `config`.
+pub(crate) fn static_data(cluster: &Cluster) -> BTreeMap<&'static str, String> {
+    let mut data = BTreeMap::new();
+    data.insert("name", cluster.name.clone());
+    let a = &cluster.argocd;
+    if let Some(project) = &a.project {
+        data.insert("project", project.clone());
+    }
+    if !a.namespaces.is_empty() {
+        data.insert("namespaces", a.namespaces.join(","));
+    }
+    if let Some(cluster_resources) = a.cluster_resources {
+        data.insert("clusterResources", cluster_resources.to_string());
+    }
+    if let Some(shard) = a.shard {
+        data.insert("shard", shard.to_string());
+    }
+    data
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Secret<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: ObjectMeta<'a>,
+    #[serde(rename = "type")]
+    type_: &'static str,
+    string_data: BTreeMap<&'static str, String>,
+}
+
+/// The server and `config` JSON of a credential-free connection; `None` for a secret store.
+fn connection(cluster: &Cluster) -> Option<(String, Value)> {
+    let tls = |ca: &str| json!({"insecure": false, "caData": ca});
+    let exec = |args: Vec<&str>, env: Option<Value>| {
+        let mut e = json!({
+            "apiVersion": "client.authentication.k8s.io/v1beta1",
+            "command": "argocd-k8s-auth",
+            "args": args,
+        });
+        if let Some(env) = env {
+            e["env"] = env;
+        }
+        e
+    };
+    Some(match &cluster.connection {
+        Connection::SecretStore(_) => return None,
+        Connection::InCluster(_) => (
+            IN_CLUSTER_SERVER.to_owned(),
+            json!({"tlsClientConfig": {"insecure": false}}),
+        ),
+        Connection::Eks(c) => {
+            let mut aws =
+                json!({"clusterName": c.cluster_name.as_deref().unwrap_or(&cluster.name)});
+            if let Some(role) = &c.role_arn {
+                aws["roleARN"] = json!(role);
+            }
+            (
+                c.server.clone(),
+                json!({"awsAuthConfig": aws, "tlsClientConfig": tls(&c.ca_data)}),
+            )
+        }
+        Connection::Gke(c) => (
+            c.server.clone(),
+            json!({"execProviderConfig": exec(vec!["gcp"], None), "tlsClientConfig": tls(&c.ca_data)}),
+        ),
+        Connection::Aks(c) => {
+            let mut env = serde_json::Map::new();
+            let method = c.login_method.as_deref().unwrap_or("workloadidentity");
+            env.insert("AAD_LOGIN_METHOD".into(), json!(method));
+            if let Some(id) = &c.client_id {
+                env.insert("AZURE_CLIENT_ID".into(), json!(id));
+            }
+            if let Some(id) = &c.tenant_id {
+                env.insert("AZURE_TENANT_ID".into(), json!(id));
+            }
+            (
+                c.server.clone(),
+                json!({"execProviderConfig": exec(vec!["azure"], Some(Value::Object(env))), "tlsClientConfig": tls(&c.ca_data)}),
+            )
+        }
+    })
+}
+
+/// The cluster Secret, or `None` when the connection comes from a secret store.
+pub(crate) fn cluster_secret(cluster: &Cluster, fleet: &Fleet) -> Option<Value> {
+    let (server, config) = connection(cluster)?;
+    let mut metadata = ObjectMeta::named(secret_name(cluster), &fleet.argocd.namespace);
+    metadata.labels = secret_labels(cluster);
+    metadata.annotations = borrowed(&cluster.annotations);
+    let mut data = static_data(cluster);
+    data.insert("server", server);
+    let mut config = serde_json::to_string_pretty(&config).expect("config serializes");
+    config.push('\n');
+    data.insert("config", config);
+    let secret = Secret {
+        api_version: "v1",
+        kind: "Secret",
+        metadata,
+        type_: "Opaque",
+        string_data: data,
+    };
+    Some(serde_json::to_value(secret).expect("a Secret serializes"))
+}

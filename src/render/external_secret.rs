@@ -1,0 +1,146 @@
+//! The ESO `ExternalSecret` that produces a cluster's Argo CD Secret when the connection lives in
+//! a secret store: name, labels and annotations are written statically from the fleet; only
+//! `server` and `config` are read at runtime from the store entry Terraform wrote.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::cluster_secret::{secret_labels, secret_name, static_data};
+use super::meta::ObjectMeta;
+use crate::model::{Cluster, Connection, Fleet};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExternalSecret<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: ObjectMeta<'a>,
+    spec: Spec<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Spec<'a> {
+    refresh_interval: &'a str,
+    secret_store_ref: StoreRef<'a>,
+    target: Target<'a>,
+    data: Vec<DataItem>,
+}
+
+#[derive(Serialize)]
+struct StoreRef<'a> {
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Target<'a> {
+    name: String,
+    creation_policy: &'static str,
+    deletion_policy: &'static str,
+    template: Template<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Template<'a> {
+    engine_version: &'static str,
+    #[serde(rename = "type")]
+    type_: &'static str,
+    metadata: TemplateMeta<'a>,
+    data: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+struct TemplateMeta<'a> {
+    labels: BTreeMap<&'a str, &'a str>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    annotations: BTreeMap<&'a str, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DataItem {
+    secret_key: &'static str,
+    remote_ref: RemoteRef,
+}
+
+#[derive(Serialize)]
+struct RemoteRef {
+    key: String,
+    property: &'static str,
+}
+
+/// ESO renders template values with Go templates: a literal `{{` must be written as an action
+/// that prints it, or ESO would execute it.
+pub(crate) fn escape_go_template(s: &str) -> String {
+    s.replace("{{", "{{ \"{{\" }}")
+}
+
+/// The `ExternalSecret`, or `None` when the connection does not come from a secret store.
+pub(crate) fn external_secret(cluster: &Cluster, fleet: &Fleet) -> Option<Value> {
+    let Connection::SecretStore(store_ref) = &cluster.connection else {
+        return None;
+    };
+    let store = fleet.secret_store(&store_ref.name)?;
+    let key = store.key_for(&cluster.name, store_ref.key.as_deref());
+    let mut data: BTreeMap<&'static str, String> = static_data(cluster)
+        .into_iter()
+        .map(|(k, v)| (k, escape_go_template(&v)))
+        .collect();
+    data.insert("server", "{{ .server }}".into());
+    data.insert("config", "{{ .config }}".into());
+    let remote = |property: &'static str| DataItem {
+        secret_key: property,
+        remote_ref: RemoteRef {
+            key: key.clone(),
+            property,
+        },
+    };
+    let es = ExternalSecret {
+        api_version: "external-secrets.io/v1",
+        kind: "ExternalSecret",
+        metadata: ObjectMeta::named(secret_name(cluster), &fleet.argocd.namespace),
+        spec: Spec {
+            refresh_interval: &store.refresh_interval,
+            secret_store_ref: StoreRef {
+                kind: store.kind.as_str(),
+                name: store.store_name(),
+            },
+            target: Target {
+                name: secret_name(cluster),
+                creation_policy: "Owner",
+                deletion_policy: "Retain",
+                template: Template {
+                    engine_version: "v2",
+                    type_: "Opaque",
+                    metadata: TemplateMeta {
+                        labels: secret_labels(cluster),
+                        annotations: cluster
+                            .annotations
+                            .iter()
+                            .map(|(k, v)| (k.as_str(), escape_go_template(v)))
+                            .collect(),
+                    },
+                    data,
+                },
+            },
+            data: vec![remote("config"), remote("server")],
+        },
+    };
+    Some(serde_json::to_value(es).expect("an ExternalSecret serializes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_template_actions_in_static_text_are_escaped() {
+        assert_eq!(escape_go_template("plain"), "plain");
+        assert_eq!(escape_go_template("a {{ .x }} b"), "a {{ \"{{\" }} .x }} b");
+    }
+}

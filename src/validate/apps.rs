@@ -1,0 +1,264 @@
+//! Apps: their selectors compile as apimachinery would, the clusters they name exist, and their
+//! values fit their source.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::decode::decode;
+use super::labels::check_map;
+use super::{Findings, suggest};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::{Document, Pointer, Target};
+use crate::model::label_selector::LabelSelector;
+use crate::model::{App, AppSource, FLEETC_LABEL_PREFIX, Override, PlacementRule};
+use crate::place::selector::{PathSegment, Selector};
+
+/// The document's `apiVersion` and `kind` were checked when it was classified.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AppInput {
+    metadata: AppMeta,
+    spec: AppSpec,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppMeta {
+    name: String,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+    #[serde(default)]
+    annotations: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AppSpec {
+    #[serde(default = "default_project")]
+    project: String,
+    source: AppSource,
+    destination: Destination,
+    #[serde(default)]
+    sync_policy: Option<Value>,
+    #[serde(default)]
+    preserve_resources_on_deletion: bool,
+    #[serde(default)]
+    placement: PlacementInput,
+    #[serde(default)]
+    values: Option<Value>,
+    #[serde(default)]
+    overrides: Vec<OverrideInput>,
+}
+
+fn default_project() -> String {
+    "default".into()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Destination {
+    namespace: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PlacementInput {
+    selector: Option<LabelSelector>,
+    #[serde(default)]
+    clusters: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OverrideInput {
+    selector: LabelSelector,
+    values: Value,
+}
+
+/// Builds every app, sorted by name. `clusters` are the declared cluster names.
+pub(crate) fn build(
+    documents: &[&Document],
+    clusters: &BTreeSet<&str>,
+    findings: &mut Findings<'_>,
+) -> Vec<App> {
+    let mut apps: Vec<App> = documents
+        .iter()
+        .filter_map(|doc| build_one(doc, clusters, findings))
+        .collect();
+    apps.sort_by(|a, b| a.name.cmp(&b.name));
+    apps
+}
+
+fn build_one(
+    doc: &Document,
+    clusters: &BTreeSet<&str>,
+    findings: &mut Findings<'_>,
+) -> Option<App> {
+    let input: AppInput = decode(&doc.value, doc.at, &Pointer::root(), findings.files)
+        .map_err(|d| findings.push(d))
+        .ok()?;
+    let spec = input.spec;
+    let name = input.metadata.name;
+    check_metadata(
+        doc,
+        &input.metadata.labels,
+        &input.metadata.annotations,
+        findings,
+    );
+    check_source(
+        doc,
+        &spec.source,
+        spec.values.is_some() || !spec.overrides.is_empty(),
+        findings,
+    );
+
+    let base = Pointer::parse("/spec/placement");
+    let selector = spec
+        .placement
+        .selector
+        .as_ref()
+        .and_then(|s| compile(doc, s, &base.clone().key("selector"), findings));
+    let selector_ok = spec.placement.selector.is_none() || selector.is_some();
+    for (list, names) in [
+        ("clusters", &spec.placement.clusters),
+        ("exclude", &spec.placement.exclude),
+    ] {
+        for (i, cluster) in names.iter().enumerate() {
+            if !clusters.contains(cluster.as_str()) {
+                let mut d = Diagnostic::error(
+                    Code::UnknownCluster,
+                    format!(
+                        "app `{name}` lists cluster `{cluster}` in `placement.{list}`, but no cluster has that name"
+                    ),
+                    findings.at(doc.at, &base.clone().key(list).index(i), Target::Value),
+                );
+                d.help = suggest::help(cluster, &clusters.iter().copied().collect::<Vec<_>>());
+                findings.push(d);
+            }
+        }
+    }
+    let mut overrides = Vec::new();
+    for (i, o) in spec.overrides.into_iter().enumerate() {
+        let at = Pointer::parse("/spec/overrides").index(i).key("selector");
+        if let Some(selector) = compile(doc, &o.selector, &at, findings) {
+            overrides.push(Override {
+                selector,
+                values: o.values,
+            });
+        }
+    }
+    if !selector_ok {
+        return None;
+    }
+    Some(App {
+        name,
+        at: doc.at,
+        labels: input.metadata.labels,
+        annotations: input.metadata.annotations,
+        project: spec.project,
+        source: spec.source,
+        destination_namespace: spec.destination.namespace,
+        sync_policy: spec.sync_policy,
+        preserve_resources_on_deletion: spec.preserve_resources_on_deletion,
+        placement: PlacementRule {
+            selector,
+            clusters: spec.placement.clusters,
+            exclude: spec.placement.exclude,
+        },
+        values: spec.values,
+        overrides,
+    })
+}
+
+/// Compiles a selector, reporting every problem at its node.
+fn compile(
+    doc: &Document,
+    selector: &LabelSelector,
+    at: &Pointer,
+    findings: &mut Findings<'_>,
+) -> Option<Selector> {
+    match Selector::compile(selector) {
+        Ok(s) => Some(s),
+        Err(errors) => {
+            for e in errors {
+                let pointer = e.path.iter().fold(at.clone(), |p, segment| match segment {
+                    PathSegment::Key(k) => p.key(k.clone()),
+                    PathSegment::Index(i) => p.index(*i),
+                });
+                let target = match e.path.first() {
+                    Some(PathSegment::Key(k))
+                        if k == "matchLabels" && e.message.contains("name part") =>
+                    {
+                        Target::Key
+                    }
+                    _ => Target::Value,
+                };
+                findings.push(Diagnostic::error(
+                    Code::Selector,
+                    format!("invalid label selector: {}", e.message),
+                    findings.at(doc.at, &pointer, target),
+                ));
+            }
+            None
+        }
+    }
+}
+
+fn check_metadata(
+    doc: &Document,
+    labels: &BTreeMap<String, String>,
+    annotations: &BTreeMap<String, String>,
+    findings: &mut Findings<'_>,
+) {
+    let reserved = |key: &str| {
+        key.starts_with(FLEETC_LABEL_PREFIX).then(|| {
+            format!("fleetc writes the `{FLEETC_LABEL_PREFIX}*` keys onto Applications itself")
+        })
+    };
+    for (field, map, annotations) in [
+        ("labels", labels, false),
+        ("annotations", annotations, true),
+    ] {
+        let files = findings.files;
+        let locate = |key: &str, target| {
+            Some(files.locate(
+                doc.at,
+                &Pointer::root().key("metadata").key(field).key(key),
+                target,
+            ))
+        };
+        check_map(map, annotations, &reserved, &locate, findings);
+    }
+}
+
+fn check_source(doc: &Document, source: &AppSource, has_values: bool, findings: &mut Findings<'_>) {
+    let at = |p: &str, t| findings.files.locate(doc.at, &Pointer::parse(p), t);
+    if source.path.is_some() && source.chart.is_some() {
+        findings.push(
+            Diagnostic::error(Code::InvalidValue, "`source` sets both `path` and `chart`", Some(at("/spec/source/chart", Target::Key)))
+                .with_help("use `path` for a directory in a git repo, or `chart` for a chart in a Helm repository"),
+        );
+    }
+    let other = [
+        ("kustomize", &source.kustomize),
+        ("directory", &source.directory),
+    ]
+    .into_iter()
+    .find(|(_, v)| v.is_some());
+    if let (true, Some((kind, _))) = (has_values, other) {
+        findings.push(
+            Diagnostic::error(
+                Code::ValueType,
+                format!("`values` are Helm values, but this app's source is a {kind} source"),
+                Some(at("/spec/values", Target::Key)),
+            )
+            .with_help(format!(
+                "remove `values` and `overrides`, or remove `source.{kind}` to deploy a Helm chart"
+            )),
+        );
+    }
+}

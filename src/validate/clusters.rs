@@ -1,0 +1,248 @@
+//! Clusters are stamped from layers: the Fleet's `spec.defaults` < the named `ClusterTemplate` <
+//! the Cluster itself. This merges the layers, checks the result, and keeps track of which
+//! layer each field came from, so a problem in a template is reported in the template.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::{Findings, connection, decode::decode, labels, suggest};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::load::{Document, Pointer, Target};
+use crate::model::{
+    Cluster, ClusterArgoCd, ClusterOrigin, Connection, Fleet, Provider, deep_merge,
+};
+
+/// The merged cluster, as read from the layers.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Merged {
+    #[serde(default)]
+    metadata: MergedMeta,
+    #[serde(default)]
+    spec: MergedSpec,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct MergedMeta {
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+    #[serde(default)]
+    annotations: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct MergedSpec {
+    provider: Option<Provider>,
+    region: Option<String>,
+    environment: Option<String>,
+    hub: Option<String>,
+    kubernetes_version: Option<String>,
+    argocd: Option<ClusterArgoCd>,
+    connection: Option<Connection>,
+}
+
+/// The layers of one cluster.
+pub(crate) struct Layers<'a> {
+    pub(crate) cluster: &'a Document,
+    pub(crate) template: Option<&'a Document>,
+    pub(crate) fleet: &'a Document,
+}
+
+impl Layers<'_> {
+    /// Where the merged field at `pointer` (`/spec/hub`, `/metadata/labels/team`) was set: in the
+    /// cluster, else its template, else the Fleet defaults, else (not set anywhere) the cluster.
+    pub(crate) fn locate(
+        &self,
+        findings: &Findings<'_>,
+        pointer: &Pointer,
+        target: Target,
+    ) -> Option<Location> {
+        let has = |doc: &Document, p: &Pointer| doc.value.pointer(&p.to_string()).is_some();
+        let candidates = [
+            Some((self.cluster, pointer.clone())),
+            self.template
+                .map(|t| (t, Pointer::root().key("template").join(pointer))),
+            Some((
+                self.fleet,
+                Pointer::root().key("spec").key("defaults").join(pointer),
+            )),
+        ];
+        let (doc, p) = candidates
+            .into_iter()
+            .flatten()
+            .find(|(doc, p)| has(doc, p))
+            .unwrap_or((self.cluster, pointer.clone()));
+        findings.at(doc.at, &p, target)
+    }
+
+    fn origin(&self) -> ClusterOrigin {
+        ClusterOrigin {
+            cluster: self.cluster.at,
+            template: self.template.map(|t| t.at),
+            fleet: self.fleet.at,
+        }
+    }
+}
+
+/// The own layer of a cluster document: its labels, annotations and spec without `template`.
+fn own_layer(doc: &Document) -> Value {
+    let metadata = doc.value.get("metadata").cloned().unwrap_or_default();
+    let mut spec = doc.value.get("spec").cloned().unwrap_or_else(|| json!({}));
+    if let Some(spec) = spec.as_object_mut() {
+        spec.remove("template");
+    }
+    let mut meta = Map::new();
+    for key in ["labels", "annotations"] {
+        if let Some(v) = metadata.get(key) {
+            meta.insert(key.into(), v.clone());
+        }
+    }
+    json!({"metadata": meta, "spec": spec})
+}
+
+/// Merges the layers; `spec.connection` is taken whole from the most specific layer that sets
+/// it, since two connection forms never combine.
+fn merge(layers: &Layers<'_>) -> Value {
+    let defaults = layers.fleet.value.pointer("/spec/defaults").cloned();
+    let template = layers
+        .template
+        .and_then(|t| t.value.get("template").cloned());
+    let own = own_layer(layers.cluster);
+    let mut merged = json!({});
+    let mut connection = None;
+    for layer in [defaults, template, Some(own)].into_iter().flatten() {
+        if let Some(c) = layer.pointer("/spec/connection") {
+            connection = Some(c.clone());
+        }
+        deep_merge(&mut merged, &layer);
+    }
+    if let (Some(c), Some(spec)) = (
+        connection,
+        merged.get_mut("spec").and_then(Value::as_object_mut),
+    ) {
+        spec.insert("connection".into(), c);
+    }
+    merged
+}
+
+/// Resolves every cluster document. `templates` maps template names to their documents.
+pub(crate) fn resolve(
+    fleet: &Fleet,
+    fleet_doc: &Document,
+    templates: &HashMap<&str, &Document>,
+    documents: &[&Document],
+    findings: &mut Findings<'_>,
+) -> Vec<Cluster> {
+    let mut clusters: Vec<Cluster> = documents
+        .iter()
+        .filter_map(|doc| resolve_one(fleet, fleet_doc, templates, doc, findings))
+        .collect();
+    clusters.sort_by(|a, b| a.name.cmp(&b.name));
+    clusters
+}
+
+fn resolve_one(
+    fleet: &Fleet,
+    fleet_doc: &Document,
+    templates: &HashMap<&str, &Document>,
+    doc: &Document,
+    findings: &mut Findings<'_>,
+) -> Option<Cluster> {
+    let name = doc.value.pointer("/metadata/name")?.as_str()?.to_owned();
+    let template = match doc.value.pointer("/spec/template").and_then(Value::as_str) {
+        None => None,
+        Some(t) => {
+            if let Some(found) = templates.get(t) {
+                Some(*found)
+            } else {
+                let known: Vec<&str> = templates.keys().copied().collect();
+                let mut d = Diagnostic::error(
+                    Code::UnknownTemplate,
+                    format!("cluster `{name}` names template `{t}`, which does not exist"),
+                    findings.at(doc.at, &Pointer::parse("/spec/template"), Target::Value),
+                );
+                d.help = suggest::help(t, &known);
+                findings.push(d);
+                return None;
+            }
+        }
+    };
+    let layers = Layers {
+        cluster: doc,
+        template,
+        fleet: fleet_doc,
+    };
+    let merged: Merged = match decode(&merge(&layers), doc.at, &Pointer::root(), findings.files) {
+        Ok(m) => m,
+        Err(d) => {
+            findings.push(d);
+            return None;
+        }
+    };
+    let provider = required(&name, "provider", merged.spec.provider, &layers, findings);
+    let hub = required(&name, "hub", merged.spec.hub.clone(), &layers, findings);
+    let connection = required(
+        &name,
+        "connection",
+        merged.spec.connection.clone(),
+        &layers,
+        findings,
+    );
+    let (provider, hub, connection) = (provider?, hub?, connection?);
+
+    if !fleet.hubs.iter().any(|h| h.name == hub) {
+        let known: Vec<&str> = fleet.hubs.iter().map(|h| h.name.as_str()).collect();
+        let mut d = Diagnostic::error(
+            Code::UnknownHub,
+            format!("cluster `{name}` is managed by hub `{hub}`, which the Fleet does not declare"),
+            layers.locate(findings, &Pointer::parse("/spec/hub"), Target::Value),
+        );
+        d.help = suggest::help(&hub, &known);
+        findings.push(d);
+    }
+    let mut cluster = Cluster {
+        name,
+        origin: layers.origin(),
+        labels: merged.metadata.labels,
+        annotations: merged.metadata.annotations,
+        provider,
+        region: merged.spec.region,
+        environment: merged.spec.environment,
+        hub,
+        kubernetes_version: merged.spec.kubernetes_version,
+        argocd: merged.spec.argocd.unwrap_or_default(),
+        connection,
+        placement_labels: BTreeMap::new(),
+    };
+    cluster.placement_labels = labels::placement_labels(&cluster, &layers, findings);
+    connection::check(&cluster, fleet, &layers, findings);
+    Some(cluster)
+}
+
+fn required<T>(
+    name: &str,
+    field: &str,
+    value: Option<T>,
+    layers: &Layers<'_>,
+    findings: &mut Findings<'_>,
+) -> Option<T> {
+    if value.is_none() {
+        let where_ = match layers.template {
+            Some(_) => "in the cluster, its template or the Fleet's defaults",
+            None => "in the cluster or the Fleet's defaults",
+        };
+        findings.push(
+            Diagnostic::error(
+                Code::MissingField,
+                format!("cluster `{name}` has no `spec.{field}`"),
+                findings.at(layers.cluster.at, &Pointer::parse("/spec"), Target::Key),
+            )
+            .with_help(format!("set `spec.{field}` {where_}")),
+        );
+    }
+    value
+}

@@ -1,0 +1,106 @@
+//! A connection must be able to work: its secret store exists, its cloud matches the
+//! cluster's provider, `inCluster` is the hub itself, and a CA is a certificate.
+
+use base64::Engine as _;
+
+use super::clusters::Layers;
+use super::credentials::is_private_key;
+use super::{Findings, suggest};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::{Pointer, Target};
+use crate::model::{Cluster, Connection, Fleet, Provider, key_problem};
+
+/// Checks one cluster's connection.
+pub(crate) fn check(
+    cluster: &Cluster,
+    fleet: &Fleet,
+    layers: &Layers<'_>,
+    findings: &mut Findings<'_>,
+) {
+    let form = cluster.connection.form();
+    let at = |rest: &str| Pointer::parse(&format!("/spec/connection/{form}{rest}"));
+    let name = &cluster.name;
+    let (expected, ca_data) = match &cluster.connection {
+        Connection::SecretStore(store) => {
+            if let (Some(declared), Some(key)) = (fleet.secret_store(&store.name), &store.key)
+                && let Some(problem) = key_problem(declared.provider, key)
+            {
+                findings.push(Diagnostic::error(
+                    Code::Connection,
+                    format!(
+                        "secret store key `{key}` cannot be used with the {} store `{}`: {problem}",
+                        declared.provider.as_str(),
+                        declared.name
+                    ),
+                    layers.locate(findings, &at("/key"), Target::Value),
+                ));
+            }
+            if fleet.secret_store(&store.name).is_none() {
+                let known: Vec<&str> = fleet
+                    .secret_stores
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect();
+                let mut d = Diagnostic::error(
+                    Code::UnknownSecretStore,
+                    format!(
+                        "cluster `{name}` reads its connection from secret store `{}`, which the Fleet does not declare",
+                        store.name
+                    ),
+                    layers.locate(findings, &at("/name"), Target::Value),
+                );
+                d.help = suggest::help(&store.name, &known)
+                    .or_else(|| Some("declare it under the Fleet's `spec.secretStores`".into()));
+                findings.push(d);
+            }
+            return;
+        }
+        Connection::InCluster(_) => {
+            if cluster.hub != *name {
+                findings.push(
+                    Diagnostic::error(
+                        Code::Connection,
+                        format!("`inCluster` is the hub's own cluster, but `{name}` is managed by hub `{}`", cluster.hub),
+                        layers.locate(findings, &at(""), Target::Key),
+                    )
+                    .with_help("use `inCluster` only on the cluster named like its hub; reach other clusters through a secret store or cloud identity"),
+                );
+            }
+            return;
+        }
+        Connection::Eks(c) => (Provider::Aws, &c.ca_data),
+        Connection::Gke(c) => (Provider::Gcp, &c.ca_data),
+        Connection::Aks(c) => (Provider::Azure, &c.ca_data),
+    };
+    if cluster.provider != expected {
+        findings.push(
+            Diagnostic::error(
+                Code::Connection,
+                format!("`{form}` connects to {} clusters, but `{name}` has provider {}", expected.as_str(), cluster.provider.as_str()),
+                layers.locate(findings, &at(""), Target::Key),
+            )
+            .with_help("use the form of the cluster's cloud (eks for aws, gke for gcp, aks for azure) or a secret store"),
+        );
+    }
+    check_ca(ca_data, &at("/caData"), layers, findings);
+}
+
+/// `caData` must be the base64 of a PEM certificate, and never of a private key.
+fn check_ca(ca_data: &str, at: &Pointer, layers: &Layers<'_>, findings: &mut Findings<'_>) {
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(ca_data.trim())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let location = layers.locate(findings, at, Target::Value);
+    match decoded {
+        Some(pem) if is_private_key(&pem) => findings.push(
+            Diagnostic::error(Code::Credential, "`caData` holds a private key, which must never enter the fleet", location)
+                .with_help("caData is the base64 of the cluster CA's public certificate (-----BEGIN CERTIFICATE-----)"),
+        ),
+        Some(pem) if pem.contains("-----BEGIN CERTIFICATE-----") => {}
+        _ => findings.push(
+            Diagnostic::error(Code::InvalidValue, "`caData` is not the base64 of a PEM certificate", location)
+                .with_help("use `base64 -w0 ca.crt` of the cluster CA's certificate"),
+        ),
+    }
+}

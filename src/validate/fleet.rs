@@ -1,0 +1,146 @@
+//! The Fleet document, and the fleet assembled from all documents.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::decode::decode;
+use super::names::check_unique;
+use super::{Documents, Findings, apps, clusters};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::{Pointer, Target};
+use crate::model::{ArgoCd, Fleet, Hub, Repo, SecretStore};
+
+/// The document's `apiVersion` and `kind` were checked when it was classified.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FleetInput {
+    metadata: NameOnly,
+    spec: FleetSpec,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NameOnly {
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct FleetSpec {
+    #[serde(default)]
+    repo: Option<Repo>,
+    #[serde(default)]
+    argocd: ArgoCd,
+    hubs: Vec<Hub>,
+    #[serde(default)]
+    secret_stores: Vec<SecretStore>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    defaults: Option<Value>,
+}
+
+/// Assembles the fleet from schema-valid documents.
+pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option<Fleet> {
+    let fleet_doc = match docs.fleets.as_slice() {
+        [] => {
+            findings.push(
+                Diagnostic::error(Code::MissingFleet, "the fleet has no Fleet document", None)
+                    .with_help("add fleet/fleet.yaml with `kind: Fleet`: the fleet's name, hubs and secret stores"),
+            );
+            return None;
+        }
+        [one] => *one,
+        [first, rest @ ..] => {
+            let first_at = findings.files.document_location(first.at);
+            for doc in rest {
+                findings.push(
+                    Diagnostic::error(
+                        Code::DuplicateFleet,
+                        format!(
+                            "a fleet has exactly one Fleet document; the first is at {}:{}",
+                            first_at.file, first_at.line
+                        ),
+                        findings.at(doc.at, &Pointer::parse("/kind"), Target::Value),
+                    )
+                    .with_help("merge the two Fleet documents into one"),
+                );
+            }
+            return None;
+        }
+    };
+    let input: FleetInput = decode(
+        &fleet_doc.value,
+        fleet_doc.at,
+        &Pointer::root(),
+        findings.files,
+    )
+    .map_err(|d| findings.push(d))
+    .ok()?;
+    let spec = input.spec;
+    check_unique(
+        "hub",
+        spec.hubs.iter().enumerate().map(|(i, h)| {
+            (
+                h.name.as_str(),
+                fleet_doc.at,
+                Pointer::parse("/spec/hubs").index(i).key("name"),
+            )
+        }),
+        findings,
+    );
+    check_unique(
+        "secret store",
+        spec.secret_stores.iter().enumerate().map(|(i, s)| {
+            (
+                s.name.as_str(),
+                fleet_doc.at,
+                Pointer::parse("/spec/secretStores").index(i).key("name"),
+            )
+        }),
+        findings,
+    );
+    let name_pointer = Pointer::parse("/metadata/name");
+    for (what, list) in [
+        ("cluster template", &docs.templates),
+        ("cluster", &docs.clusters),
+        ("app", &docs.apps),
+    ] {
+        check_unique(
+            what,
+            list.iter()
+                .map(|d| (name_of(d), d.at, name_pointer.clone())),
+            findings,
+        );
+    }
+    let templates: HashMap<&str, &crate::load::Document> = docs
+        .templates
+        .iter()
+        .rev()
+        .map(|d| (name_of(d), *d))
+        .collect();
+
+    let mut fleet = Fleet {
+        name: input.metadata.name,
+        at: fleet_doc.at,
+        repo: spec.repo,
+        argocd: spec.argocd,
+        hubs: spec.hubs,
+        secret_stores: spec.secret_stores,
+        clusters: Vec::new(),
+        apps: Vec::new(),
+    };
+    fleet.clusters = clusters::resolve(&fleet, fleet_doc, &templates, &docs.clusters, findings);
+    let names: BTreeSet<&str> = docs.clusters.iter().map(|d| name_of(d)).collect();
+    fleet.apps = apps::build(&docs.apps, &names, findings);
+    Some(fleet)
+}
+
+/// A document's `metadata.name` (schema-checked to be there).
+fn name_of(doc: &crate::load::Document) -> &str {
+    doc.value
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}

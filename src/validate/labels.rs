@@ -1,0 +1,125 @@
+//! Labels and annotations must be what Kubernetes accepts, since they are written onto Secrets
+//! and Applications; and the built-in placement labels belong to fleetc.
+
+use std::collections::BTreeMap;
+
+use super::Findings;
+use super::clusters::Layers;
+use super::label_syntax::{annotation_key_problems, label_key_problems, label_value_problems};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::load::{Pointer, Target};
+use crate::model::{BUILTIN_LABELS as BUILTIN, Cluster, SECRET_TYPE_LABEL as SECRET_TYPE};
+
+/// Checks a map of labels (`annotations: false`) or annotations (`true`): reserved keys, key
+/// syntax and, for labels, value syntax. `locate` finds an entry's key or value.
+pub(crate) fn check_map(
+    map: &BTreeMap<String, String>,
+    annotations: bool,
+    reserved: &dyn Fn(&str) -> Option<String>,
+    locate: &dyn Fn(&str, Target) -> Option<Location>,
+    findings: &mut Findings<'_>,
+) {
+    let what = if annotations { "annotation" } else { "label" };
+    for (key, value) in map {
+        if let Some(help) = reserved(key) {
+            findings.push(
+                Diagnostic::error(
+                    Code::ReservedLabel,
+                    format!("{what} `{key}` is reserved"),
+                    locate(key, Target::Key),
+                )
+                .with_help(help),
+            );
+            continue;
+        }
+        let key_problems = if annotations {
+            annotation_key_problems(key)
+        } else {
+            label_key_problems(key)
+        };
+        for problem in key_problems {
+            findings.push(Diagnostic::error(
+                Code::LabelKey,
+                format!("{what} key `{key}` is not valid: {problem}"),
+                locate(key, Target::Key),
+            ));
+        }
+        if !annotations {
+            for problem in label_value_problems(value) {
+                findings.push(Diagnostic::error(
+                    Code::LabelValue,
+                    format!("label `{key}` has a value Kubernetes rejects: {problem}"),
+                    locate(key, Target::Value),
+                ));
+            }
+        }
+    }
+}
+
+/// A cluster's placement labels (its labels plus the built-in keys that are set), after
+/// checking its labels and annotations.
+pub(crate) fn placement_labels(
+    cluster: &Cluster,
+    layers: &Layers<'_>,
+    findings: &mut Findings<'_>,
+) -> BTreeMap<String, String> {
+    let reserved = |key: &str| {
+        if BUILTIN.contains(&key) {
+            Some(format!(
+                "fleetc sets the `{key}` label from `spec.{key}`; set that field instead"
+            ))
+        } else if key == SECRET_TYPE {
+            Some("fleetc sets it on every cluster Secret".to_owned())
+        } else {
+            None
+        }
+    };
+    for (field, annotations) in [("labels", false), ("annotations", true)] {
+        let map = if annotations {
+            &cluster.annotations
+        } else {
+            &cluster.labels
+        };
+        let locate = |key: &str, target| {
+            let p = Pointer::root().key("metadata").key(field).key(key);
+            layers.locate(findings, &p, target)
+        };
+        let located: Vec<(String, Option<Location>, Option<Location>)> = map
+            .keys()
+            .map(|k| (k.clone(), locate(k, Target::Key), locate(k, Target::Value)))
+            .collect();
+        let lookup = move |key: &str, target: Target| {
+            located
+                .iter()
+                .find(|(k, ..)| k == key)
+                .and_then(|(_, k, v)| match target {
+                    Target::Key => k.clone(),
+                    Target::Value => v.clone(),
+                })
+        };
+        check_map(map, annotations, &reserved, &lookup, findings);
+    }
+
+    let mut labels = cluster.labels.clone();
+    labels.retain(|k, _| !BUILTIN.contains(&k.as_str()));
+    let builtins = [
+        ("provider", Some(cluster.provider.as_str())),
+        ("region", cluster.region.as_deref()),
+        ("environment", cluster.environment.as_deref()),
+        ("hub", Some(cluster.hub.as_str())),
+    ];
+    for (key, value) in builtins {
+        let Some(value) = value else { continue };
+        for problem in label_value_problems(value) {
+            findings.push(
+                Diagnostic::error(
+                    Code::LabelValue,
+                    format!("`spec.{key}` becomes the label `{key}`, but `{value}` is not a valid label value: {problem}"),
+                    layers.locate(findings, &Pointer::root().key("spec").key(key), Target::Value),
+                ),
+            );
+        }
+        labels.insert(key.to_owned(), value.to_owned());
+    }
+    labels
+}
