@@ -33,12 +33,19 @@ impl Compilation {
     }
 }
 
+/// What a compilation depends on besides the fleet files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// The time expiries are judged against (the current time, unless a run fixes it).
+    pub now: jiff::Timestamp,
+}
+
 /// Compiles fleet files.
-pub fn compile(sources: Vec<SourceFile>) -> Compilation {
+pub fn compile(sources: Vec<SourceFile>, options: &Options) -> Compilation {
     let loaded = load(sources);
     let mut diagnostics = loaded.diagnostics;
     let load_failed = diagnostic::has_errors(&diagnostics);
-    let validated = validate(&loaded.files, &loaded.documents, load_failed);
+    let validated = validate(&loaded.files, &loaded.documents, load_failed, options);
     diagnostics.extend(validated.diagnostics);
     let mut placements = Vec::new();
     let mut fleet = validated.fleet;

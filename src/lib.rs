@@ -18,4 +18,4 @@ pub mod render;
 pub mod source;
 pub mod validate;
 
-pub use compile::{Compilation, compile};
+pub use compile::{Compilation, Options, compile};

@@ -29,9 +29,29 @@ pub(crate) struct Global {
     /// Worker threads (default: one per core). Output is the same for any number.
     #[arg(short = 'j', long, global = true, value_name = "N")]
     pub(crate) jobs: Option<usize>,
+    /// Judge cluster expiries as of this time (RFC 3339, or a date meaning its midnight UTC)
+    /// instead of now, for reproducible runs.
+    #[arg(long, global = true, value_name = "TIME", value_parser = parse_time)]
+    pub(crate) now: Option<jiff::Timestamp>,
     /// When to colour text output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,
+}
+
+/// Parses `--now`: an RFC 3339 time, or a date (its midnight UTC).
+fn parse_time(s: &str) -> Result<jiff::Timestamp, String> {
+    if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        return Ok(t);
+    }
+    s.parse::<jiff::civil::Date>()
+        .map_err(|e| {
+            format!("expected a time like 2026-11-21T12:00:00Z or a date like 2026-11-21 ({e})")
+        })
+        .and_then(|d| {
+            d.to_zoned(jiff::tz::TimeZone::UTC)
+                .map(|z| z.timestamp())
+                .map_err(|e| e.to_string())
+        })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser as _;
 
-use crate::compile::{Compilation, compile};
+use crate::compile::{Compilation, Options, compile};
 use crate::source::{self, GitRevision, SourceFile};
 use args::{Cli, ColorChoice, Command};
 
@@ -115,6 +115,7 @@ pub(crate) struct Context {
     pub(crate) rev: Option<String>,
     pub(crate) color: bool,
     pub(crate) cwd: PathBuf,
+    pub(crate) options: Options,
 }
 
 impl Context {
@@ -133,6 +134,9 @@ impl Context {
             rev: g.rev.clone(),
             color,
             cwd: env.cwd.clone(),
+            options: Options {
+                now: g.now.unwrap_or_else(jiff::Timestamp::now),
+            },
         }
     }
 
@@ -152,7 +156,7 @@ impl Context {
     /// Reads and compiles the fleet.
     pub(crate) fn compile(&self) -> Result<Compilation, Outcome> {
         let sources = self.sources().map_err(Outcome::failure)?;
-        Ok(compile(sources))
+        Ok(compile(sources, &self.options))
     }
 
     /// A path below `out/` as users see it.

@@ -21,6 +21,7 @@ mod suggest;
 
 use rayon::prelude::*;
 
+use crate::compile::Options;
 use crate::diagnostic::{self, Diagnostic, Location};
 use crate::load::{DocRef, Document, Files, Pointer, Target};
 use crate::model::{Fleet, Kind};
@@ -33,7 +34,12 @@ pub struct Validated {
 
 /// Validates the loaded documents. With `incomplete` (some file could not be read), only the
 /// per-document pass runs: the fleet as a whole cannot be judged without all of it.
-pub fn validate(files: &Files, documents: &[Document], incomplete: bool) -> Validated {
+pub fn validate(
+    files: &Files,
+    documents: &[Document],
+    incomplete: bool,
+    options: &Options,
+) -> Validated {
     let checked: Vec<(Option<Kind>, Vec<Diagnostic>)> = documents
         .par_iter()
         .map(|doc| check_document(doc, files))
@@ -57,6 +63,7 @@ pub fn validate(files: &Files, documents: &[Document], incomplete: bool) -> Vali
     }
     let mut findings = Findings {
         files,
+        now: options.now,
         diagnostics: Vec::new(),
     };
     let fleet = fleet::build(&by_kind, &mut findings);
@@ -90,6 +97,9 @@ pub(crate) struct Documents<'a> {
 /// Collects pass-2 diagnostics and locates them.
 pub(crate) struct Findings<'a> {
     pub(crate) files: &'a Files,
+    /// The time expiries are judged against.
+    #[allow(dead_code, reason = "used by the expiry check")]
+    pub(crate) now: jiff::Timestamp,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
