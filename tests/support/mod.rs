@@ -4,4 +4,5 @@
 //! items and `pub` items that are unreachable from the test crate root are expected here.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod fleet;
 pub mod upstream;

@@ -1,0 +1,120 @@
+//! Running the real `fleetc` binary against fleet repos in temporary folders.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The crate root (where `fleet/`, `out/` and `schema/` of the example live).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// What a run of the binary produced.
+#[derive(Debug)]
+pub struct Run {
+    /// The exit code (`None` if killed by a signal, e.g. a crash).
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Panics unless the run exited with `code`, showing its output.
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// stdout parsed as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// Runs `fleetc` with `args` in `dir`, with colour off.
+pub fn fleetc(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_fleetc"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("fleetc runs");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Copies a folder recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create folder");
+    for entry in fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// A temporary fleet repo holding a copy of the example's `fleet/`, `out/` and `schema/`.
+pub fn example_copy() -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix("fleetc-example")
+        .tempdir()
+        .expect("temporary folder");
+    for folder in ["fleet", "out", "schema"] {
+        copy_dir(&repo_root().join(folder), &dir.path().join(folder));
+    }
+    dir
+}
+
+/// Every file below `dir`, by relative `/`-path, with its bytes.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries {
+            let entry = entry.expect("folder entry");
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let relative = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            if entry.file_type().expect("file type").is_dir() {
+                walk(&entry.path(), &relative, out);
+            } else {
+                out.insert(relative, fs::read(entry.path()).expect("read file"));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, "", &mut out);
+    out
+}
+
+/// Replaces the one occurrence of `from` in a file (panics if it is not there exactly once).
+pub fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).expect("read file");
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "{from:?} once in {}",
+        path.display()
+    );
+    fs::write(path, text.replacen(from, to, 1)).expect("write file");
+}
