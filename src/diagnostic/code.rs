@@ -57,6 +57,8 @@ codes! {
     Selector => "selector", "a label selector apimachinery would reject";
     Connection => "connection", "a cluster connection that cannot work";
     Credential => "credential", "a credential declared in the fleet, where it would land in out/";
+    Provisioning => "provisioning", "a provisioning declaration the provisioner cannot act on (provisioner, cloud facts, node pools, modules, ClusterClasses)";
+    Expiry => "expiry", "an ephemeral cluster that has expired (error) or expires within 7 days (warning)";
     ValueTemplate => "value-template", "a value template that fails to render";
     ValueType => "value-type", "values that do not fit where they go";
     ApplicationNameCollision => "application-name-collision", "two placements produce the same Application name";

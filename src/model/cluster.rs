@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::{AwsFacts, AzureFacts, GcpFacts, NodePool, Provisioner, VclusterFacts};
 use crate::load::DocRef;
 
 /// A cluster after merging Fleet defaults < template < cluster, with its placement labels.
@@ -19,6 +20,14 @@ pub struct Cluster {
     pub kubernetes_version: Option<String>,
     pub argocd: ClusterArgoCd,
     pub connection: Connection,
+    pub provisioner: Provisioner,
+    pub node_pools: Vec<NodePool>,
+    pub aws: Option<AwsFacts>,
+    pub gcp: Option<GcpFacts>,
+    pub azure: Option<AzureFacts>,
+    pub vcluster: Option<VclusterFacts>,
+    /// When the cluster is to be gone (ephemeral clusters).
+    pub expires: Option<jiff::Timestamp>,
     /// `labels` plus the built-in keys `provider`, `region`, `environment` and `hub` (each only
     /// when set): what selectors match, and what the Argo CD cluster Secret carries.
     pub placement_labels: BTreeMap<String, String>,
@@ -87,6 +96,10 @@ pub enum Connection {
     Gke(GkeConnection),
     /// AKS, with Entra workload identity (`argocd-k8s-auth azure`).
     Aks(AksConnection),
+    /// A Cluster API cluster: server and CA read at runtime from its `<cluster>-kubeconfig`
+    /// Secret through an ESO Kubernetes-provider store; auth by cloud identity (or, for a
+    /// vcluster, the kubeconfig's client certificate).
+    Capi(CapiConnection),
 }
 
 impl Connection {
@@ -98,6 +111,7 @@ impl Connection {
             Connection::Eks(_) => "eks",
             Connection::Gke(_) => "gke",
             Connection::Aks(_) => "aks",
+            Connection::Capi(_) => "capi",
         }
     }
 }
@@ -141,6 +155,26 @@ pub struct AksConnection {
     pub login_method: Option<String>,
     #[serde(default)]
     pub client_id: Option<String>,
+    #[serde(default)]
+    pub tenant_id: Option<String>,
+}
+
+/// A CAPI cluster's connection, read from its kubeconfig Secret on the hub.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CapiConnection {
+    /// A Fleet secret store with provider `kubernetes` that reads the CAPI namespace.
+    pub secret_store: String,
+    /// EKS: the IAM role Argo CD assumes.
+    #[serde(default, rename = "roleARN")]
+    pub role_arn: Option<String>,
+    /// AKS: the kubelogin login method.
+    #[serde(default)]
+    pub login_method: Option<String>,
+    /// AKS: the Entra application (client) ID.
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// AKS: the Entra tenant ID.
     #[serde(default)]
     pub tenant_id: Option<String>,
 }

@@ -1,6 +1,6 @@
 use serde::Deserialize;
 
-use super::{App, Cluster};
+use super::{App, CapiSettings, Cluster, TerraformSettings};
 use crate::load::DocRef;
 
 /// The whole validated fleet.
@@ -13,6 +13,8 @@ pub struct Fleet {
     pub argocd: ArgoCd,
     pub hubs: Vec<Hub>,
     pub secret_stores: Vec<SecretStore>,
+    pub capi: CapiSettings,
+    pub terraform: TerraformSettings,
     /// Sorted by name.
     pub clusters: Vec<Cluster>,
     /// Sorted by name.
@@ -103,6 +105,8 @@ pub enum StoreProvider {
     Vault,
     Gcp,
     Azure,
+    /// ESO's Kubernetes provider: Secrets in a namespace of the hub (CAPI kubeconfigs).
+    Kubernetes,
 }
 
 impl StoreProvider {
@@ -113,6 +117,7 @@ impl StoreProvider {
             StoreProvider::Vault => "vault",
             StoreProvider::Gcp => "gcp",
             StoreProvider::Azure => "azure",
+            StoreProvider::Kubernetes => "kubernetes",
         }
     }
 }
@@ -166,7 +171,9 @@ impl SecretStore {
         match (&self.key_prefix, self.provider) {
             (Some(prefix), _) => prefix,
             (None, StoreProvider::Aws | StoreProvider::Vault) => "argocd/clusters/",
-            (None, StoreProvider::Gcp | StoreProvider::Azure) => "argocd-cluster-",
+            (None, StoreProvider::Gcp | StoreProvider::Azure | StoreProvider::Kubernetes) => {
+                "argocd-cluster-"
+            }
         }
     }
 }

@@ -3,20 +3,30 @@
 //! clusters are already merged with their template and the Fleet defaults.
 
 mod app;
+mod capi;
 mod cluster;
 mod deep_merge;
+mod fact;
 mod fleet;
 pub mod label_selector;
+mod provisioning;
 mod secret_key;
+mod terraform;
 
 pub use app::{App, AppSource, Override, PlacementRule};
+pub use capi::{CapiSettings, ClusterClassRef};
 pub use cluster::{
-    AksConnection, Cluster, ClusterArgoCd, ClusterOrigin, Connection, EksConnection, GkeConnection,
-    Provider, SecretStoreRef,
+    AksConnection, CapiConnection, Cluster, ClusterArgoCd, ClusterOrigin, Connection,
+    EksConnection, GkeConnection, Provider, SecretStoreRef,
 };
 pub use deep_merge::deep_merge;
+pub use fact::Fact;
 pub use fleet::{ArgoCd, Fleet, Hub, Repo, SecretStore, StoreKind, StoreProvider};
+pub use provisioning::{
+    AwsFacts, AwsIdentityRef, AzureFacts, GcpFacts, NodePool, Provisioner, VclusterFacts,
+};
 pub use secret_key::{key_problem, sanitize_key};
+pub use terraform::{TerraformModule, TerraformSettings};
 
 /// The placement labels fleetc derives from cluster fields, each only when the field is set.
 pub const BUILTIN_LABELS: [&str; 4] = ["provider", "region", "environment", "hub"];

@@ -23,6 +23,10 @@ fn allowed(provider: StoreProvider, c: char) -> bool {
         StoreProvider::Gcp => c.is_ascii_alphanumeric() || "_-".contains(c),
         // Azure Key Vault: [0-9a-zA-Z-]
         StoreProvider::Azure => c.is_ascii_alphanumeric() || c == '-',
+        // Kubernetes Secret names: a DNS-1123 subdomain, [a-z0-9.-]
+        StoreProvider::Kubernetes => {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || ".-".contains(c)
+        }
     }
 }
 
@@ -33,14 +37,21 @@ fn max_len(provider: StoreProvider) -> usize {
         StoreProvider::Vault => 1024,
         StoreProvider::Gcp => 255,
         StoreProvider::Azure => 127,
+        StoreProvider::Kubernetes => 253,
     }
 }
 
-/// `raw` made valid for the backend: every character it does not allow becomes `-`, repeated
-/// and leading/trailing separators are removed, and the length is capped.
+/// `raw` made valid for the backend: every character it does not allow becomes `-` (for
+/// Kubernetes, upper case letters become lower case first), repeated and leading/trailing
+/// separators are removed, and the length is capped.
 pub fn sanitize_key(provider: StoreProvider, raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
+        let c = if provider == StoreProvider::Kubernetes {
+            c.to_ascii_lowercase()
+        } else {
+            c
+        };
         let c = if allowed(provider, c) { c } else { '-' };
         let separator = c == '-' || c == '/';
         if separator && out.ends_with(c) {
@@ -48,8 +59,9 @@ pub fn sanitize_key(provider: StoreProvider, raw: &str) -> String {
         }
         out.push(c);
     }
-    let trimmed = out.trim_matches(|c| c == '-' || c == '/');
-    trimmed.chars().take(max_len(provider)).collect()
+    let trimmed = out.trim_matches(|c| c == '-' || c == '/' || c == '.');
+    let capped: String = trimmed.chars().take(max_len(provider)).collect();
+    capped.trim_end_matches(['-', '/', '.']).to_owned()
 }
 
 /// Why an explicitly given key is not valid for the backend, if it is not.
@@ -81,6 +93,10 @@ mod tests {
         assert_eq!(
             sanitize_key(StoreProvider::Azure, raw),
             "argocd-clusters-prod-eu-1"
+        );
+        assert_eq!(
+            sanitize_key(StoreProvider::Kubernetes, "Argo/Prod_EU.1"),
+            "argo-prod-eu.1"
         );
     }
 

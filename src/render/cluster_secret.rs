@@ -57,54 +57,86 @@ struct Secret<'a> {
     string_data: BTreeMap<&'static str, String>,
 }
 
-/// The server and `config` JSON of a credential-free connection; `None` for a secret store.
+/// `awsAuthConfig`: Argo CD reaches EKS with its AWS identity, optionally assuming a role.
+pub(crate) fn aws_auth_config(cluster_name: &str, role_arn: Option<&str>) -> Value {
+    let mut aws = json!({"clusterName": cluster_name});
+    if let Some(role) = role_arn {
+        aws["roleARN"] = json!(role);
+    }
+    aws
+}
+
+/// `execProviderConfig` running `argocd-k8s-auth` with `args` (`gcp`, `azure`).
+pub(crate) fn exec_provider_config(args: &[&str], env: Option<Value>) -> Value {
+    let mut e = json!({
+        "apiVersion": "client.authentication.k8s.io/v1beta1",
+        "command": "argocd-k8s-auth",
+        "args": args,
+    });
+    if let Some(env) = env {
+        e["env"] = env;
+    }
+    e
+}
+
+/// The environment of `argocd-k8s-auth azure`: the kubelogin login method (default workload
+/// identity) and the Entra client and tenant.
+pub(crate) fn aks_env(
+    login_method: Option<&str>,
+    client_id: Option<&str>,
+    tenant_id: Option<&str>,
+) -> Value {
+    let mut env = serde_json::Map::new();
+    env.insert(
+        "AAD_LOGIN_METHOD".into(),
+        json!(login_method.unwrap_or("workloadidentity")),
+    );
+    if let Some(id) = client_id {
+        env.insert("AZURE_CLIENT_ID".into(), json!(id));
+    }
+    if let Some(id) = tenant_id {
+        env.insert("AZURE_TENANT_ID".into(), json!(id));
+    }
+    Value::Object(env)
+}
+
+/// The `config` data key: the JSON Argo CD reads, pretty-printed, ending with a newline.
+pub(crate) fn config_text(config: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(config).expect("config serializes");
+    text.push('\n');
+    text
+}
+
+/// The server and `config` JSON of a credential-free connection; `None` for a secret store or a
+/// CAPI kubeconfig, which ESO reads at runtime.
 fn connection(cluster: &Cluster) -> Option<(String, Value)> {
     let tls = |ca: &str| json!({"insecure": false, "caData": ca});
-    let exec = |args: Vec<&str>, env: Option<Value>| {
-        let mut e = json!({
-            "apiVersion": "client.authentication.k8s.io/v1beta1",
-            "command": "argocd-k8s-auth",
-            "args": args,
-        });
-        if let Some(env) = env {
-            e["env"] = env;
-        }
-        e
-    };
     Some(match &cluster.connection {
-        Connection::SecretStore(_) => return None,
+        Connection::SecretStore(_) | Connection::Capi(_) => return None,
         Connection::InCluster(_) => (
             IN_CLUSTER_SERVER.to_owned(),
             json!({"tlsClientConfig": {"insecure": false}}),
         ),
         Connection::Eks(c) => {
-            let mut aws =
-                json!({"clusterName": c.cluster_name.as_deref().unwrap_or(&cluster.name)});
-            if let Some(role) = &c.role_arn {
-                aws["roleARN"] = json!(role);
-            }
+            let name = c.cluster_name.as_deref().unwrap_or(&cluster.name);
             (
                 c.server.clone(),
-                json!({"awsAuthConfig": aws, "tlsClientConfig": tls(&c.ca_data)}),
+                json!({"awsAuthConfig": aws_auth_config(name, c.role_arn.as_deref()), "tlsClientConfig": tls(&c.ca_data)}),
             )
         }
         Connection::Gke(c) => (
             c.server.clone(),
-            json!({"execProviderConfig": exec(vec!["gcp"], None), "tlsClientConfig": tls(&c.ca_data)}),
+            json!({"execProviderConfig": exec_provider_config(&["gcp"], None), "tlsClientConfig": tls(&c.ca_data)}),
         ),
         Connection::Aks(c) => {
-            let mut env = serde_json::Map::new();
-            let method = c.login_method.as_deref().unwrap_or("workloadidentity");
-            env.insert("AAD_LOGIN_METHOD".into(), json!(method));
-            if let Some(id) = &c.client_id {
-                env.insert("AZURE_CLIENT_ID".into(), json!(id));
-            }
-            if let Some(id) = &c.tenant_id {
-                env.insert("AZURE_TENANT_ID".into(), json!(id));
-            }
+            let env = aks_env(
+                c.login_method.as_deref(),
+                c.client_id.as_deref(),
+                c.tenant_id.as_deref(),
+            );
             (
                 c.server.clone(),
-                json!({"execProviderConfig": exec(vec!["azure"], Some(Value::Object(env))), "tlsClientConfig": tls(&c.ca_data)}),
+                json!({"execProviderConfig": exec_provider_config(&["azure"], Some(env)), "tlsClientConfig": tls(&c.ca_data)}),
             )
         }
     })
@@ -118,9 +150,7 @@ pub(crate) fn cluster_secret(cluster: &Cluster, fleet: &Fleet) -> Option<Value> 
     metadata.annotations = borrowed(&cluster.annotations);
     let mut data = static_data(cluster);
     data.insert("server", server);
-    let mut config = serde_json::to_string_pretty(&config).expect("config serializes");
-    config.push('\n');
-    data.insert("config", config);
+    data.insert("config", config_text(&config));
     let secret = Secret {
         api_version: "v1",
         kind: "Secret",

@@ -1,6 +1,7 @@
 //! The ESO `ExternalSecret` that produces a cluster's Argo CD Secret when the connection lives in
 //! a secret store: name, labels and annotations are written statically from the fleet; only
-//! `server` and `config` are read at runtime from the store entry Terraform wrote.
+//! `server` and `config` are read at runtime, from the store entry Terraform wrote, or (for a
+//! `capi` connection) templated from the cluster's CAPI kubeconfig Secret.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::cluster_secret::{secret_labels, secret_name, static_data};
+use super::kubeconfig_template::{self, KUBECONFIG_KEY, KUBECONFIG_PROPERTY, kubeconfig_secret};
 use super::meta::ObjectMeta;
 use crate::model::{Cluster, Connection, Fleet};
 
@@ -75,30 +77,47 @@ struct RemoteRef {
 }
 
 /// ESO renders template values with Go templates: a literal `{{` must be written as an action
-/// that prints it, or ESO would execute it.
+/// that prints it, or ESO would execute it. The action uses a raw string (backquotes), so it
+/// stays intact inside JSON text too.
 pub(crate) fn escape_go_template(s: &str) -> String {
-    s.replace("{{", "{{ \"{{\" }}")
+    s.replace("{{", "{{`{{`}}")
 }
 
 /// The `ExternalSecret`, or `None` when the connection does not come from a secret store.
 pub(crate) fn external_secret(cluster: &Cluster, fleet: &Fleet) -> Option<Value> {
-    let Connection::SecretStore(store_ref) = &cluster.connection else {
-        return None;
-    };
-    let store = fleet.secret_store(&store_ref.name)?;
-    let key = store.key_for(&cluster.name, store_ref.key.as_deref());
     let mut data: BTreeMap<&'static str, String> = static_data(cluster)
         .into_iter()
         .map(|(k, v)| (k, escape_go_template(&v)))
         .collect();
-    data.insert("server", "{{ .server }}".into());
-    data.insert("config", "{{ .config }}".into());
-    let remote = |property: &'static str| DataItem {
-        secret_key: property,
-        remote_ref: RemoteRef {
-            key: key.clone(),
-            property,
-        },
+    let (store, fetched) = match &cluster.connection {
+        Connection::SecretStore(store_ref) => {
+            let store = fleet.secret_store(&store_ref.name)?;
+            let key = store.key_for(&cluster.name, store_ref.key.as_deref());
+            data.insert("server", "{{ .server }}".into());
+            data.insert("config", "{{ .config }}".into());
+            let remote = |property: &'static str| DataItem {
+                secret_key: property,
+                remote_ref: RemoteRef {
+                    key: key.clone(),
+                    property,
+                },
+            };
+            (store, vec![remote("config"), remote("server")])
+        }
+        Connection::Capi(capi) => {
+            let store = fleet.secret_store(&capi.secret_store)?;
+            data.insert("server", kubeconfig_template::server());
+            data.insert("config", kubeconfig_template::config(cluster, capi));
+            let item = DataItem {
+                secret_key: KUBECONFIG_KEY,
+                remote_ref: RemoteRef {
+                    key: kubeconfig_secret(cluster),
+                    property: KUBECONFIG_PROPERTY,
+                },
+            };
+            (store, vec![item])
+        }
+        _ => return None,
     };
     let es = ExternalSecret {
         api_version: "external-secrets.io/v1",
@@ -128,7 +147,7 @@ pub(crate) fn external_secret(cluster: &Cluster, fleet: &Fleet) -> Option<Value>
                     data,
                 },
             },
-            data: vec![remote("config"), remote("server")],
+            data: fetched,
         },
     };
     Some(serde_json::to_value(es).expect("an ExternalSecret serializes"))
@@ -141,6 +160,6 @@ mod tests {
     #[test]
     fn go_template_actions_in_static_text_are_escaped() {
         assert_eq!(escape_go_template("plain"), "plain");
-        assert_eq!(escape_go_template("a {{ .x }} b"), "a {{ \"{{\" }} .x }} b");
+        assert_eq!(escape_go_template("a {{ .x }} b"), "a {{`{{`}} .x }} b");
     }
 }

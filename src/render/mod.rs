@@ -11,6 +11,7 @@ mod cluster_secret;
 mod external_secret;
 pub mod generated_file;
 mod hub;
+mod kubeconfig_template;
 mod meta;
 mod yaml;
 

@@ -7,11 +7,12 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{Findings, connection, decode::decode, labels, suggest};
+use super::{Findings, connection, decode::decode, expiry, labels, provisioning, suggest};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::load::{Document, Pointer, Target};
 use crate::model::{
-    Cluster, ClusterArgoCd, ClusterOrigin, Connection, Fleet, Provider, deep_merge,
+    AwsFacts, AzureFacts, Cluster, ClusterArgoCd, ClusterOrigin, Connection, Fleet, GcpFacts,
+    NodePool, Provider, Provisioner, VclusterFacts, deep_merge,
 };
 
 /// The merged cluster, as read from the layers.
@@ -43,6 +44,13 @@ struct MergedSpec {
     kubernetes_version: Option<String>,
     argocd: Option<ClusterArgoCd>,
     connection: Option<Connection>,
+    provisioner: Option<Provisioner>,
+    node_pools: Option<Vec<NodePool>>,
+    aws: Option<AwsFacts>,
+    gcp: Option<GcpFacts>,
+    azure: Option<AzureFacts>,
+    vcluster: Option<VclusterFacts>,
+    expires: Option<String>,
 }
 
 /// The layers of one cluster.
@@ -193,6 +201,7 @@ fn resolve_one(
         findings,
     );
     let (provider, hub, connection) = (provider?, hub?, connection?);
+    let expires = expiry::check(&name, merged.spec.expires.as_deref(), &layers, findings);
 
     if !fleet.hubs.iter().any(|h| h.name == hub) {
         let known: Vec<&str> = fleet.hubs.iter().map(|h| h.name.as_str()).collect();
@@ -216,10 +225,18 @@ fn resolve_one(
         kubernetes_version: merged.spec.kubernetes_version,
         argocd: merged.spec.argocd.unwrap_or_default(),
         connection,
+        provisioner: merged.spec.provisioner.unwrap_or_default(),
+        node_pools: merged.spec.node_pools.unwrap_or_default(),
+        aws: merged.spec.aws,
+        gcp: merged.spec.gcp,
+        azure: merged.spec.azure,
+        vcluster: merged.spec.vcluster,
+        expires,
         placement_labels: BTreeMap::new(),
     };
     cluster.placement_labels = labels::placement_labels(&cluster, &layers, findings);
     connection::check(&cluster, fleet, &layers, findings);
+    provisioning::check(&cluster, fleet, &layers, findings);
     Some(cluster)
 }
 

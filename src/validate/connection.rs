@@ -8,7 +8,9 @@ use super::credentials::is_private_key;
 use super::{Findings, suggest};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Pointer, Target};
-use crate::model::{Cluster, Connection, Fleet, Provider, key_problem};
+use crate::model::{
+    CapiConnection, Cluster, Connection, Fleet, Provider, Provisioner, StoreProvider, key_problem,
+};
 
 /// Checks one cluster's connection.
 pub(crate) fn check(
@@ -68,6 +70,10 @@ pub(crate) fn check(
             }
             return;
         }
+        Connection::Capi(c) => {
+            check_capi(cluster, c, fleet, layers, findings);
+            return;
+        }
         Connection::Eks(c) => (Provider::Aws, &c.ca_data),
         Connection::Gke(c) => (Provider::Gcp, &c.ca_data),
         Connection::Aks(c) => (Provider::Azure, &c.ca_data),
@@ -83,6 +89,89 @@ pub(crate) fn check(
         );
     }
     check_ca(ca_data, &at("/caData"), layers, findings);
+}
+
+/// A `capi` connection reads the CAPI kubeconfig Secret through a Kubernetes-provider store;
+/// its identity fields belong to the cluster's cloud.
+fn check_capi(
+    cluster: &Cluster,
+    c: &CapiConnection,
+    fleet: &Fleet,
+    layers: &Layers<'_>,
+    findings: &mut Findings<'_>,
+) {
+    let name = &cluster.name;
+    let at = |rest: &str| Pointer::parse(&format!("/spec/connection/capi{rest}"));
+    if cluster.provisioner != Provisioner::Capi {
+        findings.push(
+            Diagnostic::error(
+                Code::Connection,
+                format!(
+                    "`capi` reads the `{name}-kubeconfig` Secret that Cluster API writes, but `{name}` is provisioned by {}",
+                    cluster.provisioner.as_str()
+                ),
+                layers.locate(findings, &at(""), Target::Key),
+            )
+            .with_help("set `provisioner: capi`, or connect through a secret store or cloud identity"),
+        );
+    }
+    match fleet.secret_store(&c.secret_store) {
+        None => {
+            let known: Vec<&str> = fleet
+                .secret_stores
+                .iter()
+                .filter(|s| s.provider == StoreProvider::Kubernetes)
+                .map(|s| s.name.as_str())
+                .collect();
+            let mut d = Diagnostic::error(
+                Code::UnknownSecretStore,
+                format!(
+                    "cluster `{name}` reads its kubeconfig through secret store `{}`, which the Fleet does not declare",
+                    c.secret_store
+                ),
+                layers.locate(findings, &at("/secretStore"), Target::Value),
+            );
+            d.help = suggest::help(&c.secret_store, &known).or_else(|| {
+                Some("declare a store with `provider: kubernetes` under the Fleet's `spec.secretStores`".into())
+            });
+            findings.push(d);
+        }
+        Some(store) if store.provider != StoreProvider::Kubernetes => findings.push(
+            Diagnostic::error(
+                Code::Connection,
+                format!(
+                    "`capi` reads a Kubernetes Secret on the hub, but store `{}` has provider {}",
+                    store.name,
+                    store.provider.as_str()
+                ),
+                layers.locate(findings, &at("/secretStore"), Target::Value),
+            )
+            .with_help("name a store with `provider: kubernetes` whose ESO store reads the Fleet's `spec.capi.namespace`"),
+        ),
+        Some(_) => {}
+    }
+    let fields = [
+        ("roleARN", c.role_arn.is_some(), Provider::Aws),
+        ("loginMethod", c.login_method.is_some(), Provider::Azure),
+        ("clientId", c.client_id.is_some(), Provider::Azure),
+        ("tenantId", c.tenant_id.is_some(), Provider::Azure),
+    ];
+    for (field, set, cloud) in fields {
+        if set && cluster.provider != cloud {
+            findings.push(
+                Diagnostic::error(
+                    Code::Connection,
+                    format!(
+                        "`{field}` is for {} clusters, but `{name}` has provider {}",
+                        cloud.as_str(),
+                        cluster.provider.as_str()
+                    ),
+                    layers.locate(findings, &at(&format!("/{field}")), Target::Key),
+                )
+                .with_help(format!("remove `{field}`")),
+            );
+        }
+    }
 }
 
 /// `caData` must be the base64 of a PEM certificate, and never of a private key.

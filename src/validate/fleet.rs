@@ -7,10 +7,10 @@ use serde_json::Value;
 
 use super::decode::decode;
 use super::names::check_unique;
-use super::{Documents, Findings, apps, clusters};
+use super::{Documents, Findings, apps, clusters, provisioners};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Pointer, Target};
-use crate::model::{ArgoCd, Fleet, Hub, Repo, SecretStore};
+use crate::model::{ArgoCd, CapiSettings, Fleet, Hub, Repo, SecretStore, TerraformSettings};
 
 /// The document's `apiVersion` and `kind` were checked when it was classified.
 #[derive(Deserialize)]
@@ -36,6 +36,10 @@ struct FleetSpec {
     hubs: Vec<Hub>,
     #[serde(default)]
     secret_stores: Vec<SecretStore>,
+    #[serde(default)]
+    capi: CapiSettings,
+    #[serde(default)]
+    terraform: TerraformSettings,
     #[serde(default)]
     #[allow(dead_code)]
     defaults: Option<Value>,
@@ -128,9 +132,12 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
         argocd: spec.argocd,
         hubs: spec.hubs,
         secret_stores: spec.secret_stores,
+        capi: spec.capi,
+        terraform: spec.terraform,
         clusters: Vec::new(),
         apps: Vec::new(),
     };
+    provisioners::check(&fleet, findings);
     fleet.clusters = clusters::resolve(&fleet, fleet_doc, &templates, &docs.clusters, findings);
     let names: BTreeSet<&str> = docs.clusters.iter().map(|d| name_of(d)).collect();
     fleet.apps = apps::build(&docs.apps, &names, findings);

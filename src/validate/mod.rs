@@ -4,7 +4,8 @@
 //! 1. each document on its own: kind and apiVersion, its JSON Schema, credentials;
 //! 2. the fleet as a whole, when every document passed: one Fleet, unique names, references
 //!    that resolve, clusters merged with templates and defaults, labels and selectors as
-//!    Kubernetes would accept them, connections that can work.
+//!    Kubernetes would accept them, connections that can work, provisioning declarations that
+//!    the provisioner can act on, and expiries not passed.
 
 mod apps;
 mod classify;
@@ -12,10 +13,13 @@ mod clusters;
 mod connection;
 mod credentials;
 mod decode;
+mod expiry;
 mod fleet;
 pub mod label_syntax;
 mod labels;
 mod names;
+mod provisioners;
+mod provisioning;
 pub mod schema;
 mod suggest;
 
@@ -98,7 +102,6 @@ pub(crate) struct Documents<'a> {
 pub(crate) struct Findings<'a> {
     pub(crate) files: &'a Files,
     /// The time expiries are judged against.
-    #[allow(dead_code, reason = "used by the expiry check")]
     pub(crate) now: jiff::Timestamp,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
