@@ -156,6 +156,101 @@ pub(crate) fn external_secret(cluster: &Cluster, fleet: &Fleet) -> Option<Value>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::test_fleet::fleet;
+    use serde_json::json;
+
+    /// A CAPI cluster of `provider` with a `capi` connection (`extra` added to it).
+    fn capi_es(provider: &str, extra: &str) -> Value {
+        let facts = match provider {
+            "gcp" => "  gcp: {project: p}\n",
+            "azure" => {
+                "  azure: {subscriptionId: 6703b2b7-1f7f-4417-adca-a2cb57d78a8e, resourceGroup: rg}\n  nodePools: [{name: system, instanceType: Standard_D4s_v5, minSize: 1, maxSize: 1}]\n"
+            }
+            _ => "",
+        };
+        let fleet = fleet(
+            "",
+            &format!(
+                "apiVersion: fleetc.dev/v1alpha1
+kind: Cluster
+metadata: {{name: c-1}}
+spec:
+  provider: {provider}
+  region: r1
+  hub: hub-eu
+  provisioner: capi
+{facts}  connection: {{capi: {{secretStore: capi-hub{extra}}}}}"
+            ),
+        );
+        external_secret(&fleet.clusters[0], &fleet).expect("an ExternalSecret")
+    }
+
+    /// The `config` template as ESO would render it, with these values for its variables.
+    fn rendered_config(template: &str) -> Value {
+        let json_start = template.find("\n{\n").expect("JSON after the prelude") + 1;
+        let prelude = &template[..json_start];
+        assert!(
+            prelude
+                .lines()
+                .all(|l| l.starts_with("{{-") && l.ends_with("-}}")),
+            "{prelude}"
+        );
+        let body = template[json_start..]
+            .replace("{{ $caData }}", "Q0E=")
+            .replace("{{ $certData }}", "Q0VSVA==")
+            .replace("{{ $keyData }}", "S0VZ");
+        assert!(!body.contains("{{"), "{body}");
+        serde_json::from_str(&body).expect("the config is JSON once rendered")
+    }
+
+    #[test]
+    fn capi_connections_read_the_kubeconfig_secret() {
+        let es = capi_es("aws", ", roleARN: arn:aws:iam::111122223333:role/argocd");
+        assert_eq!(
+            es["spec"]["data"],
+            json!([{"secretKey": "kubeconfig", "remoteRef": {"key": "c-1-kubeconfig", "property": "value"}}])
+        );
+        assert_eq!(
+            es["spec"]["secretStoreRef"],
+            json!({"kind": "ClusterSecretStore", "name": "capi-kubeconfigs"})
+        );
+        let data = &es["spec"]["target"]["template"]["data"];
+        assert_eq!(
+            data["server"],
+            "{{ (index (fromYaml .kubeconfig).clusters 0).cluster.server }}"
+        );
+        assert_eq!(
+            rendered_config(data["config"].as_str().unwrap()),
+            json!({
+                "awsAuthConfig": {"clusterName": "c-1", "roleARN": "arn:aws:iam::111122223333:role/argocd"},
+                "tlsClientConfig": {"insecure": false, "caData": "Q0E="},
+            })
+        );
+    }
+
+    #[test]
+    fn capi_auth_per_provider() {
+        let config = |provider, extra| {
+            let es = capi_es(provider, extra);
+            rendered_config(
+                es["spec"]["target"]["template"]["data"]["config"]
+                    .as_str()
+                    .unwrap(),
+            )
+        };
+        assert_eq!(
+            config("gcp", "")["execProviderConfig"]["args"],
+            json!(["gcp"])
+        );
+        assert_eq!(
+            config("azure", ", clientId: abc")["execProviderConfig"]["env"],
+            json!({"AAD_LOGIN_METHOD": "workloadidentity", "AZURE_CLIENT_ID": "abc"})
+        );
+        assert_eq!(
+            config("vcluster", "")["tlsClientConfig"],
+            json!({"insecure": false, "caData": "Q0E=", "certData": "Q0VSVA==", "keyData": "S0VZ"})
+        );
+    }
 
     #[test]
     fn go_template_actions_in_static_text_are_escaped() {

@@ -3,16 +3,23 @@
 //! and serialized, never assembled as text.
 //!
 //! Layout: `hubs/<hub>/clusters/<cluster>.yaml` (the cluster Secret or its `ExternalSecret`, then
-//! the cluster's Applications by name), `hubs/<hub>/kustomization.yaml` and
-//! `hubs/<hub>/root-application.yaml`.
+//! the cluster's Applications by name), `hubs/<hub>/provisioning/<cluster>.yaml` (the Cluster API
+//! objects of a CAPI cluster), `hubs/<hub>/kustomization.yaml` (every file of the hub) and
+//! `hubs/<hub>/root-application.yaml`; and `terraform/<cluster>/` (the Terraform root module and
+//! values of a Terraform cluster).
 
 mod application;
+mod capi;
 mod cluster_secret;
 mod external_secret;
+mod facts;
 pub mod generated_file;
 mod hub;
 mod kubeconfig_template;
 mod meta;
+mod terraform;
+#[cfg(test)]
+mod test_fleet;
 mod yaml;
 
 pub use application::{APP_LABEL, CLUSTER_LABEL, RESOURCES_FINALIZER};
@@ -36,14 +43,20 @@ pub fn render(fleet: &Fleet, placements: &[Placement]) -> OutputTree {
         .clusters
         .par_iter()
         .zip(by_cluster.par_iter_mut())
-        .map(|(cluster, placed)| {
+        .flat_map_iter(|(cluster, placed)| {
             placed.sort_by(|a, b| a.application.cmp(&b.application));
             let mut documents: Vec<serde_json::Value> = Vec::with_capacity(placed.len() + 1);
             documents.extend(cluster_secret::cluster_secret(cluster, fleet));
             documents.extend(external_secret::external_secret(cluster, fleet));
             documents.extend(placed.iter().map(|p| application::application(fleet, p)));
             let path = format!("hubs/{}/clusters/{}.yaml", cluster.hub, cluster.name);
-            (path, yaml_file(&documents))
+            let mut files = vec![(path, yaml_file(&documents))];
+            if let Some(objects) = capi::provisioning(cluster, fleet) {
+                let path = format!("hubs/{}/provisioning/{}.yaml", cluster.hub, cluster.name);
+                files.push((path, yaml_file(&objects)));
+            }
+            files.extend(terraform::files(cluster, fleet));
+            files
         })
         .collect();
     let mut tree: OutputTree = cluster_files.into_iter().collect();

@@ -1,0 +1,35 @@
+//! Unit tests of the render modules start from a fleet written as YAML, compiled the way the
+//! command line compiles it.
+
+use crate::compile::{Options, compile};
+use crate::model::Fleet;
+use crate::source::SourceFile;
+
+/// A Fleet document with two hubs, a kubernetes store and the given extra `spec` YAML (indented
+/// by two spaces), followed by `rest` (more documents).
+pub(crate) fn fleet(spec: &str, rest: &str) -> Fleet {
+    let text = format!(
+        "apiVersion: fleetc.dev/v1alpha1
+kind: Fleet
+metadata: {{name: acme}}
+spec:
+  hubs: [{{name: hub-eu}}]
+  secretStores:
+    - {{name: capi-hub, provider: kubernetes, storeName: capi-kubeconfigs}}
+    - {{name: aws-eu, provider: aws}}
+{spec}
+---
+{rest}"
+    );
+    let compiled = compile(
+        vec![SourceFile {
+            path: "fleet/test.yaml".into(),
+            bytes: text.into_bytes(),
+        }],
+        &Options {
+            now: "2026-11-21T00:00:00Z".parse().expect("a time"),
+        },
+    );
+    assert!(compiled.is_valid(), "{:#?}", compiled.diagnostics);
+    compiled.fleet.expect("a valid fleet")
+}
