@@ -9,6 +9,18 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Pointer, Target};
 use crate::model::{Fact, Fleet, Provider};
 
+/// Names Terraform reserves in a `module` block (and as variable names).
+const RESERVED_INPUTS: [&str; 8] = [
+    "source",
+    "version",
+    "providers",
+    "count",
+    "for_each",
+    "depends_on",
+    "lifecycle",
+    "locals",
+];
+
 /// Checks `spec.terraform` and `spec.capi` of the Fleet.
 pub(crate) fn check(fleet: &Fleet, findings: &mut Findings<'_>) {
     for (cloud, module) in &fleet.terraform.modules {
@@ -16,6 +28,31 @@ pub(crate) fn check(fleet: &Fleet, findings: &mut Findings<'_>) {
             .key(cloud.as_str())
             .key("inputs");
         check_mapping(fleet, *cloud, &module.inputs, &base, "input", findings);
+        for (fact, input) in &module.inputs {
+            if RESERVED_INPUTS.contains(&input.as_str()) {
+                findings.push(
+                    Diagnostic::error(
+                        Code::Provisioning,
+                        format!("`{input}` is a meta-argument of Terraform's module block, not an input a module can declare"),
+                        findings.at(fleet.at, &base.clone().key(fact.as_str()), Target::Value),
+                    )
+                    .with_help("use the module's own input name for this fact"),
+                );
+            }
+        }
+        if !module.inputs.contains_key(&Fact::ConnectionKey) {
+            findings.push(
+                Diagnostic::error(
+                    Code::Provisioning,
+                    format!(
+                        "the {} Terraform module is given no `connectionKey`, so nothing ties the key it publishes the connection under to the key the ExternalSecret reads",
+                        cloud.as_str()
+                    ),
+                    findings.at(fleet.at, &base, Target::Key),
+                )
+                .with_help("map `connectionKey` to the module's input for the secrets-manager key, e.g. `connectionKey: connection_secret_name`"),
+            );
+        }
     }
     for (cloud, class) in &fleet.capi.cluster_classes {
         let base = Pointer::parse("/spec/capi/clusterClasses")
@@ -37,6 +74,19 @@ pub(crate) fn check(fleet: &Fleet, findings: &mut Findings<'_>) {
             }
         }
         check_mapping(fleet, *cloud, &class.variables, &base, "variable", findings);
+        if *cloud == Provider::Aws && !class.variables.contains_key(&Fact::Name) {
+            findings.push(
+                Diagnostic::error(
+                    Code::Provisioning,
+                    format!(
+                        "the aws ClusterClass `{}` is given no `name`: the class must set each AWSManagedControlPlane's eksClusterName from it, or CAPA names the EKS cluster `<namespace>_<name>` and Argo CD's awsAuthConfig cannot find it",
+                        class.name
+                    ),
+                    findings.at(fleet.at, &base, Target::Key),
+                )
+                .with_help("map `name` to the class variable its patch writes into eksClusterName, e.g. `name: eksClusterName`"),
+            );
+        }
     }
 }
 
