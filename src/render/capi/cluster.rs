@@ -136,7 +136,7 @@ mod tests {
       aws:
         name: eks-v1
         namespace: classes
-        variables: {region: region, vpcId: vpc}
+        variables: {name: eksClusterName, region: region, vpcId: vpc}
         instanceTypeVariable: instanceType",
             "apiVersion: fleetc.dev/v1alpha1
 kind: Cluster
@@ -158,7 +158,11 @@ spec:
             json!({"topology": {
                 "classRef": {"name": "eks-v1", "namespace": "classes"},
                 "version": "v1.33",
-                "variables": [{"name": "region", "value": "eu-west-1"}, {"name": "vpc", "value": "vpc-0abc"}],
+                "variables": [
+                    {"name": "eksClusterName", "value": "eks-1"},
+                    {"name": "region", "value": "eu-west-1"},
+                    {"name": "vpc", "value": "vpc-0abc"},
+                ],
                 "workers": {"machinePools": [{
                     "class": "default-worker", "name": "general", "replicas": 2,
                     "variables": {"overrides": [{"name": "instanceType", "value": "m6i.large"}]},
