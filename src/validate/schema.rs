@@ -216,6 +216,27 @@ fn translate(
                 locate(&at, Target::Value),
             ));
         }
+        ValidationErrorKind::PropertyNames { error: inner } => {
+            // A key outside a closed set of names (`propertyNames: {enum}`): report it at the
+            // key, with the nearest allowed name.
+            let key = inner.instance().as_str().unwrap_or_default().to_owned();
+            let choices: Vec<&str> = match inner.kind() {
+                ValidationErrorKind::Enum { options } => options
+                    .as_array()
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            let mut d = Diagnostic::error(
+                Code::UnknownField,
+                format!("unknown key `{key}`{}", in_field(&field)),
+                locate(&at.clone().key(key.clone()), Target::Key),
+            );
+            d.help = suggest::help(&key, &choices).or_else(|| {
+                (!choices.is_empty()).then(|| format!("the keys here are {}", choices.join(", ")))
+            });
+            out.push(d);
+        }
         ValidationErrorKind::MinProperties { .. } | ValidationErrorKind::MaxProperties { .. }
             if is_one_of_object(error) =>
         {
