@@ -94,6 +94,19 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Compare what two revisions of the fleet render: placements gained and lost, clusters
+    /// added and removed, then every changed object.
+    Diff(DiffArgs),
+    /// Say whether an app lands on a cluster and why, and where each of its values comes from.
+    Explain {
+        /// The app.
+        app: String,
+        /// The cluster.
+        #[arg(long)]
+        cluster: String,
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
     /// List clusters or placements.
     #[command(subcommand)]
     Ls(Ls),
@@ -106,6 +119,66 @@ pub(crate) enum Command {
         #[arg(long, value_name = "DIR")]
         write: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    /// The revision to compare against.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    pub(crate) base: String,
+    /// The revision to compare (default: the working tree, or --rev).
+    #[arg(long, value_name = "REV")]
+    pub(crate) head: Option<String>,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub(crate) format: DiffFormat,
+    /// Exit 1 when anything differs.
+    #[arg(long)]
+    pub(crate) exit_code: bool,
+    /// Fail when the change would delete more Applications and cluster Secrets than this: a
+    /// number, or a percentage of those in the base (`10%`).
+    #[arg(long, value_name = "N|N%", value_parser = parse_limit)]
+    pub(crate) max_deletions: Option<DeletionLimit>,
+}
+
+/// How many deletions `diff` allows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum DeletionLimit {
+    Count(usize),
+    Percent(f64),
+}
+
+impl std::fmt::Display for DeletionLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeletionLimit::Count(n) => write!(f, "{n}"),
+            DeletionLimit::Percent(p) => write!(f, "{p}%"),
+        }
+    }
+}
+
+fn parse_limit(s: &str) -> Result<DeletionLimit, String> {
+    let bad = || format!("expected a number like 10 or a percentage like 5%, found `{s}`");
+    match s.strip_suffix('%') {
+        Some(p) => match p.trim().parse::<f64>() {
+            Ok(p) if (0.0..=100.0).contains(&p) => Ok(DeletionLimit::Percent(p)),
+            _ => Err(bad()),
+        },
+        None => s
+            .trim()
+            .parse()
+            .map(DeletionLimit::Count)
+            .map_err(|_| bad()),
+    }
+}
+
+/// How `diff` writes its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffFormat {
+    /// For a terminal: the summary, then unified diffs (coloured on a terminal).
+    Text,
+    /// For a pull-request comment or job summary: at most 65,000 characters.
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,8 @@
 
 mod args;
 mod check;
+mod diff;
+mod explain;
 mod ls;
 mod render;
 mod report;
@@ -101,6 +103,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: &Environment) -> Outco
         Command::Render => render::run(&context),
         Command::Check { format } => check::run(&context, *format),
         Command::Validate { format } => validate::run(&context, *format),
+        Command::Diff(args) => diff::run(&context, args),
+        Command::Explain {
+            app,
+            cluster,
+            format,
+        } => explain::run(&context, app, cluster, *format),
         Command::Ls(ls) => ls::run(&context, ls),
         Command::Schema { kind, write } => schema::run(&context, kind, write.as_deref()),
     })
@@ -142,7 +150,21 @@ impl Context {
 
     /// The fleet's files, from the working tree or the revision given with `--rev`.
     pub(crate) fn sources(&self) -> Result<Vec<SourceFile>, source::SourceError> {
-        match &self.rev {
+        self.sources_at(self.rev.as_deref())
+    }
+
+    /// Reads and compiles the fleet.
+    pub(crate) fn compile(&self) -> Result<Compilation, Outcome> {
+        let sources = self.sources().map_err(Outcome::failure)?;
+        Ok(compile(sources, &self.options))
+    }
+
+    /// The fleet's files at a revision, or in the working tree for `None`.
+    pub(crate) fn sources_at(
+        &self,
+        rev: Option<&str>,
+    ) -> Result<Vec<SourceFile>, source::SourceError> {
+        match rev {
             None => source::worktree(&self.fleet_dir, &self.fleet_display),
             Some(rev) => source::revision(&GitRevision {
                 repo_dir: &self.cwd,
@@ -151,12 +173,6 @@ impl Context {
                 display: &self.fleet_display,
             }),
         }
-    }
-
-    /// Reads and compiles the fleet.
-    pub(crate) fn compile(&self) -> Result<Compilation, Outcome> {
-        let sources = self.sources().map_err(Outcome::failure)?;
-        Ok(compile(sources, &self.options))
     }
 
     /// A path below `out/` as users see it.

@@ -2,11 +2,13 @@
 //! `check` compares it with `out/`, `diff` compares two of them.
 
 mod compare;
+mod diff;
 mod scan;
 mod tree;
 mod write;
 
 pub use compare::{Drift, compare};
+pub use diff::{ChangedObject, ObjectDiff, ObjectKey, RenderedObject, diff};
 pub use tree::OutputTree;
 pub use write::{WriteReport, write};
 

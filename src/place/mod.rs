@@ -2,8 +2,11 @@
 //! which values. The result is a plain, sorted list of placements: easy to test, explain and diff.
 
 mod application_name;
+mod changes;
+mod explain;
 pub mod selector;
 pub mod selector_string;
+mod value_layers;
 mod values;
 
 use rayon::prelude::*;
@@ -11,9 +14,13 @@ use serde_json::Value;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Files, Pointer, Target};
-use crate::model::{App, Fleet, deep_merge};
+use crate::model::{App, Fleet};
+use value_layers::AppLayers;
 
 pub use application_name::application_name;
+pub use changes::{AppChange, PlacementChanges, Side as PlacementSide, placement_changes};
+pub use explain::{Explanation, OverrideCheck, RequirementCheck, ValueOrigin, Verdict, explain};
+pub use value_layers::LayerId;
 
 /// One app on one cluster.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,47 +74,6 @@ pub fn place(fleet: &Fleet, files: &Files) -> Placed {
     }
 }
 
-/// The compiled value layers of an app: its `values`, then each override with its index.
-struct Layers<'env, 'source> {
-    base: Option<values::Layer<'env, 'source>>,
-    overrides: Vec<(usize, values::Layer<'env, 'source>)>,
-}
-
-fn compile_layers<'env, 'source>(
-    app: &'source App,
-    env: &'env minijinja::Environment<'static>,
-    errors: &mut Vec<(Pointer, String, Option<String>)>,
-) -> Layers<'env, 'source> {
-    let mut compile =
-        |values: &'source Value, at: Pointer| match values::Layer::compile(env, values) {
-            Ok(layer) => Some(layer),
-            Err(es) => {
-                errors.extend(
-                    es.into_iter()
-                        .map(|e| (at.clone().join(&e.pointer), e.message, None)),
-                );
-                None
-            }
-        };
-    let base = app
-        .values
-        .as_ref()
-        .and_then(|v| compile(v, Pointer::parse("/spec/values")));
-    let overrides = app
-        .overrides
-        .iter()
-        .enumerate()
-        .filter_map(|(i, o)| {
-            compile(
-                &o.values,
-                Pointer::parse("/spec/overrides").index(i).key("values"),
-            )
-            .map(|l| (i, l))
-        })
-        .collect();
-    Layers { base, overrides }
-}
-
 fn place_app(
     fleet: &Fleet,
     index: usize,
@@ -117,9 +83,12 @@ fn place_app(
     fleet_context: &minijinja::Value,
     files: &Files,
 ) -> (Vec<Placement>, Vec<Diagnostic>) {
+    let (layers, compile_errors) = AppLayers::compile(app, env);
     // (pointer in the app document, message, cluster)
-    let mut errors: Vec<(Pointer, String, Option<String>)> = Vec::new();
-    let layers = compile_layers(app, env, &mut errors);
+    let mut errors: Vec<(Pointer, String, Option<String>)> = compile_errors
+        .into_iter()
+        .map(|(p, m)| (p, m, None))
+        .collect();
     let app_context = values::app_context(app);
     let mut placements = Vec::new();
     for (ci, cluster) in fleet.clusters.iter().enumerate() {
@@ -129,45 +98,18 @@ fn place_app(
         {
             continue;
         }
-        let context = minijinja::context! {
-            cluster => clusters[ci].clone(),
-            app => app_context.clone(),
-            fleet => fleet_context.clone(),
-        };
-        let mut merged: Option<Value> = None;
-        let mut apply = |layer: &values::Layer<'_, '_>, at: Pointer| match layer.evaluate(&context)
-        {
-            Ok(v) => deep_merge(
-                merged.get_or_insert_with(|| Value::Object(serde_json::Map::new())),
-                &v,
-            ),
-            Err(es) => errors.extend(es.into_iter().map(|e| {
-                (
-                    at.clone().join(&e.pointer),
-                    e.message,
-                    Some(cluster.name.clone()),
-                )
-            })),
-        };
-        if let Some(base) = &layers.base {
-            apply(base, Pointer::parse("/spec/values"));
-        }
-        for (i, layer) in &layers.overrides {
-            if app.overrides[*i]
-                .selector
-                .matches(&cluster.placement_labels)
-            {
-                apply(
-                    layer,
-                    Pointer::parse("/spec/overrides").index(*i).key("values"),
-                );
-            }
-        }
+        let context = value_layers::context(&clusters[ci], &app_context, fleet_context);
+        let (evaluated, failed) = layers.evaluate(app, cluster, &context);
+        errors.extend(
+            failed
+                .into_iter()
+                .map(|(p, m)| (p, m, Some(cluster.name.clone()))),
+        );
         placements.push(Placement {
             app: index,
             cluster: ci,
             application: application_name(&app.name, &cluster.name),
-            values: merged,
+            values: value_layers::merge(&evaluated),
         });
     }
     let mut diagnostics = template_diagnostics(app, errors, files);

@@ -77,17 +77,21 @@ impl<'env, 'source> Layer<'env, 'source> {
         let mut errors = Vec::new();
         for (pointer, source, hole) in &self.holes {
             let result = match hole {
-                Hole::Expression(e) => e.eval(context.clone()).and_then(|v| {
-                    if v.is_undefined() {
-                        Err(minijinja::Error::new(
-                            minijinja::ErrorKind::UndefinedError,
-                            "the expression is undefined",
-                        ))
-                    } else {
-                        Ok(serde_json::to_value(&v).unwrap_or(Value::Null))
-                    }
-                }),
-                Hole::Template(t) => t.render(context.clone()).map(Value::String),
+                Hole::Expression(e) => e
+                    .eval(context.clone())
+                    .map_err(|e| describe(&e, source))
+                    .and_then(|v| {
+                        if v.is_undefined() {
+                            let expression = single_expression(source).unwrap_or(source).trim();
+                            Err(format!("`{expression}` is undefined"))
+                        } else {
+                            Ok(serde_json::to_value(&v).unwrap_or(Value::Null))
+                        }
+                    }),
+                Hole::Template(t) => t
+                    .render(context.clone())
+                    .map(Value::String)
+                    .map_err(|e| describe(&e, source)),
             };
             match result {
                 Ok(value) => {
@@ -95,9 +99,9 @@ impl<'env, 'source> Layer<'env, 'source> {
                         *slot = value;
                     }
                 }
-                Err(e) => errors.push(TemplateError {
+                Err(message) => errors.push(TemplateError {
                     pointer: pointer.clone(),
-                    message: describe(&e, source),
+                    message,
                 }),
             }
         }

@@ -36,13 +36,12 @@ pub fn revision(at: &GitRevision<'_>) -> Result<Vec<SourceFile>, SourceError> {
     let tree = if relative.as_os_str().is_empty() {
         root
     } else {
-        let entry = root.get_path(&relative).map_err(|_| {
-            SourceError::Git(format!(
-                "revision `{}` has no folder {}",
-                at.rev,
-                relative.display()
-            ))
-        })?;
+        let entry = root
+            .get_path(&relative)
+            .map_err(|_| SourceError::NoFleetAtRevision {
+                rev: at.rev.to_owned(),
+                dir: relative.clone(),
+            })?;
         entry.to_object(&repo)?.into_tree().map_err(|_| {
             SourceError::Git(format!(
                 "{} is not a folder at `{}`",

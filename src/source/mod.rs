@@ -34,6 +34,8 @@ pub enum SourceError {
     },
     #[error("git: {0}")]
     Git(String),
+    #[error("revision `{rev}` has no folder {}", dir.display())]
+    NoFleetAtRevision { rev: String, dir: PathBuf },
 }
 
 impl From<git2::Error> for SourceError {

@@ -1,0 +1,58 @@
+use serde::Serialize;
+use serde_json::json;
+
+use super::{Report, unified};
+use crate::emit::{ObjectKey, RenderedObject};
+
+#[derive(Serialize)]
+struct Object<'a> {
+    #[serde(flatten)]
+    key: &'a ObjectKey,
+    file: &'a str,
+}
+
+/// The report as JSON.
+pub(crate) fn render(report: &Report) -> String {
+    let objects = |list: &[(ObjectKey, RenderedObject)]| -> Vec<serde_json::Value> {
+        list.iter()
+            .map(|(key, o)| serde_json::to_value(Object { key, file: &o.file }).expect("JSON"))
+            .collect()
+    };
+    let changed: Vec<serde_json::Value> = report
+        .objects
+        .changed
+        .iter()
+        .map(|c| {
+            let mut v = serde_json::to_value(Object {
+                key: &c.key,
+                file: &c.after.file,
+            })
+            .expect("JSON");
+            v["previousFile"] = json!(c.before.file);
+            v["diff"] = json!(unified(&c.before.text, &c.after.text, "a", "b"));
+            v
+        })
+        .collect();
+    let gate = report.gate.as_ref().map(|g| {
+        json!({
+            "limit": g.limit.to_string(),
+            "allowed": g.allowed,
+            "deletions": g.deletions.len(),
+            "exceeded": g.exceeded(),
+            "objects": g.deletions,
+        })
+    });
+    let value = json!({
+        "base": report.base,
+        "head": report.head,
+        "changed": !report.is_empty(),
+        "placements": report.placements,
+        "objects": {
+            "added": objects(&report.objects.added),
+            "removed": objects(&report.objects.removed),
+            "changed": changed,
+        },
+        "deletionGate": gate,
+    });
+    serde_json::to_string_pretty(&value).expect("JSON") + "\n"
+}

@@ -1,0 +1,118 @@
+use std::fmt::Write as _;
+
+use super::{Gate, Report, unified};
+use crate::cli::report::plural;
+use crate::emit::ObjectKey;
+
+const GREEN: &str = "\x1b[32m";
+const RED: &str = "\x1b[31m";
+const CYAN: &str = "\x1b[36m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+/// The report for a terminal or a log: the summary, then a unified diff per changed object.
+pub(crate) fn render(report: &Report, color: bool) -> String {
+    let paint = |style: &str, text: &str| {
+        if color {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
+    };
+    let mut out = format!("fleetc diff: {} → {}\n", report.base, report.head);
+    if report.is_empty() {
+        out.push_str("no change: both render the same objects\n");
+        return out;
+    }
+    out.push('\n');
+    let p = &report.placements;
+    if !p.apps.is_empty() {
+        out.push_str("placements:\n");
+        for change in &p.apps {
+            let mut parts = Vec::new();
+            if !change.gained.is_empty() {
+                parts.push(paint(GREEN, &format!("+{}", change.gained.join(" +"))));
+            }
+            if !change.lost.is_empty() {
+                parts.push(paint(RED, &format!("-{}", change.lost.join(" -"))));
+            }
+            let _ = writeln!(out, "  {}: {}", change.app, parts.join(" "));
+        }
+    }
+    for (what, names) in [
+        ("clusters added", &p.clusters_added),
+        ("clusters removed", &p.clusters_removed),
+        ("apps added", &p.apps_added),
+        ("apps removed", &p.apps_removed),
+    ] {
+        if !names.is_empty() {
+            let _ = writeln!(out, "{what}: {}", names.join(", "));
+        }
+    }
+    let o = &report.objects;
+    let _ = writeln!(
+        out,
+        "objects: {} added, {} removed, {} changed",
+        o.added.len(),
+        o.removed.len(),
+        o.changed.len()
+    );
+    let line = |sign: &str, style: &str, key: &ObjectKey| paint(style, &format!("  {sign} {key}"));
+    for (key, _) in &o.added {
+        let _ = writeln!(out, "{}", line("+", GREEN, key));
+    }
+    for (key, _) in &o.removed {
+        let _ = writeln!(out, "{}", line("-", RED, key));
+    }
+    for c in &o.changed {
+        let _ = writeln!(out, "{}", line("~", CYAN, &c.key));
+    }
+    for c in &o.changed {
+        out.push('\n');
+        let name = |side: &str, file: &str| {
+            format!(
+                "{side}/{}/{file} ({} {})",
+                report.out, c.key.kind, c.key.name
+            )
+        };
+        let diff = unified(
+            &c.before.text,
+            &c.after.text,
+            &name("a", &c.before.file),
+            &name("b", &c.after.file),
+        );
+        for l in diff.lines() {
+            let styled = if !color {
+                l.to_owned()
+            } else if l.starts_with("+++") || l.starts_with("---") {
+                paint(BOLD, l)
+            } else if l.starts_with('+') {
+                paint(GREEN, l)
+            } else if l.starts_with('-') {
+                paint(RED, l)
+            } else if l.starts_with("@@") {
+                paint(CYAN, l)
+            } else {
+                l.to_owned()
+            };
+            out.push_str(&styled);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// What the deletion gate says when the change deletes too much.
+pub(crate) fn gate_failure(gate: &Gate) -> String {
+    let mut out = format!(
+        "error: this change deletes {} (Applications and cluster Secrets); --max-deletions {} allows {}:\n",
+        plural(gate.deletions.len(), "object"),
+        gate.limit,
+        gate.allowed
+    );
+    for key in &gate.deletions {
+        let _ = writeln!(out, "  - {key}");
+    }
+    out.push_str("help: a mistyped selector can empty a region; if these deletions are intended, raise --max-deletions for this change\n");
+    out
+}

@@ -1,0 +1,193 @@
+use std::fmt::Write as _;
+
+use super::args::{Format, ListFormat};
+use super::{Context, Outcome, Status, report};
+use crate::diagnostic::Location;
+use crate::place::{Explanation, RequirementCheck, Verdict, explain};
+
+/// `fleetc explain APP --cluster CLUSTER`.
+pub(crate) fn run(context: &Context, app: &str, cluster: &str, format: ListFormat) -> Outcome {
+    let compilation = match context.compile() {
+        Ok(c) => c,
+        Err(failure) => return failure,
+    };
+    let Some(fleet) = compilation
+        .fleet
+        .as_ref()
+        .filter(|_| compilation.is_valid())
+    else {
+        let mut outcome = Outcome::new(Status::Findings);
+        report::findings(context, &compilation, Format::Text, &mut outcome);
+        return outcome;
+    };
+    let (Some(a), Some(c)) = (fleet.app(app), fleet.cluster(cluster)) else {
+        let (what, name) = if fleet.app(app).is_none() {
+            ("app", app)
+        } else {
+            ("cluster", cluster)
+        };
+        return Outcome::failure(format!(
+            "there is no {what} named `{name}` (see `fleetc ls clusters`)"
+        ));
+    };
+    let explanation = explain(fleet, &compilation.files, a, c);
+    let mut outcome = Outcome::new(Status::Clean);
+    outcome.stdout = match format {
+        ListFormat::Json => serde_json::to_string_pretty(&explanation).expect("JSON") + "\n",
+        ListFormat::Text => text(
+            &explanation,
+            &context.out_path(&format!("hubs/{}/clusters/{}.yaml", c.hub, c.name)),
+        ),
+    };
+    outcome
+}
+
+fn at(l: &Location) -> String {
+    format!("{}:{}:{}", l.file, l.line, l.column)
+}
+
+fn mark(ok: bool) -> &'static str {
+    if ok { "✓" } else { "✗" }
+}
+
+fn requirement_lines(out: &mut String, checks: &[RequirementCheck], indent: &str) {
+    let width = checks
+        .iter()
+        .map(|c| c.requirement.chars().count())
+        .max()
+        .unwrap_or(0);
+    for c in checks {
+        let has = match &c.value {
+            Some(v) => format!("cluster has {}={v}", c.key),
+            None => format!("cluster has no {} label", c.key),
+        };
+        let _ = writeln!(
+            out,
+            "{indent}{} {:<width$}   {has}",
+            mark(c.matches),
+            c.requirement
+        );
+    }
+}
+
+/// The explanation for people.
+fn text(e: &Explanation, file: &str) -> String {
+    let mut out = match &e.application {
+        Some(application) => format!(
+            "app `{}` lands on cluster `{}`: Application `{application}` on hub `{}`, in {file}\n",
+            e.app, e.cluster, e.hub
+        ),
+        None => format!("app `{}` does not land on cluster `{}`\n", e.app, e.cluster),
+    };
+    let _ = writeln!(out, "\nplacement ({})", at(&e.placement));
+    match &e.selector {
+        None => out.push_str("  selector: omitted\n"),
+        Some(checks) if checks.is_empty() => {
+            out.push_str("  selector: {} (matches every cluster)\n")
+        }
+        Some(checks) => {
+            out.push_str("  selector:\n");
+            requirement_lines(&mut out, checks, "    ");
+        }
+    }
+    let list = |names: &[String]| {
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        }
+    };
+    let _ = writeln!(out, "  clusters: {}", list(&e.clusters));
+    let _ = writeln!(out, "  exclude: {}", list(&e.exclude));
+    let because = match e.verdict {
+        Verdict::Excluded => format!(
+            "`{}` is in `exclude`, which wins over everything else",
+            e.cluster
+        ),
+        Verdict::Listed => format!("`{}` is listed in `clusters`", e.cluster),
+        Verdict::Selected => "the selector matches every requirement".to_owned(),
+        Verdict::Everywhere => {
+            "no selector and no `clusters` list: the app goes to every cluster".to_owned()
+        }
+        Verdict::NotSelected => format!(
+            "the selector does not match (✗ above) and `{}` is not in `clusters`",
+            e.cluster
+        ),
+        Verdict::NotListed => format!("no selector, and `clusters` does not list `{}`", e.cluster),
+    };
+    let _ = writeln!(
+        out,
+        "  => {}: {because}",
+        if e.verdict.lands() {
+            "lands"
+        } else {
+            "does not land"
+        }
+    );
+    if e.verdict.lands() && !e.overrides.is_empty() {
+        out.push_str("\noverrides (applied in order, later ones win)\n");
+        for o in &e.overrides {
+            let verdict = if o.applies {
+                "applies"
+            } else {
+                "does not apply"
+            };
+            let _ = writeln!(
+                out,
+                "  {} #{} at {}: {verdict}",
+                mark(o.applies),
+                o.index,
+                at(&o.location)
+            );
+            requirement_lines(&mut out, &o.requirements, "      ");
+        }
+    }
+    if e.verdict.lands() {
+        if e.values.is_empty() {
+            out.push_str("\nvalues: none\n");
+        } else {
+            out.push_str("\nvalues\n");
+            let rows: Vec<(String, String, String)> = e
+                .values
+                .iter()
+                .map(|v| {
+                    let layer = match v.layer {
+                        crate::place::LayerId::Values => "values".to_owned(),
+                        crate::place::LayerId::Override(i) => format!("override #{i}"),
+                    };
+                    let from = match &v.template {
+                        Some(t) => format!("{layer} at {}, from {t}", at(&v.location)),
+                        None => format!("{layer} at {}", at(&v.location)),
+                    };
+                    (v.path.clone(), compact(&v.value), from)
+                })
+                .collect();
+            let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+            let w1 = rows
+                .iter()
+                .map(|r| r.1.chars().count())
+                .max()
+                .unwrap_or(0)
+                .min(48);
+            for (path, value, from) in rows {
+                let _ = writeln!(out, "  {path:<w0$}  {value:<w1$}  {from}");
+            }
+        }
+    }
+    for (location, message) in &e.errors {
+        let _ = writeln!(
+            out,
+            "\nerror: value template at {} fails here: {message}",
+            at(location)
+        );
+    }
+    out
+}
+
+/// A value on one line, as JSON.
+fn compact(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

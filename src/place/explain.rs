@@ -1,0 +1,252 @@
+//! Why an app lands on a cluster, or does not: each selector requirement with the cluster's
+//! value and its result, the explicit lists, each override, and where every final value came
+//! from. Plain data; the command line words it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::selector::{Requirement, Selector};
+use super::value_layers::{self, AppLayers, LayerId};
+use super::{application_name, values};
+use crate::diagnostic::Location;
+use crate::load::{Files, Pointer, Target};
+use crate::model::{App, Cluster, Fleet};
+
+/// One requirement of a selector, judged against the cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequirementCheck {
+    /// The requirement in kubectl syntax (`region in (eu-west-1,eu-central-1)`).
+    pub requirement: String,
+    pub key: String,
+    /// The cluster's value for the key, if it has the label.
+    pub value: Option<String>,
+    pub matches: bool,
+}
+
+/// How the placement decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Verdict {
+    /// Listed in `exclude`: never placed.
+    Excluded,
+    /// Listed in `clusters`.
+    Listed,
+    /// Matched by the selector.
+    Selected,
+    /// No selector and no `clusters` list: every cluster.
+    Everywhere,
+    /// Not listed, and the selector does not match.
+    NotSelected,
+    /// No selector, and `clusters` lists others only.
+    NotListed,
+}
+
+impl Verdict {
+    /// Whether the app lands.
+    pub fn lands(self) -> bool {
+        matches!(
+            self,
+            Verdict::Listed | Verdict::Selected | Verdict::Everywhere
+        )
+    }
+}
+
+/// One override, judged against the cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverrideCheck {
+    pub index: usize,
+    pub location: Location,
+    pub requirements: Vec<RequirementCheck>,
+    pub applies: bool,
+}
+
+/// One final value and the layer that set it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueOrigin {
+    /// Dotted path in the Helm values (`serviceAccount.annotations["eks.amazonaws.com/role-arn"]`).
+    pub path: String,
+    pub value: Value,
+    pub layer: LayerId,
+    pub location: Location,
+    /// The template the value was rendered from, if it was one.
+    pub template: Option<String>,
+}
+
+impl Serialize for LayerId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            LayerId::Values => s.serialize_str("values"),
+            LayerId::Override(i) => s.serialize_str(&format!("overrides[{i}]")),
+        }
+    }
+}
+
+/// The whole answer to "does this app land on that cluster, and why?".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub app: String,
+    pub cluster: String,
+    pub hub: String,
+    pub verdict: Verdict,
+    /// The Application's name, when the app lands.
+    pub application: Option<String>,
+    pub placement: Location,
+    /// `None` when the selector is omitted.
+    pub selector: Option<Vec<RequirementCheck>>,
+    pub clusters: Vec<String>,
+    pub exclude: Vec<String>,
+    pub overrides: Vec<OverrideCheck>,
+    /// The final values, leaf by leaf, when the app lands.
+    pub values: Vec<ValueOrigin>,
+    /// Value templates that fail on this cluster.
+    pub errors: Vec<(Location, String)>,
+}
+
+fn check(requirement: &Requirement, labels: &BTreeMap<String, String>) -> RequirementCheck {
+    RequirementCheck {
+        requirement: requirement.to_string(),
+        key: requirement.key().to_owned(),
+        value: labels.get(requirement.key()).cloned(),
+        matches: requirement.matches(labels),
+    }
+}
+
+fn checks(selector: &Selector, labels: &BTreeMap<String, String>) -> Vec<RequirementCheck> {
+    selector
+        .requirements()
+        .iter()
+        .map(|r| check(r, labels))
+        .collect()
+}
+
+fn verdict(app: &App, cluster: &Cluster) -> Verdict {
+    let p = &app.placement;
+    if p.exclude.contains(&cluster.name) {
+        Verdict::Excluded
+    } else if p.clusters.contains(&cluster.name) {
+        Verdict::Listed
+    } else {
+        match &p.selector {
+            Some(s) if s.matches(&cluster.placement_labels) => Verdict::Selected,
+            Some(_) => Verdict::NotSelected,
+            None if p.clusters.is_empty() => Verdict::Everywhere,
+            None => Verdict::NotListed,
+        }
+    }
+}
+
+/// Explains `app` on `cluster` (both must exist in `fleet`).
+pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Explanation {
+    let verdict = verdict(app, cluster);
+    debug_assert_eq!(
+        verdict.lands(),
+        app.placement
+            .matches(&cluster.name, &cluster.placement_labels)
+    );
+    let locate = |p: &Pointer, t| files.locate(app.at, p, t);
+    let overrides = app
+        .overrides
+        .iter()
+        .enumerate()
+        .map(|(i, o)| OverrideCheck {
+            index: i,
+            location: locate(&Pointer::parse("/spec/overrides").index(i), Target::Value),
+            requirements: checks(&o.selector, &cluster.placement_labels),
+            applies: o.selector.matches(&cluster.placement_labels),
+        })
+        .collect();
+    let mut explanation = Explanation {
+        app: app.name.clone(),
+        cluster: cluster.name.clone(),
+        hub: cluster.hub.clone(),
+        verdict,
+        application: verdict
+            .lands()
+            .then(|| application_name(&app.name, &cluster.name)),
+        placement: locate(&Pointer::parse("/spec/placement"), Target::Key),
+        selector: app
+            .placement
+            .selector
+            .as_ref()
+            .map(|s| checks(s, &cluster.placement_labels)),
+        clusters: app.placement.clusters.clone(),
+        exclude: app.placement.exclude.clone(),
+        overrides,
+        values: Vec::new(),
+        errors: Vec::new(),
+    };
+    if verdict.lands() {
+        let env = values::environment();
+        let (layers, mut errors) = AppLayers::compile(app, &env);
+        let context = value_layers::context(
+            &values::cluster_context(cluster),
+            &values::app_context(app),
+            &values::fleet_context(fleet),
+        );
+        let (evaluated, failed) = layers.evaluate(app, cluster, &context);
+        errors.extend(failed);
+        explanation.errors = errors
+            .into_iter()
+            .map(|(p, m)| (locate(&p, Target::Value), m))
+            .collect();
+        if let Some(merged) = value_layers::merge(&evaluated) {
+            explanation.values = origins(app, &merged, &evaluated, files);
+        }
+    }
+    explanation
+}
+
+/// Every leaf of the final values (scalars, lists and empty mappings) with the last layer that
+/// holds its path: deep merging makes that layer the one whose value survived.
+fn origins(
+    app: &App,
+    merged: &Value,
+    evaluated: &[(LayerId, Value)],
+    files: &Files,
+) -> Vec<ValueOrigin> {
+    let mut leaves = Vec::new();
+    collect_leaves(merged, &Pointer::root(), &mut leaves);
+    leaves
+        .into_iter()
+        .map(|(pointer, value)| {
+            let layer = evaluated
+                .iter()
+                .rev()
+                .find(|(_, v)| v.pointer(&pointer.to_string()).is_some())
+                .map_or(LayerId::Values, |(id, _)| *id);
+            let source = layer.pointer().join(&pointer);
+            let raw = raw_layer(app, layer).and_then(|v| v.pointer(&pointer.to_string()));
+            let template = raw
+                .and_then(Value::as_str)
+                .filter(|s| s.contains("{{") || s.contains("{%"))
+                .map(str::to_owned);
+            ValueOrigin {
+                path: pointer.dotted(),
+                value: value.clone(),
+                layer,
+                location: files.locate(app.at, &source, Target::Value),
+                template,
+            }
+        })
+        .collect()
+}
+
+fn raw_layer(app: &App, layer: LayerId) -> Option<&Value> {
+    match layer {
+        LayerId::Values => app.values.as_ref(),
+        LayerId::Override(i) => app.overrides.get(i).map(|o| &o.values),
+    }
+}
+
+fn collect_leaves<'a>(value: &'a Value, at: &Pointer, out: &mut Vec<(Pointer, &'a Value)>) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (k, v) in map {
+                collect_leaves(v, &at.clone().key(k.clone()), out);
+            }
+        }
+        other => out.push((at.clone(), other)),
+    }
+}

@@ -1,0 +1,112 @@
+//! An app's values come in layers: its `values`, then each override whose selector matches the
+//! cluster, in order. Each layer is compiled once per app and evaluated per placement.
+
+use serde_json::Value;
+
+use super::values::Layer;
+use crate::load::Pointer;
+use crate::model::{App, Cluster, deep_merge};
+
+/// Which layer: the app's `values`, or override number `i`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LayerId {
+    Values,
+    Override(usize),
+}
+
+impl LayerId {
+    /// Where the layer's values sit in the App document.
+    pub fn pointer(self) -> Pointer {
+        match self {
+            LayerId::Values => Pointer::parse("/spec/values"),
+            LayerId::Override(i) => Pointer::parse("/spec/overrides").index(i).key("values"),
+        }
+    }
+}
+
+/// A value template that failed: where in the App document, and why.
+pub(crate) type LayerError = (Pointer, String);
+
+/// An app's compiled layers.
+pub(crate) struct AppLayers<'env, 'source> {
+    layers: Vec<(LayerId, Layer<'env, 'source>)>,
+}
+
+impl<'env, 'source> AppLayers<'env, 'source> {
+    /// Compiles every layer of `app`; syntax errors are returned, and those layers left out.
+    pub(crate) fn compile(
+        app: &'source App,
+        env: &'env minijinja::Environment<'static>,
+    ) -> (Self, Vec<LayerError>) {
+        let sources = app.values.iter().map(|v| (LayerId::Values, v)).chain(
+            app.overrides
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (LayerId::Override(i), &o.values)),
+        );
+        let mut layers = Vec::new();
+        let mut errors = Vec::new();
+        for (id, values) in sources {
+            match Layer::compile(env, values) {
+                Ok(layer) => layers.push((id, layer)),
+                Err(es) => errors.extend(
+                    es.into_iter()
+                        .map(|e| (id.pointer().join(&e.pointer), e.message)),
+                ),
+            }
+        }
+        (Self { layers }, errors)
+    }
+
+    /// The layers that apply to `cluster`, each evaluated, in order.
+    pub(crate) fn evaluate(
+        &self,
+        app: &App,
+        cluster: &Cluster,
+        context: &minijinja::Value,
+    ) -> (Vec<(LayerId, Value)>, Vec<LayerError>) {
+        let mut evaluated = Vec::new();
+        let mut errors = Vec::new();
+        for (id, layer) in &self.layers {
+            if let LayerId::Override(i) = id
+                && !app.overrides[*i]
+                    .selector
+                    .matches(&cluster.placement_labels)
+            {
+                continue;
+            }
+            match layer.evaluate(context) {
+                Ok(v) => evaluated.push((*id, v)),
+                Err(es) => errors.extend(
+                    es.into_iter()
+                        .map(|e| (id.pointer().join(&e.pointer), e.message)),
+                ),
+            }
+        }
+        (evaluated, errors)
+    }
+}
+
+/// The final values: every evaluated layer deep-merged in order; `None` when no layer applies.
+pub(crate) fn merge(evaluated: &[(LayerId, Value)]) -> Option<Value> {
+    let mut iter = evaluated.iter();
+    let (_, first) = iter.next()?;
+    let mut merged = first.clone();
+    for (_, v) in iter {
+        deep_merge(&mut merged, v);
+    }
+    Some(merged)
+}
+
+/// The `cluster`, `app` and `fleet` variables for one placement.
+pub(crate) fn context(
+    cluster: &minijinja::Value,
+    app: &minijinja::Value,
+    fleet: &minijinja::Value,
+) -> minijinja::Value {
+    minijinja::context! {
+        cluster => cluster.clone(),
+        app => app.clone(),
+        fleet => fleet.clone(),
+    }
+}

@@ -1,0 +1,548 @@
+//! Git-native review: `diff` between revisions of real git repositories built in temporary
+//! folders, the deletion gate, `--rev` leaving the working tree alone, and `explain`.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+use support::fleet::{Run, edit, example_copy, fleetc, snapshot};
+
+/// A git repository holding a copy of the example fleet, committed once.
+struct Repo {
+    dir: tempfile::TempDir,
+}
+
+impl Repo {
+    fn new() -> Self {
+        let repo = Self {
+            dir: example_copy(),
+        };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo.commit("base");
+        repo
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let output = Command::new("git")
+            .args([
+                "-c",
+                "user.name=fleetc tests",
+                "-c",
+                "user.email=tests@fleetc.invalid",
+            ])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(self.path())
+            .output()
+            .expect("git runs");
+        assert!(
+            output.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn commit(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+    }
+
+    fn file(&self, relative: &str) -> std::path::PathBuf {
+        self.path().join(relative)
+    }
+
+    fn fleetc(&self, args: &[&str]) -> Run {
+        fleetc(self.path(), args)
+    }
+}
+
+/// cert-manager goes everywhere but vclusters; this makes it skip GCP clusters too.
+fn drop_cert_manager_from_gcp(repo: &Repo) {
+    edit(
+        &repo.file("fleet/apps/cert-manager.yaml"),
+        "values: [vcluster]}",
+        "values: [vcluster, gcp]}",
+    );
+}
+
+/// The GCP clusters of the example fleet (by provider, read off fleet/clusters and templates).
+const GCP_CLUSTERS: [&str; 3] = ["dev-eu-gcp-1", "prod-us-gcp-1", "staging-us-gcp-1"];
+
+fn names(v: &Value) -> Vec<String> {
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .map(|o| o["name"].as_str().expect("a name").to_owned())
+        .collect()
+}
+
+#[test]
+fn a_selector_change_shows_exactly_the_placements_gained_and_lost() {
+    let repo = Repo::new();
+    drop_cert_manager_from_gcp(&repo);
+    repo.commit("cert-manager: not on GCP");
+    let run = repo.fleetc(&[
+        "diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "json",
+    ]);
+    run.expect_code(0);
+    let report = run.json();
+    assert_eq!(report["changed"], true);
+    assert_eq!(
+        report["placements"]["apps"],
+        serde_json::json!([{"app": "cert-manager", "gained": [], "lost": GCP_CLUSTERS}])
+    );
+    for list in [
+        "clusters_added",
+        "clusters_removed",
+        "apps_added",
+        "apps_removed",
+    ] {
+        assert_eq!(report["placements"][list], serde_json::json!([]), "{list}");
+    }
+    let removed = names(&report["objects"]["removed"]);
+    let expected: Vec<String> = GCP_CLUSTERS
+        .iter()
+        .map(|c| format!("cert-manager-{c}"))
+        .collect();
+    assert_eq!(removed, expected);
+    assert_eq!(report["objects"]["added"], serde_json::json!([]));
+    assert_eq!(report["objects"]["changed"], serde_json::json!([]));
+
+    let text = repo.fleetc(&["diff", "--base", "HEAD~1", "--head", "HEAD"]);
+    text.expect_code(0);
+    assert!(
+        text.stdout
+            .contains("cert-manager: -dev-eu-gcp-1 -prod-us-gcp-1 -staging-us-gcp-1"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("objects: 0 added, 3 removed, 0 changed"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn a_value_change_shows_a_unified_diff_of_each_changed_object() {
+    let repo = Repo::new();
+    edit(
+        &repo.file("fleet/apps/cert-manager.yaml"),
+        "replicaCount: 2\n        podDisruptionBudget",
+        "replicaCount: 3\n        podDisruptionBudget",
+    );
+    let run = repo.fleetc(&["diff"]);
+    run.expect_code(0);
+    // The override applies to `tier: critical` clusters that get cert-manager (not vclusters).
+    let critical = [
+        "hub-eu",
+        "hub-us",
+        "onprem-eu-1",
+        "prod-eu-aws-1",
+        "prod-eu-azure-1",
+        "prod-eu-legacy",
+        "prod-us-aws-1",
+        "prod-us-gcp-1",
+    ];
+    let changed = run.stdout.lines().filter(|l| l.starts_with("  ~ ")).count();
+    assert_eq!(changed, critical.len(), "{}", run.stdout);
+    for cluster in critical {
+        assert!(
+            run.stdout
+                .contains(&format!("(Application cert-manager-{cluster})")),
+            "{cluster}: {}",
+            run.stdout
+        );
+    }
+    assert_eq!(
+        run.stdout
+            .matches("-        replicaCount: 2\n+        replicaCount: 3\n")
+            .count(),
+        critical.len(),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn moving_and_reformatting_fleet_files_changes_no_object() {
+    let repo = Repo::new();
+    // Move an app into a sub-folder, rewrite a cluster with its keys in another order and in
+    // flow style, and add comments: none of it changes what the fleet means.
+    fs::create_dir_all(repo.file("fleet/apps/web")).unwrap();
+    fs::rename(
+        repo.file("fleet/apps/guestbook.yaml"),
+        repo.file("fleet/apps/web/guestbook.yaml"),
+    )
+    .unwrap();
+    let cluster = repo.file("fleet/clusters/hub-eu.yaml");
+    let value: serde_yaml::Value =
+        serde_yaml::from_str(&fs::read_to_string(&cluster).unwrap()).unwrap();
+    let mapping = value.as_mapping().unwrap();
+    let mut reordered = serde_yaml::Mapping::new();
+    let entries: Vec<_> = mapping.iter().collect();
+    for (k, v) in entries.into_iter().rev() {
+        reordered.insert(k.clone(), v.clone());
+    }
+    fs::write(
+        &cluster,
+        format!(
+            "# reordered\n{}",
+            serde_yaml::to_string(&reordered).unwrap()
+        ),
+    )
+    .unwrap();
+    let app = repo.file("fleet/apps/cert-manager.yaml");
+    let text = fs::read_to_string(&app)
+        .unwrap()
+        .replace("  values:\n", "  values:   # Helm values\n");
+    fs::write(&app, text).unwrap();
+    repo.commit("move and reformat");
+    let run = repo.fleetc(&["diff", "--base", "HEAD~1", "--head", "HEAD", "--exit-code"]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("no change"), "{}", run.stdout);
+    assert_eq!(
+        repo.fleetc(&[
+            "diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "json"
+        ])
+        .json()["changed"],
+        false
+    );
+}
+
+#[test]
+fn exit_code_reports_a_difference() {
+    let repo = Repo::new();
+    repo.fleetc(&["diff", "--exit-code"]).expect_code(0);
+    drop_cert_manager_from_gcp(&repo);
+    repo.fleetc(&["diff", "--exit-code"]).expect_code(1);
+    repo.fleetc(&["diff"]).expect_code(0);
+}
+
+#[test]
+fn reading_other_revisions_leaves_the_working_tree_byte_identical() {
+    let repo = Repo::new();
+    drop_cert_manager_from_gcp(&repo);
+    repo.commit("cert-manager: not on GCP");
+    // Leave an uncommitted change in the working tree as well.
+    edit(
+        &repo.file("fleet/apps/cert-manager.yaml"),
+        "enabled: true\n    prometheus",
+        "enabled: false\n    prometheus",
+    );
+    let before = snapshot(repo.path());
+    let status = repo.git(&["status", "--porcelain"]);
+    repo.fleetc(&["diff", "--base", "HEAD~1", "--head", "HEAD"])
+        .expect_code(0);
+    repo.fleetc(&["diff", "--base", "HEAD~1"]).expect_code(0);
+    repo.fleetc(&["--rev", "HEAD~1", "validate"]).expect_code(0);
+    let placements = repo.fleetc(&[
+        "--rev",
+        "HEAD~1",
+        "ls",
+        "placements",
+        "--app",
+        "cert-manager",
+        "--format",
+        "json",
+    ]);
+    placements.expect_code(0);
+    // At HEAD~1 cert-manager was still on the GCP clusters.
+    let clusters: Vec<String> = placements
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["cluster"].as_str().unwrap().to_owned())
+        .collect();
+    for gcp in GCP_CLUSTERS {
+        assert!(clusters.contains(&gcp.to_owned()), "{gcp} at HEAD~1");
+    }
+    assert_eq!(snapshot(repo.path()), before, "the working tree changed");
+    assert_eq!(repo.git(&["status", "--porcelain"]), status);
+}
+
+#[test]
+fn an_unknown_revision_is_a_tool_failure() {
+    let repo = Repo::new();
+    let run = repo.fleetc(&["diff", "--base", "no-such-branch"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("no-such-branch"), "{}", run.stderr);
+}
+
+#[test]
+fn a_revision_without_a_fleet_diffs_as_everything_added() {
+    let repo = Repo::new();
+    fs::rename(repo.file("fleet"), repo.file("fleet-later")).unwrap();
+    repo.commit("no fleet yet");
+    fs::rename(repo.file("fleet-later"), repo.file("fleet")).unwrap();
+    let run = repo.fleetc(&["diff", "--format", "json"]);
+    run.expect_code(0);
+    let report = run.json();
+    assert!(
+        report["base"].as_str().unwrap().contains("no fleet"),
+        "{report}"
+    );
+    assert_eq!(
+        report["placements"]["clusters_added"]
+            .as_array()
+            .unwrap()
+            .len(),
+        17
+    );
+    assert!(report["objects"]["removed"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn an_invalid_side_is_reported_as_findings() {
+    let repo = Repo::new();
+    edit(
+        &repo.file("fleet/clusters/hub-eu.yaml"),
+        "region:",
+        "regoin:",
+    );
+    let run = repo.fleetc(&["diff"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("unknown field `regoin`"),
+        "{}",
+        run.stderr
+    );
+}
+
+mod deletion_gate {
+    use super::*;
+
+    fn repo_deleting_three_applications() -> Repo {
+        let repo = Repo::new();
+        drop_cert_manager_from_gcp(&repo);
+        repo
+    }
+
+    #[test]
+    fn under_or_at_the_limit_passes() {
+        let repo = repo_deleting_three_applications();
+        repo.fleetc(&["diff", "--max-deletions", "3"])
+            .expect_code(0);
+        // 108 Applications, 17 cluster Secrets and 2 root Applications: 5% allows 6.
+        repo.fleetc(&["diff", "--max-deletions", "5%"])
+            .expect_code(0);
+    }
+
+    #[test]
+    fn over_the_limit_fails_and_lists_what_would_go() {
+        let repo = repo_deleting_three_applications();
+        let run = repo.fleetc(&["diff", "--max-deletions", "2"]);
+        run.expect_code(1);
+        assert!(run.stderr.contains("deletes 3 objects"), "{}", run.stderr);
+        for cluster in GCP_CLUSTERS {
+            assert!(
+                run.stderr.contains(&format!(
+                    "- hubs/hub-{} Application argocd/cert-manager-{cluster}",
+                    if cluster.contains("-eu-") { "eu" } else { "us" }
+                )),
+                "{cluster}: {}",
+                run.stderr
+            );
+        }
+        // 1% of 127 allows 1.
+        repo.fleetc(&["diff", "--max-deletions", "1%"])
+            .expect_code(1);
+        let json = repo.fleetc(&["diff", "--max-deletions", "2", "--format", "json"]);
+        json.expect_code(1);
+        let gate = &json.json()["deletionGate"];
+        assert_eq!(
+            (
+                gate["allowed"].as_u64(),
+                gate["deletions"].as_u64(),
+                gate["exceeded"].as_bool()
+            ),
+            (Some(2), Some(3), Some(true))
+        );
+    }
+
+    #[test]
+    fn removing_a_cluster_counts_its_secret_and_its_applications() {
+        let repo = Repo::new();
+        fs::remove_file(repo.file("fleet/clusters/staging-us-gcp-1.yaml")).unwrap();
+        let listed = repo.fleetc(&[
+            "--rev",
+            "HEAD",
+            "ls",
+            "placements",
+            "--cluster",
+            "staging-us-gcp-1",
+            "--format",
+            "json",
+        ]);
+        let applications = listed.json().as_array().unwrap().len();
+        let run = repo.fleetc(&["diff", "--max-deletions", "0"]);
+        run.expect_code(1);
+        assert!(
+            run.stderr
+                .contains(&format!("deletes {} objects", applications + 1)),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("argocd/cluster-staging-us-gcp-1"),
+            "{}",
+            run.stderr
+        );
+    }
+
+    #[test]
+    fn a_bad_limit_is_a_usage_error() {
+        let repo = Repo::new();
+        repo.fleetc(&["diff", "--max-deletions", "ten"])
+            .expect_code(2);
+        repo.fleetc(&["diff", "--max-deletions", "120%"])
+            .expect_code(2);
+    }
+}
+
+#[test]
+fn markdown_stays_under_the_comment_limit_and_says_what_it_left_out() {
+    let repo = Repo::new();
+    // A large value on every cluster's guestbook: 17 changed objects of about 8 kB each.
+    let big: String = (0..400)
+        .map(|i| format!("      line {i:03} of a long configuration value\n"))
+        .collect();
+    edit(
+        &repo.file("fleet/apps/guestbook.yaml"),
+        "\n  values:\n",
+        &format!("\n  values:\n    notes: |\n{big}"),
+    );
+    let run = repo.fleetc(&["diff", "--format", "markdown"]);
+    run.expect_code(0);
+    let md = &run.stdout;
+    assert!(
+        md.chars().count() <= 65_000,
+        "{} characters",
+        md.chars().count()
+    );
+    assert!(
+        md.contains("**Objects:** 0 added, 0 removed, 17 changed"),
+        "the summary is kept"
+    );
+    let shown = md.matches("<details>").count();
+    assert!(shown > 0 && shown < 17, "{shown} diffs shown");
+    assert!(
+        md.contains(&format!("{} left out", plural(17 - shown))),
+        "{}",
+        &md[md.len().saturating_sub(400)..]
+    );
+    // Every shown diff is whole: its fence is closed.
+    assert_eq!(md.matches("```diff").count(), shown);
+    assert_eq!(md.matches("</details>").count(), shown);
+}
+
+fn plural(n: usize) -> String {
+    if n == 1 {
+        "1 object diff".into()
+    } else {
+        format!("{n} object diffs")
+    }
+}
+
+#[test]
+fn a_small_markdown_diff_holds_every_object() {
+    let repo = Repo::new();
+    drop_cert_manager_from_gcp(&repo);
+    edit(
+        &repo.file("fleet/apps/cert-manager.yaml"),
+        "replicaCount: 2\n        podDisruptionBudget",
+        "replicaCount: 3\n        podDisruptionBudget",
+    );
+    let md = repo.fleetc(&["diff", "--format", "markdown"]).stdout;
+    assert!(
+        md.contains("| `cert-manager` |  | `dev-eu-gcp-1`, `prod-us-gcp-1`, `staging-us-gcp-1` |"),
+        "{md}"
+    );
+    assert!(!md.contains("left out"), "{md}");
+    assert_eq!(md.matches("<details>").count(), 7, "{md}");
+}
+
+mod explain {
+    use super::*;
+
+    fn explain(app: &str, cluster: &str) -> String {
+        let run = fleetc(
+            &support::fleet::repo_root(),
+            &["explain", app, "--cluster", cluster],
+        );
+        run.expect_code(0);
+        run.stdout
+    }
+
+    #[test]
+    fn a_match_with_overrides_and_value_origins() {
+        insta::assert_snapshot!(explain("team-payments", "prod-eu-aws-1"));
+    }
+
+    #[test]
+    fn a_match_with_templated_values() {
+        insta::assert_snapshot!(explain("karpenter", "dev-eu-aws-1"));
+    }
+
+    #[test]
+    fn a_miss_on_not_in() {
+        insta::assert_snapshot!(explain("cert-manager", "dev-eu-vcluster-1"));
+    }
+
+    #[test]
+    fn an_exclusion_wins_over_a_matching_selector() {
+        insta::assert_snapshot!(explain("data-residency", "prod-eu-legacy"));
+    }
+
+    #[test]
+    fn overrides_that_apply_set_the_values_they_name() {
+        let text = explain("team-payments", "prod-eu-aws-1");
+        assert!(text.contains("✓ #2"), "{text}");
+        assert!(text.contains("✗ #0"), "{text}");
+        let quota = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("resourceQuota.pods"))
+            .expect("a quota line");
+        assert!(quota.contains("override #2"), "{quota}");
+    }
+
+    #[test]
+    fn json_form() {
+        let run = fleetc(
+            &support::fleet::repo_root(),
+            &[
+                "explain",
+                "cert-manager",
+                "--cluster",
+                "dev-eu-vcluster-1",
+                "--format",
+                "json",
+            ],
+        );
+        let e = run.json();
+        assert_eq!(e["verdict"], "notSelected");
+        assert_eq!(e["selector"][0]["matches"], false);
+        assert_eq!(e["selector"][0]["value"], "vcluster");
+        assert_eq!(e["application"], Value::Null);
+    }
+
+    #[test]
+    fn unknown_names_are_usage_errors() {
+        let run = fleetc(
+            &support::fleet::repo_root(),
+            &["explain", "nope", "--cluster", "hub-eu"],
+        );
+        run.expect_code(2);
+        assert!(run.stderr.contains("no app named `nope`"), "{}", run.stderr);
+    }
+}
