@@ -1,0 +1,469 @@
+//! The command line: `validate`, `ls`, `schema`, usage errors and the `--fleet` / `--out` flags,
+//! run against the example fleet.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::fs;
+
+use serde_json::Value;
+use support::fleet::{example_copy, fleetc, repo_root, snapshot};
+use support::upstream::documents;
+
+/// The example's clusters: (name, hub, provider), read by hand from `fleet/clusters/` (and
+/// `fleet/templates/` for the clusters whose provider comes from a template).
+const CLUSTERS: [(&str, &str, &str); 17] = [
+    ("dev-eu-aws-1", "hub-eu", "aws"),           // eks-dev-v1
+    ("dev-eu-gcp-1", "hub-eu", "gcp"),           // gke-standard-v1
+    ("dev-eu-vcluster-1", "hub-eu", "vcluster"), // vcluster-dev-v1
+    ("dev-us-aws-1", "hub-us", "aws"),           // eks-dev-v1
+    ("dev-us-vcluster-1", "hub-us", "vcluster"), // vcluster-dev-v1
+    ("hub-eu", "hub-eu", "aws"),
+    ("hub-us", "hub-us", "aws"),
+    ("onprem-eu-1", "hub-eu", "onprem"),
+    ("onprem-us-1", "hub-us", "onprem"),
+    ("prod-eu-aws-1", "hub-eu", "aws"),
+    ("prod-eu-azure-1", "hub-eu", "azure"),
+    ("prod-eu-legacy", "hub-eu", "aws"),
+    ("prod-us-aws-1", "hub-us", "aws"),
+    ("prod-us-gcp-1", "hub-us", "gcp"), // gke-standard-v1
+    ("staging-eu-aws-1", "hub-eu", "aws"),
+    ("staging-us-azure-1", "hub-us", "azure"),
+    ("staging-us-gcp-1", "hub-us", "gcp"), // gke-standard-v1
+];
+
+fn all_cluster_names() -> Vec<&'static str> {
+    CLUSTERS.iter().map(|(name, _, _)| *name).collect()
+}
+
+fn text_at<'a>(value: &'a Value, key: &str) -> &'a str {
+    value[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("no string `{key}` in {value}"))
+}
+
+/// The names `fleetc ls clusters -l SELECTOR --format json` lists for the example.
+fn selected(selector: &str) -> Vec<String> {
+    let run = fleetc(
+        &repo_root(),
+        &["ls", "clusters", "-l", selector, "--format", "json"],
+    );
+    run.expect_code(0);
+    run.json()
+        .as_array()
+        .expect("an array of clusters")
+        .iter()
+        .map(|cluster| text_at(cluster, "name").to_owned())
+        .collect()
+}
+
+#[test]
+fn validate_json_on_the_example_is_an_array_without_errors() {
+    let run = fleetc(&repo_root(), &["validate", "--format", "json"]);
+    run.expect_code(0);
+    let findings = run.json();
+    let findings = findings
+        .as_array()
+        .expect("validate --format json prints an array");
+    assert!(
+        findings
+            .iter()
+            .all(|finding| finding["severity"] != "error"),
+        "exit 0 with errors: {findings:?}"
+    );
+}
+
+#[test]
+fn validate_json_reports_a_typo_with_its_position() {
+    let repo = example_copy();
+    let file = "fleet/clusters/prod-eu-aws-1.yaml";
+    let path = repo.path().join(file);
+    let text = fs::read_to_string(&path).expect("read the cluster");
+    let typo = text.replacen(
+        "\n  region: eu-central-1\n",
+        "\n  regoin: eu-central-1\n",
+        1,
+    );
+    assert_ne!(typo, text, "the cluster sets spec.region");
+    fs::write(&path, &typo).expect("write the typo");
+    // The typo'd key is at column 3 of its line (two spaces of indentation under `spec:`).
+    let line = typo
+        .lines()
+        .position(|line| line == "  regoin: eu-central-1")
+        .expect("the typo is there")
+        + 1;
+
+    let run = fleetc(repo.path(), &["validate", "--format", "json"]);
+    run.expect_code(1);
+    let findings = run.json();
+    let findings = findings.as_array().expect("an array");
+    assert!(!findings.is_empty());
+    for finding in findings {
+        for key in ["severity", "code", "message", "file"] {
+            assert!(finding[key].is_string(), "`{key}` in {finding}");
+        }
+        for key in ["line", "column"] {
+            assert!(finding.get(key).is_some(), "`{key}` in {finding}");
+        }
+    }
+    let typo_finding = findings
+        .iter()
+        .find(|finding| text_at(finding, "message").contains("regoin"))
+        .unwrap_or_else(|| panic!("no finding names `regoin`: {findings:?}"));
+    assert_eq!(typo_finding["severity"], "error");
+    assert_eq!(typo_finding["file"], file);
+    assert_eq!(typo_finding["line"], line);
+    assert_eq!(typo_finding["column"], 3);
+}
+
+#[test]
+fn ls_clusters_json_lists_every_cluster_with_hub_provider_and_labels() {
+    let run = fleetc(&repo_root(), &["ls", "clusters", "--format", "json"]);
+    run.expect_code(0);
+    let listed = run.json();
+    let listed = listed.as_array().expect("an array of clusters");
+    let names: Vec<&str> = listed
+        .iter()
+        .map(|cluster| text_at(cluster, "name"))
+        .collect();
+    assert_eq!(names, all_cluster_names());
+
+    for (cluster, (name, hub, provider)) in listed.iter().zip(CLUSTERS) {
+        assert_eq!(text_at(cluster, "hub"), hub, "{name}");
+        assert_eq!(text_at(cluster, "provider"), provider, "{name}");
+        let labels = &cluster["labels"];
+        // The built-in placement labels, and the Fleet default label every cluster inherits.
+        assert_eq!(labels["hub"], hub, "{name}");
+        assert_eq!(labels["provider"], provider, "{name}");
+        assert_eq!(labels["managed-by"], "platform", "{name}");
+    }
+
+    // prod-us-gcp-1: its own labels, gke-standard-v1's (team, tier; the cluster's tier wins),
+    // the Fleet default, and the built-in keys.
+    let gcp = listed
+        .iter()
+        .find(|cluster| cluster["name"] == "prod-us-gcp-1")
+        .expect("prod-us-gcp-1 is listed");
+    let labels: BTreeMap<String, String> =
+        serde_json::from_value(gcp["labels"].clone()).expect("labels are a string map");
+    let expected: BTreeMap<String, String> = [
+        ("dns", "enabled"),
+        ("environment", "prod"),
+        ("hub", "hub-us"),
+        ("ingress", "gateway-api"),
+        ("managed-by", "platform"),
+        ("provider", "gcp"),
+        ("region", "us-central1"),
+        ("team", "search"),
+        ("tier", "critical"),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_owned(), value.to_owned()))
+    .collect();
+    assert_eq!(labels, expected);
+}
+
+#[test]
+fn ls_clusters_selects_with_equality_and_set_based_requirements() {
+    // prod and in eu-central-1 or us-east-1: the two hubs and the two prod AWS clusters there.
+    assert_eq!(
+        selected("environment=prod,region in (eu-central-1,us-east-1)"),
+        ["hub-eu", "hub-us", "prod-eu-aws-1", "prod-us-aws-1"]
+    );
+}
+
+#[test]
+fn ls_clusters_selects_clusters_without_a_label() {
+    // Only prod-eu-legacy carries `legacy`.
+    let expected: Vec<&str> = all_cluster_names()
+        .into_iter()
+        .filter(|name| *name != "prod-eu-legacy")
+        .collect();
+    assert_eq!(selected("!legacy"), expected);
+}
+
+#[test]
+fn ls_clusters_selects_with_inequality() {
+    // Everything but the 8 AWS clusters (provider set directly or by eks-dev-v1).
+    assert_eq!(
+        selected("provider!=aws"),
+        [
+            "dev-eu-gcp-1",
+            "dev-eu-vcluster-1",
+            "dev-us-vcluster-1",
+            "onprem-eu-1",
+            "onprem-us-1",
+            "prod-eu-azure-1",
+            "prod-us-gcp-1",
+            "staging-us-azure-1",
+            "staging-us-gcp-1",
+        ]
+    );
+    // As in Kubernetes, `!=` also matches clusters without the key.
+    assert_eq!(selected("legacy!=true"), selected("!legacy"));
+}
+
+#[test]
+fn ls_clusters_selects_clusters_with_a_label() {
+    // Every cluster has a team, from its own labels or from gke-standard-v1 (team: search).
+    assert_eq!(selected("team"), all_cluster_names());
+    // Only the clusters whose records external-dns manages carry `dns`.
+    assert_eq!(
+        selected("dns"),
+        [
+            "prod-eu-aws-1",
+            "prod-us-aws-1",
+            "prod-us-gcp-1",
+            "staging-eu-aws-1"
+        ]
+    );
+}
+
+#[test]
+fn ls_clusters_rejects_an_invalid_selector_naming_the_column() {
+    // `in` needs a parenthesised list: the error is at `prod`, column 16.
+    let run = fleetc(
+        &repo_root(),
+        &["ls", "clusters", "-l", "environment in prod"],
+    );
+    run.expect_code(2);
+    assert!(run.stdout.is_empty(), "nothing listed: {}", run.stdout);
+    assert!(
+        run.stderr.contains("column 16"),
+        "the message names the column:\n{}",
+        run.stderr
+    );
+}
+
+/// `fleetc ls placements --format json [args]` on the example.
+fn placements(args: &[&str]) -> Vec<Value> {
+    let mut all = vec!["ls", "placements", "--format", "json"];
+    all.extend_from_slice(args);
+    let run = fleetc(&repo_root(), &all);
+    run.expect_code(0);
+    run.json()
+        .as_array()
+        .expect("an array of placements")
+        .clone()
+}
+
+#[test]
+fn ls_placements_json_is_sorted_by_app_then_cluster() {
+    let placements = placements(&[]);
+    let keys: Vec<(String, String)> = placements
+        .iter()
+        .map(|placement| {
+            for key in ["app", "cluster", "hub", "application"] {
+                assert!(placement[key].is_string(), "`{key}` in {placement}");
+            }
+            (
+                text_at(placement, "app").to_owned(),
+                text_at(placement, "cluster").to_owned(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(keys, sorted);
+}
+
+#[test]
+fn ls_placements_of_an_app_without_placement_lists_every_cluster() {
+    // guestbook has no placement: one Application per cluster, on the cluster's hub.
+    let placements = placements(&["--app", "guestbook"]);
+    let found: Vec<(&str, &str, &str, &str)> = placements
+        .iter()
+        .map(|placement| {
+            (
+                text_at(placement, "app"),
+                text_at(placement, "cluster"),
+                text_at(placement, "hub"),
+                text_at(placement, "application"),
+            )
+        })
+        .collect();
+    let names: Vec<String> = CLUSTERS
+        .iter()
+        .map(|(name, _, _)| format!("guestbook-{name}"))
+        .collect();
+    let expected: Vec<(&str, &str, &str, &str)> = CLUSTERS
+        .iter()
+        .zip(&names)
+        .map(|((name, hub, _), application)| ("guestbook", *name, *hub, application.as_str()))
+        .collect();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn ls_placements_match_the_applications_in_out() {
+    let mut in_out = Vec::new();
+    for (path, bytes) in snapshot(&repo_root().join("out")) {
+        // The root Applications (root-application.yaml) sync the hub folders: not placements.
+        let Some(cluster_file) = path.strip_prefix("hubs/") else {
+            continue;
+        };
+        if !cluster_file.contains("/clusters/") {
+            continue;
+        }
+        let text = String::from_utf8(bytes).expect("UTF-8 output");
+        for doc in documents(&text) {
+            if doc["kind"] == "Application" {
+                in_out.push((path.clone(), text_at(&doc["metadata"], "name").to_owned()));
+            }
+        }
+    }
+    let mut listed: Vec<(String, String)> = placements(&[])
+        .iter()
+        .map(|placement| {
+            let file = format!(
+                "hubs/{}/clusters/{}.yaml",
+                text_at(placement, "hub"),
+                text_at(placement, "cluster")
+            );
+            // The listing names the file as check and render do: below out/.
+            assert_eq!(text_at(placement, "file"), format!("out/{file}"));
+            (file, text_at(placement, "application").to_owned())
+        })
+        .collect();
+    assert!(!listed.is_empty());
+    listed.sort();
+    in_out.sort();
+    assert_eq!(
+        listed.len(),
+        in_out.len(),
+        "placements vs Applications in out/"
+    );
+    assert_eq!(listed, in_out);
+}
+
+#[test]
+fn schema_cluster_is_json_for_the_cluster_kind() {
+    let run = fleetc(&repo_root(), &["schema", "cluster"]);
+    run.expect_code(0);
+    assert_eq!(run.json()["properties"]["kind"]["const"], "Cluster");
+}
+
+#[test]
+fn schema_write_writes_the_committed_schema_files() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let target = dir.path().join("schemas");
+    let target_arg = target.to_str().expect("a UTF-8 path");
+    fleetc(dir.path(), &["schema", "--write", target_arg]).expect_code(0);
+    let written = snapshot(&target);
+    let committed = snapshot(&repo_root().join("schema"));
+    assert_eq!(
+        written.keys().collect::<Vec<_>>(),
+        [
+            "app.schema.json",
+            "cluster-template.schema.json",
+            "cluster.schema.json",
+            "fleet.schema.json",
+            "fleetc.schema.json",
+        ]
+    );
+    assert!(written == committed, "--write differs from schema/");
+}
+
+#[test]
+fn committed_schema_files_are_the_embedded_ones() {
+    for (kind, file) in [
+        ("fleet", "fleet"),
+        ("cluster-template", "cluster-template"),
+        ("cluster", "cluster"),
+        ("app", "app"),
+        ("all", "fleetc"),
+    ] {
+        let run = fleetc(&repo_root(), &["schema", kind]);
+        run.expect_code(0);
+        let committed = fs::read_to_string(repo_root().join(format!("schema/{file}.schema.json")))
+            .expect("read the committed schema");
+        assert!(
+            run.stdout == committed,
+            "`fleetc schema {kind}` differs from schema/{file}.schema.json"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_command_is_a_usage_error() {
+    let run = fleetc(&repo_root(), &["frobnicate"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("frobnicate"), "{}", run.stderr);
+}
+
+#[test]
+fn an_unknown_flag_is_a_usage_error() {
+    let run = fleetc(&repo_root(), &["render", "--frobnicate"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("--frobnicate"), "{}", run.stderr);
+}
+
+#[test]
+fn a_missing_fleet_dir_is_a_usage_error_that_says_what_to_do() {
+    let empty = tempfile::tempdir().expect("temporary folder");
+    for command in ["render", "check", "validate"] {
+        let run = fleetc(empty.path(), &[command]);
+        run.expect_code(2);
+        assert!(
+            run.stderr.contains("fleet") && run.stderr.contains("--fleet"),
+            "`fleetc {command}` without fleet/ must point at --fleet:\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        snapshot(empty.path()).is_empty(),
+        "nothing is written without a fleet"
+    );
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let help = fleetc(&repo_root(), &["--help"]);
+    help.expect_code(0);
+    for command in ["render", "check", "validate", "ls", "schema"] {
+        assert!(help.stdout.contains(command), "--help lists {command}");
+    }
+    let version = fleetc(&repo_root(), &["--version"]);
+    version.expect_code(0);
+    assert!(
+        version.stdout.contains(env!("CARGO_PKG_VERSION")),
+        "{}",
+        version.stdout
+    );
+}
+
+#[test]
+fn fleet_and_out_flags_render_from_another_cwd() {
+    let repo = example_copy();
+    let elsewhere = tempfile::tempdir().expect("temporary folder");
+    let fleet = repo.path().join("fleet");
+    let out = elsewhere.path().join("rendered");
+    let (fleet, out_arg) = (
+        fleet.to_str().expect("a UTF-8 path"),
+        out.to_str().expect("a UTF-8 path"),
+    );
+
+    fleetc(
+        elsewhere.path(),
+        &["render", "--fleet", fleet, "--out", out_arg],
+    )
+    .expect_code(0);
+    assert!(
+        snapshot(&out) == snapshot(&repo_root().join("out")),
+        "rendering from elsewhere differs from the committed out/"
+    );
+    fleetc(
+        elsewhere.path(),
+        &["check", "--fleet", fleet, "--out", out_arg],
+    )
+    .expect_code(0);
+    // The cwd's own (absent) fleet/ and out/ play no part.
+    assert_eq!(
+        snapshot(elsewhere.path())
+            .keys()
+            .filter(|path| !path.starts_with("rendered/"))
+            .count(),
+        0
+    );
+}
