@@ -30,7 +30,7 @@ pub(crate) fn run(context: &Context, ls: &Ls) -> Outcome {
             app,
             cluster,
             format,
-        } => placements(&compilation, app.as_deref(), cluster.as_deref(), *format),
+        } => placements(context, &compilation, app.as_deref(), cluster.as_deref(), *format),
     }
 }
 
@@ -131,6 +131,7 @@ struct PlacementRow<'a> {
 }
 
 fn placements(
+    context: &Context,
     compilation: &Compilation,
     app: Option<&str>,
     cluster: Option<&str>,
@@ -159,7 +160,7 @@ fn placements(
             cluster: &c.name,
             hub: &c.hub,
             application: &p.application,
-            file: format!("hubs/{}/clusters/{}.yaml", c.hub, c.name),
+            file: context.out_path(&format!("hubs/{}/clusters/{}.yaml", c.hub, c.name)),
         })
         .collect();
     let mut outcome = Outcome::new(Status::Clean);

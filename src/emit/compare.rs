@@ -3,7 +3,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::scan::existing_files;
+use super::scan::{TEMP_SUFFIX, existing_files};
 use super::{EmitError, OutputTree};
 use crate::render::generated_file::is_generated;
 
@@ -52,7 +52,10 @@ pub fn compare(dir: &Path, tree: &OutputTree) -> Result<Drift, EmitError> {
         }
     }
     for (relative, path) in &existing {
-        if tree.get(relative).is_none() && fs::read(path).is_ok_and(|c| is_generated(&c)) {
+        if tree.get(relative).is_none()
+            && !relative.ends_with(TEMP_SUFFIX)
+            && fs::read(path).is_ok_and(|c| is_generated(&c))
+        {
             drift.extra.push(relative.clone());
         }
     }
