@@ -400,7 +400,6 @@ fn the_private_key_fixture_is_a_private_key() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-#[ignore = "fleetc bug: a non-UTF-8 file is reported at 1:1, not at its first invalid byte"]
 fn a_file_that_is_not_utf8() {
     // An editor set to Latin-1 wrote the `é` as the single byte 0xE9.
     let text = r#"
@@ -431,7 +430,6 @@ spec:
 }
 
 #[test]
-#[ignore = "fleetc bug: a UTF-8 file that starts with a byte order mark is rejected (unknown-kind `no kind` at 1:1, yaml-syntax `did not find expected <document start>` at 2:1)"]
 fn a_utf8_byte_order_mark_is_fine() {
     // Editors on Windows often start UTF-8 files with a byte order mark; YAML allows one.
     let repo = base_repo();
@@ -594,7 +592,6 @@ metadata:
 }
 
 #[test]
-#[ignore = "fleetc bug: the duplicate `spec` is reported at 7:5 (the key `1` in labels, which only looks like `\"1\"`), not at the second `spec` (16:1)"]
 fn duplicate_key_after_keys_that_only_look_alike() {
     // `"1"` (a string) and `1` (a number) are different YAML keys; the duplicate is `spec`.
     Broken::new()
@@ -628,7 +625,6 @@ spec:
 }
 
 #[test]
-#[ignore = "fleetc bug: keys `\"8080\"` and `8080` both become the JSON key \"8080\"; one is silently dropped and the fleet is valid (exit 0)"]
 fn keys_that_become_the_same_string() {
     Broken::new()
         .write(
@@ -665,7 +661,6 @@ spec:
 }
 
 #[test]
-#[ignore = "fleetc bug: a YAML tag is reported at the key (11:3), not at the tag `!secret` (11:11)"]
 fn yaml_tag() {
     Broken::new()
         .write(
@@ -730,7 +725,6 @@ spec:
 }
 
 #[test]
-#[ignore = "fleetc bug: a value JSON cannot hold (.nan) is reported at its key (19:5), not at the value (19:12)"]
 fn yaml_number_json_cannot_hold() {
     Broken::new()
         .write(
@@ -850,7 +844,6 @@ fn a_document_that_is_not_a_mapping() {
 }
 
 #[test]
-#[ignore = "fleetc bug: a later document that is not a mapping is reported at its `---` (11:1), not at the list (12:1)"]
 fn a_second_document_that_is_not_a_mapping() {
     Broken::new()
         .write(
@@ -1378,7 +1371,6 @@ spec:
 }
 
 #[test]
-#[ignore = "fleetc bug: an empty `spec:` is reported at the colon (7:5), not at the key `spec` (7:1)"]
 fn empty_spec() {
     Broken::new()
         .write(
@@ -2340,7 +2332,6 @@ spec:
 }
 
 #[test]
-#[ignore = "fleetc bug: a matchLabels key with an invalid prefix is reported at its value (14:36), not at the key (14:21)"]
 fn selector_match_labels_key_with_invalid_prefix() {
     Broken::new()
         .write(
@@ -2832,7 +2823,6 @@ fn value_template_with_an_undefined_name() {
 }
 
 #[test]
-#[ignore = "fleetc bug: the message says `undefined value: the expression is undefined` without naming `cluster.annotations.missing`"]
 fn value_template_error_names_the_undefined_name() {
     undefined_annotation().expect(
         error("value-template")

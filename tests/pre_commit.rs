@@ -4,26 +4,14 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use support::fleet::{edit, example_copy, fleetc, repo_root};
 
 /// `pre-commit`, when installed; otherwise a skip, or a failure when tools are required.
-fn pre_commit() -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join("pre-commit"))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        assert!(
-            std::env::var("FLEETC_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "pre-commit is not installed and FLEETC_REQUIRE_TOOLS=1 (pip install pre-commit)"
-        );
-        eprintln!("skipping: pre-commit is not installed (pip install pre-commit)");
-    }
-    found
+fn pre_commit(test: &str) -> Option<String> {
+    support::tools::available("pre-commit", &["--version"], test).then(|| "pre-commit".to_owned())
 }
 
 /// Runs a command in `dir` with the freshly built fleetc first on PATH and pre-commit's cache in
@@ -94,10 +82,9 @@ fn hooks_repo(dir: &Path, home: &Path) -> String {
 
 #[test]
 fn a_stale_out_is_refused_until_fleetc_render() {
-    let Some(pre_commit) = pre_commit() else {
+    let Some(pre_commit) = pre_commit("a_stale_out_is_refused_until_fleetc_render") else {
         return;
     };
-    let pre_commit = pre_commit.to_string_lossy().into_owned();
     let home = tempfile::tempdir().unwrap();
     let hooks = home.path().join("hooks");
     let rev = hooks_repo(&hooks, home.path());

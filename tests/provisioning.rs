@@ -16,17 +16,13 @@
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::ErrorKind;
+use std::fs;
 use std::path::Path;
 use std::process::Command;
-use std::{env, fs};
 
 use serde_json::Value;
 use support::fleet::{Run, copy_dir, edit, fleetc, repo_root, snapshot};
 use support::upstream::{documents, upstream};
-
-/// The environment variable that turns a missing external tool (terraform) into a failure.
-const REQUIRE_TOOLS_ENV: &str = "FLEETC_REQUIRE_TOOLS";
 
 /// The time the fixture is rendered at (its vcluster expires on 2027-06-30).
 const NOW: &str = "2026-11-21T00:00:00Z";
@@ -207,24 +203,9 @@ fn capi_connections_read_the_kubeconfig_secret_capi_writes() {
 
 // 2. Terraform root modules against local stub modules.
 
-/// Whether `terraform` can run; `false` (after saying so) skips the test, unless tools are
-/// required.
-#[allow(clippy::print_stderr, reason = "a skipped test must say so")]
+/// Whether `terraform` can run; otherwise the test is skipped (or fails when tools are required).
 fn terraform_available(test: &str) -> bool {
-    match Command::new("terraform").arg("version").output() {
-        Ok(_) => true,
-        Err(error) if error.kind() == ErrorKind::NotFound => {
-            assert!(
-                env::var(REQUIRE_TOOLS_ENV).as_deref() != Ok("1"),
-                "{test}: terraform is not installed, but {REQUIRE_TOOLS_ENV}=1 requires it"
-            );
-            eprintln!(
-                "skipping {test}: terraform is not installed; set {REQUIRE_TOOLS_ENV}=1 to fail"
-            );
-            false
-        }
-        Err(error) => panic!("terraform does not run: {error}"),
-    }
+    support::tools::available("terraform", &["version"], test)
 }
 
 /// The stub module that stands for a module source (see tests/fixtures/terraform-stubs).

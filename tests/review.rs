@@ -414,9 +414,11 @@ mod deletion_gate {
 fn markdown_stays_under_the_comment_limit_and_says_what_it_left_out() {
     let repo = Repo::new();
     // A large value on every cluster's guestbook: 17 changed objects of about 8 kB each.
-    let big: String = (0..400)
-        .map(|i| format!("      line {i:03} of a long configuration value\n"))
-        .collect();
+    let big: String = (0..400).fold(String::new(), |mut text, i| {
+        use std::fmt::Write as _;
+        let _ = writeln!(text, "      line {i:03} of a long configuration value");
+        text
+    });
     edit(
         &repo.file("fleet/apps/guestbook.yaml"),
         "\n  values:\n",

@@ -83,7 +83,7 @@ fn text(e: &Explanation, file: &str) -> String {
     match &e.selector {
         None => out.push_str("  selector: omitted\n"),
         Some(checks) if checks.is_empty() => {
-            out.push_str("  selector: {} (matches every cluster)\n")
+            out.push_str("  selector: {} (matches every cluster)\n");
         }
         Some(checks) => {
             out.push_str("  selector:\n");

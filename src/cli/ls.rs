@@ -30,7 +30,13 @@ pub(crate) fn run(context: &Context, ls: &Ls) -> Outcome {
             app,
             cluster,
             format,
-        } => placements(context, &compilation, app.as_deref(), cluster.as_deref(), *format),
+        } => placements(
+            context,
+            &compilation,
+            app.as_deref(),
+            cluster.as_deref(),
+            *format,
+        ),
     }
 }
 

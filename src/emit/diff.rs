@@ -58,7 +58,7 @@ pub struct ObjectDiff {
 
 impl ObjectDiff {
     /// The removed objects that take something off a cluster: Applications, and the cluster
-    /// Secrets (or the ExternalSecrets that make them) that connect a cluster to its hub.
+    /// Secrets (or the `ExternalSecrets` that make them) that connect a cluster to its hub.
     pub fn deletions(&self) -> Vec<&ObjectKey> {
         self.removed
             .iter()
@@ -102,7 +102,7 @@ pub fn diff(base: &OutputTree, head: &OutputTree) -> ObjectDiff {
         match before.remove(&key) {
             None => result.added.push((key, after)),
             Some(before) if before.text != after.text => {
-                result.changed.push(ChangedObject { key, before, after })
+                result.changed.push(ChangedObject { key, before, after });
             }
             Some(_) => {}
         }
@@ -163,13 +163,13 @@ fn objects(path: &str, bytes: &[u8]) -> Vec<(ObjectKey, RenderedObject)> {
     let mut out = Vec::new();
     for (index, document) in split_documents(body).into_iter().enumerate() {
         let head: Option<Head> = serde_yaml::from_str(document).ok();
-        let (api_version, kind, metadata) = match head {
-            Some(Head {
-                api_version: Some(a),
-                kind: Some(k),
-                metadata,
-            }) => (a, k, metadata),
-            _ => return whole(&text),
+        let Some(Head {
+            api_version: Some(api_version),
+            kind: Some(kind),
+            metadata,
+        }) = head
+        else {
+            return whole(&text);
         };
         let (name, namespace) = metadata.map_or((None, None), |m| (m.name, m.namespace));
         // A document without a name (a Kustomization) is named by its file and position.

@@ -35,13 +35,22 @@ pub fn load(sources: Vec<SourceFile>) -> Loaded {
     let parsed: Vec<_> = sources
         .into_par_iter()
         .map(|source| match String::from_utf8(source.bytes) {
-            Ok(text) => {
-                let (documents, problems) = yaml::parse(&text);
-                (source.path, text, documents, problems, false)
+            Ok(mut text) => {
+                // YAML allows a byte order mark; editors on Windows often write one.
+                if text.starts_with('\u{FEFF}') {
+                    text.remove(0);
+                }
+                let (mut documents, problems) = yaml::parse(&text);
+                // A document with a node JSON cannot hold is not checked further: its stand-in
+                // value would only cause confusing follow-up findings.
+                documents
+                    .retain(|(index, _)| !problems.iter().any(|p| p.document() == Some(*index)));
+                (source.path, text, documents, problems, None)
             }
             Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                (source.path, text, Vec::new(), Vec::new(), true)
+                (source.path, text, Vec::new(), Vec::new(), Some(valid))
             }
         })
         .collect();
@@ -51,12 +60,18 @@ pub fn load(sources: Vec<SourceFile>) -> Loaded {
     let mut diagnostics = Vec::new();
     for (path, text, docs, problems, bad_encoding) in parsed {
         let file = files.add(path, text);
-        if bad_encoding {
-            diagnostics.push(Diagnostic::error(
-                Code::Encoding,
-                "this file is not valid UTF-8",
-                Some(files.line_column(file, 1, 1)),
-            ));
+        if let Some(valid) = bad_encoding {
+            let (line, column) = position_after(files.text(file), valid);
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::Encoding,
+                    "this file is not valid UTF-8",
+                    Some(files.line_column(file, line, column)),
+                )
+                .with_help(
+                    "save the file as UTF-8 (fleetc shows the first byte it cannot read as �)",
+                ),
+            );
         }
         for (index, value) in docs {
             documents.push(Document {
@@ -73,6 +88,21 @@ pub fn load(sources: Vec<SourceFile>) -> Loaded {
         documents,
         diagnostics,
     }
+}
+
+/// The 1-based line and column of the character that starts at byte `offset` of the valid UTF-8
+/// prefix (the lossy text keeps that prefix byte for byte).
+fn position_after(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .count()
+        + 1;
+    (line, column)
 }
 
 fn problem_diagnostic(files: &Files, file: FileId, problem: yaml::Problem) -> Diagnostic {
@@ -92,15 +122,14 @@ fn problem_diagnostic(files: &Files, file: FileId, problem: yaml::Problem) -> Di
         yaml::Problem::Node {
             doc,
             pointer,
+            code,
+            target,
             message,
             help,
         } => {
             let at = DocRef { file, index: doc };
-            let diagnostic = Diagnostic::error(
-                Code::UnsupportedYaml,
-                message,
-                Some(files.locate(at, &pointer, Target::Key)),
-            );
+            let diagnostic =
+                Diagnostic::error(code, message, Some(files.locate(at, &pointer, target)));
             match help {
                 Some(help) => diagnostic.with_help(help),
                 None => diagnostic,

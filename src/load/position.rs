@@ -82,8 +82,9 @@ impl PositionIndex {
                     index.starts.push(mark(at.start));
                     stack.clear();
                 }
-                Event::Scalar(value, ..) => {
-                    index.node(&mut stack, span(at), Some(&value));
+                Event::Scalar(value, style, _, tag) => {
+                    let identity = key_identity(&value, style, tag.is_some());
+                    index.node(&mut stack, span(at), Some((&value, &identity)));
                 }
                 Event::Alias(_) => {
                     index.node(&mut stack, span(at), None);
@@ -139,16 +140,55 @@ impl PositionIndex {
             .copied()
     }
 
-    /// Where document `doc` starts.
+    /// Where document `doc` starts: its root node, or its `---` when it has none.
     pub(crate) fn document_start(&self, doc: usize) -> Option<Mark> {
-        self.starts.get(doc).copied()
+        let root = self
+            .documents
+            .get(doc)
+            .and_then(|nodes| nodes.get(&Pointer::root()));
+        root.map(|pos| pos.value.start)
+            .or_else(|| self.starts.get(doc).copied())
+    }
+}
+
+/// What makes two mapping keys the same key for YAML: a plain scalar that reads as a number,
+/// boolean or null is that value (`1` is not `"1"`); anything else is its text.
+fn key_identity(text: &str, style: saphyr_parser::ScalarStyle, tagged: bool) -> String {
+    let plain = style == saphyr_parser::ScalarStyle::Plain && !tagged;
+    let typed = plain
+        && (text.parse::<f64>().is_ok()
+            || text.starts_with("0x")
+            || text.starts_with("0o")
+            || matches!(
+                text,
+                "true"
+                    | "True"
+                    | "TRUE"
+                    | "false"
+                    | "False"
+                    | "FALSE"
+                    | "~"
+                    | "null"
+                    | "Null"
+                    | "NULL"
+                    | ""
+            ));
+    if typed {
+        format!("typed:{text}")
+    } else {
+        format!("text:{text}")
     }
 }
 
 impl PositionIndex {
     /// Records one node event and returns the node's path, or `None` when the node is a mapping
     /// key or sits inside a complex key (neither is addressable by a pointer).
-    fn node(&mut self, stack: &mut [Frame], at: NodeSpan, scalar: Option<&str>) -> Option<Pointer> {
+    fn node(
+        &mut self,
+        stack: &mut [Frame],
+        at: NodeSpan,
+        scalar: Option<(&str, &str)>,
+    ) -> Option<Pointer> {
         let (path, key) = match stack.last_mut() {
             None => (Some(Pointer::root()), None),
             Some(Frame::Skip) => (None, None),
@@ -162,12 +202,15 @@ impl PositionIndex {
                     (Some(path.clone().key(k)), Some(key_span))
                 } else {
                     // This node is a key.
-                    if let Some(name) = scalar
-                        && !seen.insert(name.to_owned())
+                    if let Some((_, identity)) = scalar
+                        && !seen.insert(identity.to_owned())
                     {
                         self.duplicates.push(at);
                     }
-                    *key = Some((scalar.unwrap_or_default().to_owned(), at));
+                    *key = Some((
+                        scalar.map(|(text, _)| text).unwrap_or_default().to_owned(),
+                        at,
+                    ));
                     return None;
                 }
             }

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::{Map, Number, Value};
 use serde_yaml::Value as Yaml;
 
+use super::files::Target;
 use super::pointer::Pointer;
 use crate::diagnostic::Code;
 
@@ -19,13 +20,25 @@ pub(crate) enum Problem {
         column: usize,
         message: String,
     },
-    /// A node that JSON cannot express.
+    /// A node that JSON cannot express, reported at its key or its value.
     Node {
         doc: u32,
         pointer: Pointer,
+        code: Code,
+        target: Target,
         message: String,
         help: Option<String>,
     },
+}
+
+impl Problem {
+    /// The document a node problem is in.
+    pub(crate) fn document(&self) -> Option<u32> {
+        match self {
+            Problem::Node { doc, .. } => Some(*doc),
+            Problem::Syntax { .. } => None,
+        }
+    }
 }
 
 /// The documents of a file that hold something (empty documents are skipped), with their index
@@ -64,7 +77,10 @@ fn syntax_problem(e: &serde_yaml::Error) -> Problem {
             .unwrap_or_default();
         (
             Code::DuplicateKey,
-            format!("duplicate key {key}: a mapping may hold a key only once"),
+            format!(
+                "duplicate key `{}`: a mapping may hold a key only once",
+                key.trim_matches('"')
+            ),
         )
     } else {
         (Code::YamlSyntax, strip_position(&raw))
@@ -93,10 +109,18 @@ struct Converter<'a> {
 }
 
 impl Converter<'_> {
-    fn problem(&mut self, pointer: &Pointer, message: impl Into<String>, help: Option<&str>) {
+    fn problem(
+        &mut self,
+        pointer: &Pointer,
+        target: Target,
+        message: impl Into<String>,
+        help: Option<&str>,
+    ) {
         self.problems.push(Problem::Node {
             doc: self.doc,
             pointer: pointer.clone(),
+            code: Code::UnsupportedYaml,
+            target,
             message: message.into(),
             help: help.map(str::to_owned),
         });
@@ -118,8 +142,21 @@ impl Converter<'_> {
             Yaml::Mapping(mapping) => {
                 let mut object = Map::new();
                 for (key, value) in mapping {
+                    let written = key_text(&key);
                     if let Some(key) = self.key(key, at) {
                         let child = at.clone().key(key.clone());
+                        if object.contains_key(&key) {
+                            // `8080` and `"8080"` are two YAML keys but one JSON key.
+                            self.problems.push(Problem::Node {
+                                doc: self.doc,
+                                pointer: child,
+                                code: Code::DuplicateKey,
+                                target: Target::Key,
+                                message: format!("duplicate key `{written}`: this mapping already has the key `{key}` in another form"),
+                                help: Some("keys are read as text, so `8080` and \"8080\" are the same key; keep one".into()),
+                            });
+                            continue;
+                        }
                         let value = self.convert(value, &child);
                         object.insert(key, value);
                     }
@@ -129,6 +166,7 @@ impl Converter<'_> {
             Yaml::Tagged(tagged) => {
                 self.problem(
                     at,
+                    Target::Value,
                     format!("YAML tag `{}` is not supported", tagged.tag),
                     Some("remove the tag; fleetc reads plain YAML"),
                 );
@@ -147,6 +185,7 @@ impl Converter<'_> {
         } else {
             self.problem(
                 at,
+                Target::Value,
                 format!("`{n}` is not a number JSON can hold"),
                 Some("quote it if it is meant as text"),
             );
@@ -161,6 +200,7 @@ impl Converter<'_> {
             Yaml::String(s) if s == "<<" => {
                 self.problem(
                     &at.clone().key("<<"),
+                    Target::Key,
                     "YAML merge keys (`<<`) are not supported",
                     Some("write the keys out, or share values through a ClusterTemplate"),
                 );
@@ -178,12 +218,23 @@ impl Converter<'_> {
                 };
                 self.problem(
                     at,
+                    Target::Value,
                     format!("a mapping key is {kind}; keys must be strings"),
                     None,
                 );
                 None
             }
         }
+    }
+}
+
+/// How a key was written, for messages.
+fn key_text(key: &Yaml) -> String {
+    match key {
+        Yaml::String(s) => format!("\"{s}\""),
+        Yaml::Number(n) => n.to_string(),
+        Yaml::Bool(b) => b.to_string(),
+        _ => String::new(),
     }
 }
 
@@ -217,7 +268,7 @@ mod tests {
                 code: Code::DuplicateKey,
                 line: 3,
                 column: 3,
-                message: "duplicate key \"c\": a mapping may hold a key only once".into()
+                message: "duplicate key `c`: a mapping may hold a key only once".into()
             }]
         );
     }

@@ -41,7 +41,7 @@ impl PlacementChanges {
 /// A compiled fleet and its placements; `None` where a revision has no fleet yet.
 pub type Side<'a> = Option<(&'a Fleet, &'a [Placement])>;
 
-fn by_app<'a>(side: Side<'a>) -> BTreeMap<&'a str, BTreeSet<&'a str>> {
+fn by_app(side: Side<'_>) -> BTreeMap<&str, BTreeSet<&str>> {
     let Some((fleet, placements)) = side else {
         return BTreeMap::new();
     };
@@ -68,12 +68,12 @@ fn added_removed<'a>(
     (owned(head.difference(base)), owned(base.difference(head)))
 }
 
-fn cluster_names<'a>(side: Side<'a>) -> BTreeSet<&'a str> {
+fn cluster_names(side: Side<'_>) -> BTreeSet<&str> {
     side.map(|(f, _)| f.clusters.iter().map(|c| c.name.as_str()).collect())
         .unwrap_or_default()
 }
 
-fn app_names<'a>(side: Side<'a>) -> BTreeSet<&'a str> {
+fn app_names(side: Side<'_>) -> BTreeSet<&str> {
     side.map(|(f, _)| f.apps.iter().map(|a| a.name.as_str()).collect())
         .unwrap_or_default()
 }

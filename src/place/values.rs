@@ -158,6 +158,7 @@ fn slot<'a>(value: &'a mut Value, pointer: &Pointer) -> Option<&'a mut Value> {
 fn describe(e: &minijinja::Error, source: &str) -> String {
     let part = e
         .range()
+        .map(|r| widen_to_name(source, r))
         .and_then(|r| source.get(r))
         .filter(|p| !p.trim().is_empty());
     match (e.kind(), part) {
@@ -172,6 +173,19 @@ fn describe(e: &minijinja::Error, source: &str) -> String {
             format!("{kind}{detail}{near}")
         }
     }
+}
+
+/// minijinja points at the failing attribute (`.annotations.x`); widen the range leftwards over
+/// the dotted name it belongs to (`cluster.annotations.x`), so the message names all of it.
+fn widen_to_name(source: &str, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let before = source.get(..range.start).unwrap_or_default();
+    let name_chars = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+        .map(char::len_utf8)
+        .sum::<usize>();
+    range.start - name_chars..range.end
 }
 
 #[derive(Serialize)]
@@ -277,6 +291,16 @@ mod tests {
             errors[1].message.contains("`nope` is undefined"),
             "{}",
             errors[1].message
+        );
+    }
+
+    #[test]
+    fn undefined_attributes_inside_text_name_the_whole_path() {
+        let values = json!({"d": "api.{{ cluster.annotations.domain }}"});
+        let errors = eval(&values, &ctx()).unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "`cluster.annotations.domain` is undefined"
         );
     }
 

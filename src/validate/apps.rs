@@ -189,24 +189,35 @@ fn compile(
                     PathSegment::Key(k) => p.key(k.clone()),
                     PathSegment::Index(i) => p.index(*i),
                 });
-                let target = match e.path.first() {
-                    Some(PathSegment::Key(k))
-                        if k == "matchLabels" && e.message.contains("name part") =>
+                // In matchLabels a key and its value share a path: the message quotes which one
+                // is wrong.
+                let target = match e.path.as_slice() {
+                    [PathSegment::Key(m), PathSegment::Key(key)]
+                        if m == "matchLabels" && e.message.contains(&format!("\"{key}\"")) =>
                     {
                         Target::Key
                     }
                     _ => Target::Value,
                 };
-                findings.push(Diagnostic::error(
-                    Code::Selector,
-                    format!("invalid label selector: {}", e.message),
-                    findings.at(doc.at, &pointer, target),
-                ));
+                findings.push(
+                    Diagnostic::error(
+                        Code::Selector,
+                        format!("invalid label selector: {}", e.message),
+                        findings.at(doc.at, &pointer, target),
+                    )
+                    .with_help(SELECTOR_HELP),
+                );
             }
             None
         }
     }
 }
+
+/// What a valid selector looks like, for every selector error.
+const SELECTOR_HELP: &str = "a selector is `matchLabels` (key: value) and `matchExpressions` \
+    ({key, operator, values}); operators are In and NotIn (with values) and Exists and \
+    DoesNotExist (without); keys are `[prefix/]name`, values at most 63 letters, digits, `-`, `_` \
+    and `.`, starting and ending with a letter or digit";
 
 fn check_metadata(
     doc: &Document,

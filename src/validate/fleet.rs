@@ -63,8 +63,8 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
                     Diagnostic::error(
                         Code::DuplicateFleet,
                         format!(
-                            "a fleet has exactly one Fleet document; the first is at {}:{}",
-                            first_at.file, first_at.line
+                            "a fleet has exactly one Fleet document; the first is at {}:{}:{}",
+                            first_at.file, first_at.line, first_at.column
                         ),
                         findings.at(doc.at, &Pointer::parse("/kind"), Target::Value),
                     )

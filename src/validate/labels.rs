@@ -10,6 +10,15 @@ use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::load::{Pointer, Target};
 use crate::model::{BUILTIN_LABELS as BUILTIN, Cluster, SECRET_TYPE_LABEL as SECRET_TYPE};
 
+/// What a valid label or annotation key looks like.
+const KEY_HELP: &str = "a key is an optional lowercase DNS prefix and `/`, then a name of at most \
+    63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit \
+    (e.g. `team` or `acme.io/team`)";
+
+/// What a valid label value looks like.
+const VALUE_HELP: &str = "a label value is empty or at most 63 letters, digits, `-`, `_` and `.`, \
+    starting and ending with a letter or digit; put longer text in an annotation";
+
 /// Checks a map of labels (`annotations: false`) or annotations (`true`): reserved keys, key
 /// syntax and, for labels, value syntax. `locate` finds an entry's key or value.
 pub(crate) fn check_map(
@@ -38,19 +47,25 @@ pub(crate) fn check_map(
             label_key_problems(key)
         };
         for problem in key_problems {
-            findings.push(Diagnostic::error(
-                Code::LabelKey,
-                format!("{what} key `{key}` is not valid: {problem}"),
-                locate(key, Target::Key),
-            ));
+            findings.push(
+                Diagnostic::error(
+                    Code::LabelKey,
+                    format!("{what} key `{key}` is not valid: {problem}"),
+                    locate(key, Target::Key),
+                )
+                .with_help(KEY_HELP),
+            );
         }
         if !annotations {
             for problem in label_value_problems(value) {
-                findings.push(Diagnostic::error(
-                    Code::LabelValue,
-                    format!("label `{key}` has a value Kubernetes rejects: {problem}"),
-                    locate(key, Target::Value),
-                ));
+                findings.push(
+                    Diagnostic::error(
+                        Code::LabelValue,
+                        format!("label `{key}` has a value Kubernetes rejects: {problem}"),
+                        locate(key, Target::Value),
+                    )
+                    .with_help(VALUE_HELP),
+                );
             }
         }
     }
@@ -116,7 +131,8 @@ pub(crate) fn placement_labels(
                     Code::LabelValue,
                     format!("`spec.{key}` becomes the label `{key}`, but `{value}` is not a valid label value: {problem}"),
                     layers.locate(findings, &Pointer::root().key("spec").key(key), Target::Value),
-                ),
+                )
+                .with_help(VALUE_HELP),
             );
         }
         labels.insert(key.to_owned(), value.to_owned());

@@ -165,10 +165,16 @@ fn translate(
         ValidationErrorKind::Type { kind } => {
             let expected = expected_types(kind);
             let found = describe(error.instance());
+            // An empty value (`spec:` with nothing after it) has no text to point at: its key.
+            let target = if error.instance().is_null() {
+                Target::Key
+            } else {
+                Target::Value
+            };
             let mut d = Diagnostic::error(
                 Code::WrongType,
                 format!("`{field}` must be {expected}, found {found}"),
-                locate(&at, Target::Value),
+                locate(&at, target),
             );
             if expected.contains("string")
                 && matches!(&**error.instance(), Value::Number(_) | Value::Bool(_))
@@ -240,7 +246,12 @@ fn translate(
         ValidationErrorKind::MinProperties { .. } | ValidationErrorKind::MaxProperties { .. }
             if is_one_of_object(error) =>
         {
-            out.push(one_of_diagnostic(error, &field, locate(&at, Target::Key)));
+            out.extend(one_of_diagnostic(
+                error,
+                &field,
+                skip,
+                locate(&at, Target::Key),
+            ));
         }
         _ => out.push(Diagnostic::error(
             Code::InvalidValue,
@@ -383,18 +394,29 @@ fn is_one_of_object(error: &ValidationError<'_>) -> bool {
     })
 }
 
+/// "Exactly one of" broken; `None` when the extra keys are credentials, which are reported as
+/// such and are not a second form.
 fn one_of_diagnostic(
     error: &ValidationError<'_>,
     field: &str,
+    skip: &dyn Fn(&str) -> bool,
     location: Option<crate::diagnostic::Location>,
-) -> Diagnostic {
+) -> Option<Diagnostic> {
     let allowed = allowed_properties(error);
     let choices: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
-    let given: Vec<String> = error
+    let keys: Vec<&String> = error
         .instance()
         .as_object()
-        .map(|o| o.keys().map(|k| format!("`{k}`")).collect())
+        .map(|o| o.keys().collect())
         .unwrap_or_default();
+    let given: Vec<String> = keys
+        .iter()
+        .filter(|k| !skip(k))
+        .map(|k| format!("`{k}`"))
+        .collect();
+    if given.len() == 1 && keys.len() > 1 {
+        return None;
+    }
     let message = if given.is_empty() {
         format!(
             "`{field}` is empty: it needs exactly one of {}",
@@ -403,8 +425,10 @@ fn one_of_diagnostic(
     } else {
         format!("`{field}` sets {}: choose exactly one", given.join(" and "))
     };
-    Diagnostic::error(Code::InvalidValue, message, location)
-        .with_help(format!("the forms are {}", choices.join(", ")))
+    Some(
+        Diagnostic::error(Code::InvalidValue, message, location)
+            .with_help(format!("the forms are {}", choices.join(", "))),
+    )
 }
 
 #[cfg(test)]

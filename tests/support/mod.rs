@@ -5,4 +5,5 @@
 #![allow(dead_code, unreachable_pub)]
 
 pub mod fleet;
+pub mod tools;
 pub mod upstream;
