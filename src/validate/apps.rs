@@ -11,6 +11,7 @@ use super::labels::check_map;
 use super::{Findings, suggest};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Document, Pointer, Target};
+use crate::model::digest::digest_of;
 use crate::model::label_selector::LabelSelector;
 use crate::model::{App, AppSource, FLEETC_LABEL_PREFIX, Override, PlacementRule};
 use crate::place::selector::{PathSegment, Selector};
@@ -156,6 +157,7 @@ fn build_one(
     }
     Some(App {
         name,
+        digest: digest_of(&doc.value),
         at: doc.at,
         labels: input.metadata.labels,
         annotations: input.metadata.annotations,
@@ -242,7 +244,8 @@ fn check_metadata(
                 target,
             ))
         };
-        check_map(map, annotations, &reserved, &locate, findings);
+        let found = check_map(map, annotations, &reserved, &locate);
+        findings.diagnostics.extend(found);
     }
 }
 

@@ -180,15 +180,15 @@ fn check_ca(ca_data: &str, at: &Pointer, layers: &Layers<'_>, findings: &mut Fin
         .decode(ca_data.trim())
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok());
-    let location = layers.locate(findings, at, Target::Value);
+    let location = || layers.locate(findings, at, Target::Value);
     match decoded {
         Some(pem) if is_private_key(&pem) => findings.push(
-            Diagnostic::error(Code::Credential, "`caData` holds a private key, which must never enter the fleet", location)
+            Diagnostic::error(Code::Credential, "`caData` holds a private key, which must never enter the fleet", location())
                 .with_help("caData is the base64 of the cluster CA's public certificate (-----BEGIN CERTIFICATE-----)"),
         ),
         Some(pem) if pem.contains("-----BEGIN CERTIFICATE-----") => {}
         _ => findings.push(
-            Diagnostic::error(Code::InvalidValue, "`caData` is not the base64 of a PEM certificate", location)
+            Diagnostic::error(Code::InvalidValue, "`caData` is not the base64 of a PEM certificate", location())
                 .with_help("use `base64 -w0 ca.crt` of the cluster CA's certificate"),
         ),
     }

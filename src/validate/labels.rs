@@ -20,18 +20,19 @@ const VALUE_HELP: &str = "a label value is empty or at most 63 letters, digits, 
     starting and ending with a letter or digit; put longer text in an annotation";
 
 /// Checks a map of labels (`annotations: false`) or annotations (`true`): reserved keys, key
-/// syntax and, for labels, value syntax. `locate` finds an entry's key or value.
+/// syntax and, for labels, value syntax. `locate` finds an entry's key or value; it is only
+/// called for an entry with a problem (finding positions means reading the file again).
 pub(crate) fn check_map(
     map: &BTreeMap<String, String>,
     annotations: bool,
     reserved: &dyn Fn(&str) -> Option<String>,
     locate: &dyn Fn(&str, Target) -> Option<Location>,
-    findings: &mut Findings<'_>,
-) {
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
     let what = if annotations { "annotation" } else { "label" };
     for (key, value) in map {
         if let Some(help) = reserved(key) {
-            findings.push(
+            found.push(
                 Diagnostic::error(
                     Code::ReservedLabel,
                     format!("{what} `{key}` is reserved"),
@@ -47,7 +48,7 @@ pub(crate) fn check_map(
             label_key_problems(key)
         };
         for problem in key_problems {
-            findings.push(
+            found.push(
                 Diagnostic::error(
                     Code::LabelKey,
                     format!("{what} key `{key}` is not valid: {problem}"),
@@ -58,7 +59,7 @@ pub(crate) fn check_map(
         }
         if !annotations {
             for problem in label_value_problems(value) {
-                findings.push(
+                found.push(
                     Diagnostic::error(
                         Code::LabelValue,
                         format!("label `{key}` has a value Kubernetes rejects: {problem}"),
@@ -69,6 +70,7 @@ pub(crate) fn check_map(
             }
         }
     }
+    found
 }
 
 /// A cluster's placement labels (its labels plus the built-in keys that are set), after
@@ -99,20 +101,8 @@ pub(crate) fn placement_labels(
             let p = Pointer::root().key("metadata").key(field).key(key);
             layers.locate(findings, &p, target)
         };
-        let located: Vec<(String, Option<Location>, Option<Location>)> = map
-            .keys()
-            .map(|k| (k.clone(), locate(k, Target::Key), locate(k, Target::Value)))
-            .collect();
-        let lookup = move |key: &str, target: Target| {
-            located
-                .iter()
-                .find(|(k, ..)| k == key)
-                .and_then(|(_, k, v)| match target {
-                    Target::Key => k.clone(),
-                    Target::Value => v.clone(),
-                })
-        };
-        check_map(map, annotations, &reserved, &lookup, findings);
+        let found = check_map(map, annotations, &reserved, &locate);
+        findings.diagnostics.extend(found);
     }
 
     let mut labels = cluster.labels.clone();
