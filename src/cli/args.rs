@@ -33,6 +33,9 @@ pub(crate) struct Global {
     /// instead of now, for reproducible runs.
     #[arg(long, global = true, value_name = "TIME", value_parser = parse_time)]
     pub(crate) now: Option<jiff::Timestamp>,
+    /// Render everything instead of trusting the render cache (kept in the git directory).
+    #[arg(long, global = true)]
+    pub(crate) no_cache: bool,
     /// When to colour text output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,

@@ -1,26 +1,22 @@
 use std::fmt::Write as _;
 
 use super::args::Format;
-use super::{Context, Outcome, Status, report};
+use super::{Context, Outcome, Status};
 use crate::diagnostic::format::{github_escape_data, github_escape_property};
 use crate::emit::{self, Drift};
 
 /// `fleetc check`: exit 1 when the fleet is invalid or `out/` differs from what `fleetc render`
 /// would write, naming every stale, missing or extra file. Nothing is written.
 pub(crate) fn run(context: &Context, format: Format) -> Outcome {
-    let compilation = match context.compile() {
+    let mut compilation = match context.compile() {
         Ok(c) => c,
         Err(failure) => return failure,
     };
-    let mut outcome = Outcome::new(Status::Clean);
-    let Some(tree) = compilation.render() else {
-        report::findings(context, &compilation, format, &mut outcome);
-        return outcome;
-    };
-    let drift = match emit::compare(&context.out_dir, &tree) {
+    let drift = match context.sync(&mut compilation, format, emit::check) {
         Ok(d) => d,
-        Err(e) => return Outcome::failure(e),
+        Err(outcome) => return outcome,
     };
+    let mut outcome = Outcome::new(Status::Clean);
     if drift.is_clean() {
         if format == Format::Json {
             outcome.stdout.push_str("[]\n");
@@ -29,8 +25,7 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
             let _ = writeln!(
                 outcome.stderr,
                 "{} is up to date ({} files)",
-                context.out_display,
-                tree.len()
+                context.out_display, drift.files
             );
         }
         return outcome;

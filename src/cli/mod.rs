@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use clap::Parser as _;
 
 use crate::compile::{Compilation, Options, compile};
+use crate::emit::{RenderCache, SyncError};
 use crate::source::{self, GitRevision, SourceFile};
 use args::{Cli, ColorChoice, Command};
 
@@ -124,6 +125,7 @@ pub(crate) struct Context {
     pub(crate) color: bool,
     pub(crate) cwd: PathBuf,
     pub(crate) options: Options,
+    pub(crate) use_cache: bool,
 }
 
 impl Context {
@@ -145,6 +147,7 @@ impl Context {
             options: Options {
                 now: g.now.unwrap_or_else(jiff::Timestamp::now),
             },
+            use_cache: !g.no_cache,
         }
     }
 
@@ -175,10 +178,76 @@ impl Context {
         }
     }
 
+    /// Syncs `out/` with a compiled fleet through `operation` (check or render), with the render
+    /// cache unless `--no-cache`. An invalid fleet, or value templates that fail, end the run with
+    /// the findings in `format`; an I/O failure ends it as a tool failure.
+    pub(crate) fn sync<T>(
+        &self,
+        compilation: &mut Compilation,
+        format: args::Format,
+        operation: impl FnOnce(
+            &Path,
+            &crate::render::Rendering<'_>,
+            &mut RenderCache,
+        ) -> Result<T, SyncError>,
+    ) -> Result<T, Outcome> {
+        let findings = |compilation: &Compilation| {
+            let mut outcome = Outcome::new(Status::Findings);
+            report::findings(self, compilation, format, &mut outcome);
+            outcome
+        };
+        let mut cache = if self.use_cache {
+            RenderCache::open(&self.out_dir)
+        } else {
+            RenderCache::disabled()
+        };
+        let result = match compilation
+            .fleet
+            .is_some()
+            .then(build_digest)
+            .and_then(|salt| compilation.rendering(salt))
+        {
+            None => return Err(findings(compilation)),
+            Some(rendering) => operation(&self.out_dir, &rendering, &mut cache),
+        };
+        match result {
+            Ok(t) => Ok(t),
+            Err(SyncError::Io(e)) => Err(Outcome::failure(e)),
+            Err(SyncError::Values(errors)) => {
+                compilation.record(errors);
+                Err(findings(compilation))
+            }
+        }
+    }
+
     /// A path below `out/` as users see it.
     pub(crate) fn out_path(&self, relative: &str) -> String {
         format!("{}/{relative}", self.out_display.trim_end_matches('/'))
     }
+}
+
+/// An identity of this fleetc build, which every render cache key includes: a cache written by
+/// one build of fleetc is never trusted by another, even one with the same version number. The
+/// executable's path, size and modification time change with every build (and reading them is
+/// cheaper than reading the executable).
+fn build_digest() -> crate::model::digest::Digest {
+    use crate::model::digest::digest_of;
+    static DIGEST: std::sync::OnceLock<crate::model::digest::Digest> = std::sync::OnceLock::new();
+    *DIGEST.get_or_init(|| {
+        let exe = std::env::current_exe().ok();
+        let meta = exe.as_ref().and_then(|p| std::fs::metadata(p).ok());
+        let modified = meta
+            .as_ref()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos());
+        digest_of(&(
+            env!("CARGO_PKG_VERSION"),
+            exe.map(|p| p.to_string_lossy().into_owned()),
+            meta.map(|m| m.len()),
+            modified,
+        ))
+    })
 }
 
 /// A path as the user wrote it, with `/`.

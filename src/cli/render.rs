@@ -1,22 +1,22 @@
 use std::fmt::Write as _;
 
 use super::args::Format;
-use super::report::{self, plural};
+use super::report::plural;
 use super::{Context, Outcome, Status};
 use crate::emit;
 
 /// `fleetc render`: compile, and when the fleet is valid write `out/`. An invalid fleet leaves
 /// `out/` untouched.
 pub(crate) fn run(context: &Context) -> Outcome {
-    let compilation = match context.compile() {
+    let mut compilation = match context.compile() {
         Ok(c) => c,
         Err(failure) => return failure,
     };
-    let mut outcome = Outcome::new(Status::Clean);
-    let Some(tree) = compilation.render() else {
-        report::findings(context, &compilation, Format::Text, &mut outcome);
-        return outcome;
+    let written = match context.sync(&mut compilation, Format::Text, emit::render) {
+        Ok(r) => r,
+        Err(outcome) => return outcome,
     };
+    let mut outcome = Outcome::new(Status::Clean);
     if !compilation.diagnostics.is_empty() {
         outcome.stderr.push_str(&crate::diagnostic::format::text(
             &compilation.diagnostics,
@@ -24,14 +24,10 @@ pub(crate) fn run(context: &Context) -> Outcome {
             context.color,
         ));
     }
-    let written = match emit::write(&context.out_dir, &tree) {
-        Ok(r) => r,
-        Err(e) => return Outcome::failure(e),
-    };
     let _ = writeln!(
         outcome.stderr,
         "rendered {} into {}: {} written, {} removed, {} unchanged",
-        plural(tree.len(), "file"),
+        plural(written.written.len() + written.unchanged, "file"),
         context.out_display,
         written.written.len(),
         written.removed.len(),

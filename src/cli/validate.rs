@@ -1,12 +1,14 @@
 use super::args::Format;
 use super::{Context, Outcome, Status, report};
 
-/// `fleetc validate`: every finding, then exit 1 if any is an error.
+/// `fleetc validate`: every finding, including value templates that fail on some placement
+/// (so every placement is rendered in memory), then exit 1 if any is an error.
 pub(crate) fn run(context: &Context, format: Format) -> Outcome {
-    let compilation = match context.compile() {
+    let mut compilation = match context.compile() {
         Ok(c) => c,
         Err(failure) => return failure,
     };
+    let _ = compilation.render_all();
     let mut outcome = Outcome::new(Status::Clean);
     report::findings(context, &compilation, format, &mut outcome);
     outcome

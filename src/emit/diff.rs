@@ -6,10 +6,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::OutputTree;
-use crate::render::generated_file::YAML_HEADER;
+use super::{OutputFile, OutputTree};
 
 /// The identity of a rendered object.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -90,7 +89,7 @@ pub fn diff(base: &OutputTree, head: &OutputTree) -> ObjectDiff {
     let split = |tree: &OutputTree| -> BTreeMap<ObjectKey, RenderedObject> {
         paths
             .par_iter()
-            .filter_map(|p| tree.get(p).map(|bytes| objects(p, bytes)))
+            .filter_map(|p| tree.file(p).map(|file| objects(p, file)))
             .flatten()
             .collect::<Vec<_>>()
             .into_iter()
@@ -122,90 +121,44 @@ fn scope_of(path: &str) -> String {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Head {
-    api_version: Option<String>,
-    kind: Option<String>,
-    metadata: Option<Metadata>,
-}
-
-#[derive(Deserialize)]
-struct Metadata {
-    name: Option<String>,
-    namespace: Option<String>,
-}
-
-/// The objects of one file. fleetc's YAML files separate documents with `---` lines, which its
-/// emitter never writes inside a value; other files (Terraform JSON) are one object each.
-fn objects(path: &str, bytes: &[u8]) -> Vec<(ObjectKey, RenderedObject)> {
-    let text = String::from_utf8_lossy(bytes);
+/// The objects of one file, from the index render recorded; a file without one (Terraform
+/// JSON) is one object.
+fn objects(path: &str, file: &OutputFile) -> Vec<(ObjectKey, RenderedObject)> {
+    let text = String::from_utf8_lossy(&file.bytes);
     let scope = scope_of(path);
-    let whole = |text: &str| {
+    if file.objects.is_empty() {
         let key = ObjectKey {
-            scope: scope.clone(),
+            scope,
             api_version: String::new(),
             kind: "File".into(),
             namespace: None,
             name: path.to_owned(),
         };
-        vec![(
+        return vec![(
             key,
             RenderedObject {
                 file: path.to_owned(),
-                text: text.to_owned(),
+                text: text.into_owned(),
             },
-        )]
-    };
-    let Some(body) = text.strip_prefix(YAML_HEADER) else {
-        return whole(&text);
-    };
-    let mut out = Vec::new();
-    for (index, document) in split_documents(body).into_iter().enumerate() {
-        let head: Option<Head> = serde_yaml::from_str(document).ok();
-        let Some(Head {
-            api_version: Some(api_version),
-            kind: Some(kind),
-            metadata,
-        }) = head
-        else {
-            return whole(&text);
-        };
-        let (name, namespace) = metadata.map_or((None, None), |m| (m.name, m.namespace));
-        // A document without a name (a Kustomization) is named by its file and position.
-        let name = name.unwrap_or_else(|| format!("{path}#{index}"));
-        let key = ObjectKey {
-            scope: scope.clone(),
-            api_version,
-            kind,
-            namespace,
-            name,
-        };
-        out.push((
-            key,
-            RenderedObject {
+        )];
+    }
+    file.objects
+        .iter()
+        .map(|(id, range)| {
+            let key = ObjectKey {
+                scope: scope.clone(),
+                api_version: id.api_version.to_string(),
+                kind: id.kind.to_string(),
+                namespace: id.namespace.clone(),
+                name: id.name.clone(),
+            };
+            let object = RenderedObject {
                 file: path.to_owned(),
-                text: document.to_owned(),
-            },
-        ));
-    }
-    out
-}
-
-/// The documents of a YAML stream whose separators are lines of exactly `---`.
-fn split_documents(body: &str) -> Vec<&str> {
-    let mut documents = Vec::new();
-    let mut start = 0;
-    let mut offset = 0;
-    for line in body.split_inclusive('\n') {
-        if line == "---\n" {
-            documents.push(&body[start..offset]);
-            start = offset + line.len();
-        }
-        offset += line.len();
-    }
-    documents.push(&body[start..]);
-    documents
+                text: text.get(range.clone()).unwrap_or_default().to_owned(),
+            };
+            (key, object)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -258,14 +211,6 @@ mod tests {
         let d = diff(&base, &head);
         assert_eq!((d.added.len(), d.removed.len(), d.changed.len()), (1, 1, 0));
         assert_eq!(d.added[0].0.scope, "hubs/us");
-    }
-
-    #[test]
-    fn only_separator_lines_split_documents() {
-        assert_eq!(
-            split_documents("a: x---\nb: 1\n---\nc: |\n  ---\n"),
-            ["a: x---\nb: 1\n", "c: |\n  ---\n"]
-        );
     }
 
     #[test]

@@ -1,16 +1,19 @@
-//! The emit stage: the rendered tree is a map of path to bytes. `render` writes it to `out/`,
-//! `check` compares it with `out/`, `diff` compares two of them.
+//! The emit stage: what fleetc renders, held as a map of path to bytes or known by digest from
+//! the render cache. [`render`] writes it to `out/`, [`check`] compares it with `out/`, [`diff`]
+//! compares two of them.
 
-mod compare;
+mod cache;
 mod diff;
 mod scan;
+mod sync;
 mod tree;
 mod write;
 
-pub use compare::{Drift, compare};
+pub use cache::{CachedFiles, RenderCache};
 pub use diff::{ChangedObject, ObjectDiff, ObjectKey, RenderedObject, diff};
-pub use tree::OutputTree;
-pub use write::{WriteReport, write};
+pub use sync::{Drift, SyncError, check, render};
+pub use tree::{ObjectId, OutputFile, OutputTree};
+pub use write::WriteReport;
 
 use std::path::{Path, PathBuf};
 

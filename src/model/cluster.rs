@@ -9,6 +9,8 @@ use crate::load::DocRef;
 #[derive(Debug, Clone)]
 pub struct Cluster {
     pub name: String,
+    /// The digest of the merged declaration: equal digests render the same.
+    pub digest: super::digest::Digest,
     pub origin: ClusterOrigin,
     /// The user's labels (without the built-in keys).
     pub labels: BTreeMap<String, String>,

@@ -7,6 +7,8 @@ use crate::load::DocRef;
 #[derive(Debug, Clone)]
 pub struct Fleet {
     pub name: String,
+    /// The digest of the Fleet document (its hubs, stores, settings and defaults).
+    pub digest: super::digest::Digest,
     /// The Fleet document.
     pub at: DocRef,
     pub repo: Option<Repo>,

@@ -6,6 +6,7 @@ mod app;
 mod capi;
 mod cluster;
 mod deep_merge;
+pub mod digest;
 mod fact;
 mod fleet;
 pub mod label_selector;

@@ -25,7 +25,7 @@ impl LayerId {
 }
 
 /// A value template that failed: where in the App document, and why.
-pub(crate) type LayerError = (Pointer, String);
+pub type LayerError = (Pointer, String);
 
 /// An app's compiled layers.
 pub(crate) struct AppLayers<'env, 'source> {
@@ -85,6 +85,16 @@ impl<'env, 'source> AppLayers<'env, 'source> {
         }
         (evaluated, errors)
     }
+}
+
+/// The final values, taking the evaluated layers: every layer deep-merged over the first.
+pub(crate) fn merge_owned(evaluated: Vec<(LayerId, Value)>) -> Option<Value> {
+    let mut iter = evaluated.into_iter();
+    let (_, mut merged) = iter.next()?;
+    for (_, v) in iter {
+        deep_merge(&mut merged, &v);
+    }
+    Some(merged)
 }
 
 /// The final values: every evaluated layer deep-merged in order; `None` when no layer applies.

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::meta::{ObjectMeta, borrowed};
+use crate::emit::ObjectId;
 use crate::model::{Cluster, Connection, Fleet, SECRET_TYPE_LABEL};
 
 /// The API server address of a hub's own cluster.
@@ -48,7 +49,7 @@ pub(crate) fn static_data(cluster: &Cluster) -> BTreeMap<&'static str, String> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Secret<'a> {
+pub(crate) struct Secret<'a> {
     api_version: &'static str,
     kind: &'static str,
     metadata: ObjectMeta<'a>,
@@ -143,7 +144,7 @@ fn connection(cluster: &Cluster) -> Option<(String, Value)> {
 }
 
 /// The cluster Secret, or `None` when the connection comes from a secret store.
-pub(crate) fn cluster_secret(cluster: &Cluster, fleet: &Fleet) -> Option<Value> {
+pub(crate) fn cluster_secret<'a>(cluster: &'a Cluster, fleet: &'a Fleet) -> Option<Secret<'a>> {
     let (server, config) = connection(cluster)?;
     let mut metadata = ObjectMeta::named(secret_name(cluster), &fleet.argocd.namespace);
     metadata.labels = secret_labels(cluster);
@@ -158,5 +159,20 @@ pub(crate) fn cluster_secret(cluster: &Cluster, fleet: &Fleet) -> Option<Value> 
         type_: "Opaque",
         string_data: data,
     };
-    Some(serde_json::to_value(secret).expect("a Secret serializes"))
+    Some(secret)
+}
+
+/// The identity of a cluster's Secret, or of the `ExternalSecret` of the same name.
+pub(crate) fn secret_id(
+    cluster: &Cluster,
+    fleet: &Fleet,
+    kind: &'static str,
+    api_version: &'static str,
+) -> ObjectId {
+    ObjectId {
+        api_version: api_version.into(),
+        kind: kind.into(),
+        namespace: Some(fleet.argocd.namespace.clone()),
+        name: secret_name(cluster),
+    }
 }

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::cluster_secret::{secret_labels, secret_name, static_data};
 use super::kubeconfig_template::{self, KUBECONFIG_KEY, KUBECONFIG_PROPERTY, kubeconfig_secret};
@@ -15,7 +14,7 @@ use crate::model::{Cluster, Connection, Fleet};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ExternalSecret<'a> {
+pub(crate) struct ExternalSecret<'a> {
     api_version: &'static str,
     kind: &'static str,
     metadata: ObjectMeta<'a>,
@@ -84,7 +83,10 @@ pub(crate) fn escape_go_template(s: &str) -> String {
 }
 
 /// The `ExternalSecret`, or `None` when the connection does not come from a secret store.
-pub(crate) fn external_secret(cluster: &Cluster, fleet: &Fleet) -> Option<Value> {
+pub(crate) fn external_secret<'a>(
+    cluster: &'a Cluster,
+    fleet: &'a Fleet,
+) -> Option<ExternalSecret<'a>> {
     let mut data: BTreeMap<&'static str, String> = static_data(cluster)
         .into_iter()
         .map(|(k, v)| (k, escape_go_template(&v)))
@@ -150,13 +152,14 @@ pub(crate) fn external_secret(cluster: &Cluster, fleet: &Fleet) -> Option<Value>
             data: fetched,
         },
     };
-    Some(serde_json::to_value(es).expect("an ExternalSecret serializes"))
+    Some(es)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::render::test_fleet::fleet;
+    use serde_json::Value;
     use serde_json::json;
 
     /// A CAPI cluster of `provider` with a `capi` connection (`extra` added to it).
@@ -182,7 +185,10 @@ spec:
 {facts}  connection: {{capi: {{secretStore: capi-hub{extra}}}}}"
             ),
         );
-        external_secret(&fleet.clusters[0], &fleet).expect("an ExternalSecret")
+        serde_json::to_value(
+            external_secret(&fleet.clusters[0], &fleet).expect("an ExternalSecret"),
+        )
+        .expect("an ExternalSecret serializes")
     }
 
     /// The `config` template as ESO would render it, with these values for its variables.

@@ -19,7 +19,7 @@ mod kubeconfig_template;
 mod meta;
 mod terraform;
 #[cfg(test)]
-mod test_fleet;
+pub(crate) mod test_fleet;
 mod yaml;
 
 pub use application::{APP_LABEL, CLUSTER_LABEL, RESOURCES_FINALIZER};
@@ -27,53 +27,193 @@ pub use cluster_secret::IN_CLUSTER_SERVER;
 
 use rayon::prelude::*;
 
-use crate::emit::OutputTree;
+use crate::emit::{OutputFile, OutputTree};
 use crate::model::Fleet;
-use crate::place::Placement;
-use generated_file::yaml_file;
+use crate::model::digest::{Digest, combine};
+use crate::place::{FleetValues, Placement, ValueErrors, value_environment};
+use generated_file::{YamlFile, yaml_file};
 
-/// Renders everything. `placements` must be sorted by app, then cluster (as the place stage
-/// returns them). Work is spread over the cores; the tree does not depend on the thread count.
-pub fn render(fleet: &Fleet, placements: &[Placement]) -> OutputTree {
-    let mut by_cluster: Vec<Vec<&Placement>> = vec![Vec::new(); fleet.clusters.len()];
-    for p in placements {
-        by_cluster[p.cluster].push(p);
-    }
-    let cluster_files: Vec<(String, Vec<u8>)> = fleet
-        .clusters
-        .par_iter()
-        .zip(by_cluster.par_iter_mut())
-        .flat_map_iter(|(cluster, placed)| {
-            placed.sort_by(|a, b| a.application.cmp(&b.application));
-            let mut documents: Vec<serde_json::Value> = Vec::with_capacity(placed.len() + 1);
-            documents.extend(cluster_secret::cluster_secret(cluster, fleet));
-            documents.extend(external_secret::external_secret(cluster, fleet));
-            documents.extend(placed.iter().map(|p| application::application(fleet, p)));
-            let path = format!("hubs/{}/clusters/{}.yaml", cluster.hub, cluster.name);
-            let mut files = vec![(path, yaml_file(&documents))];
-            if let Some(objects) = capi::provisioning(cluster, fleet) {
-                let path = format!("hubs/{}/provisioning/{}.yaml", cluster.hub, cluster.name);
-                files.push((path, yaml_file(&objects)));
-            }
-            files.extend(terraform::files(cluster, fleet));
-            files
-        })
-        .collect();
-    let mut tree: OutputTree = cluster_files.into_iter().collect();
-    for hub in &fleet.hubs {
-        let prefix = format!("hubs/{}/", hub.name);
-        let resources: Vec<String> = tree
-            .paths()
-            .filter_map(|p| p.strip_prefix(&prefix))
-            .map(str::to_owned)
+/// The files of one cluster: its cluster file, and its provisioning and Terraform files.
+pub type ClusterFiles = Vec<(String, OutputFile)>;
+
+/// A fleet's output, rendered on demand, a cluster at a time. Each cluster's files depend only
+/// on the Fleet, the cluster and the apps placed on it, so each cluster has a key (a digest of
+/// those) that says whether its files can have changed: equal keys render equal files.
+pub struct Rendering<'f> {
+    fleet: &'f Fleet,
+    /// Per cluster, its placements by Application name.
+    by_cluster: Vec<Vec<&'f Placement>>,
+    keys: Vec<Digest>,
+}
+
+impl<'f> Rendering<'f> {
+    /// Prepares the rendering of `placements` (sorted by app, then cluster, as the place stage
+    /// returns them). `salt` goes into every key: a different fleetc must not trust another's.
+    pub fn new(fleet: &'f Fleet, placements: &'f [Placement], salt: Digest) -> Self {
+        let mut by_cluster: Vec<Vec<&Placement>> = vec![Vec::new(); fleet.clusters.len()];
+        for p in placements {
+            by_cluster[p.cluster].push(p);
+        }
+        by_cluster
+            .par_iter_mut()
+            .for_each(|placed| placed.sort_unstable_by(|a, b| a.application.cmp(&b.application)));
+        let keys = fleet
+            .clusters
+            .par_iter()
+            .zip(&by_cluster)
+            .map(|(cluster, placed)| {
+                let apps = placed.iter().map(|p| fleet.apps[p.app].digest);
+                combine([salt, fleet.digest, cluster.digest].into_iter().chain(apps))
+            })
             .collect();
-        tree.insert(
-            format!("{prefix}kustomization.yaml"),
-            yaml_file(&[hub::kustomization(&resources)]),
-        );
-        if let Some(root) = hub::root_application(fleet, hub) {
-            tree.insert(format!("{prefix}root-application.yaml"), yaml_file(&[root]));
+        Self {
+            fleet,
+            by_cluster,
+            keys,
         }
     }
-    tree
+
+    /// The key of cluster `index`.
+    pub fn key(&self, index: usize) -> Digest {
+        self.keys[index]
+    }
+
+    /// How many clusters there are.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether the fleet has no cluster.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Renders the files of these clusters (in parallel; each cluster's placements' values are
+    /// evaluated as its Applications are written). Value templates that fail are returned, and
+    /// then the files are not to be used.
+    pub fn render_clusters(&self, clusters: &[usize]) -> (Vec<(usize, ClusterFiles)>, ValueErrors) {
+        let env = value_environment();
+        let mut errors = ValueErrors::default();
+        let values = FleetValues::new(&env, self.fleet, &mut errors);
+        let rendered: Vec<(usize, ClusterFiles, ValueErrors)> = clusters
+            .par_iter()
+            .map(|&index| {
+                let (files, failed) = self.render_cluster(index, &values);
+                (index, files, failed)
+            })
+            .collect();
+        let mut out = Vec::with_capacity(rendered.len());
+        for (index, files, failed) in rendered {
+            errors.merge(failed);
+            out.push((index, files));
+        }
+        (out, errors)
+    }
+
+    fn render_cluster(
+        &self,
+        index: usize,
+        values: &FleetValues<'_, '_>,
+    ) -> (ClusterFiles, ValueErrors) {
+        let fleet = self.fleet;
+        let cluster = &fleet.clusters[index];
+        let mut failed = ValueErrors::default();
+        let mut file = YamlFile::default();
+        if let Some(secret) = cluster_secret::cluster_secret(cluster, fleet) {
+            file.push(
+                cluster_secret::secret_id(cluster, fleet, "Secret", "v1"),
+                &secret,
+            );
+        }
+        if let Some(es) = external_secret::external_secret(cluster, fleet) {
+            let id = cluster_secret::secret_id(
+                cluster,
+                fleet,
+                "ExternalSecret",
+                "external-secrets.io/v1",
+            );
+            file.push(id, &es);
+        }
+        for p in &self.by_cluster[index] {
+            match values.of(p) {
+                Ok(v) => application::write(&mut file, fleet, p, v.as_ref()),
+                Err(e) => failed.add(p.app, e, Some(&cluster.name)),
+            }
+        }
+        let mut files = vec![(cluster_file(cluster), file.finish())];
+        if let Some(objects) = capi::provisioning(cluster, fleet) {
+            files.push((provisioning_file(cluster), yaml_file(&objects)));
+        }
+        files.extend(
+            terraform::files(cluster, fleet)
+                .into_iter()
+                .map(|(p, b)| (p, b.into())),
+        );
+        (files, failed)
+    }
+
+    /// The paths of cluster `index`'s files, without rendering them.
+    pub fn paths(&self, index: usize) -> Vec<String> {
+        let cluster = &self.fleet.clusters[index];
+        let mut paths = vec![cluster_file(cluster)];
+        if capi::provisions(cluster) {
+            paths.push(provisioning_file(cluster));
+        }
+        paths.extend(terraform::paths(cluster, self.fleet));
+        paths
+    }
+
+    /// The files of each hub (its kustomization and root Application), given the paths of every
+    /// cluster's files.
+    pub fn hub_files<'p>(
+        &self,
+        paths: impl IntoIterator<Item = &'p str>,
+    ) -> Vec<(String, OutputFile)> {
+        let paths: Vec<&str> = paths.into_iter().collect();
+        let mut files = Vec::new();
+        for hub in &self.fleet.hubs {
+            let prefix = format!("hubs/{}/", hub.name);
+            let mut resources: Vec<String> = paths
+                .iter()
+                .filter_map(|p| p.strip_prefix(&prefix))
+                .map(str::to_owned)
+                .collect();
+            resources.sort_unstable();
+            files.push((
+                format!("{prefix}kustomization.yaml"),
+                yaml_file(&[hub::kustomization(&resources)]),
+            ));
+            if let Some(root) = hub::root_application(self.fleet, hub) {
+                files.push((format!("{prefix}root-application.yaml"), yaml_file(&[root])));
+            }
+        }
+        files
+    }
+
+    /// Every file.
+    pub fn render_all(&self) -> (OutputTree, ValueErrors) {
+        let all: Vec<usize> = (0..self.len()).collect();
+        let (clusters, errors) = self.render_clusters(&all);
+        let mut tree: OutputTree = clusters.into_iter().flat_map(|(_, files)| files).collect();
+        let hub_files = self.hub_files(tree.paths());
+        for (path, file) in hub_files {
+            tree.insert(path, file);
+        }
+        (tree, errors)
+    }
+}
+
+/// Where a cluster's Secret or `ExternalSecret` and Applications go.
+fn cluster_file(cluster: &crate::model::Cluster) -> String {
+    format!("hubs/{}/clusters/{}.yaml", cluster.hub, cluster.name)
+}
+
+/// Where a CAPI cluster's Cluster API objects go.
+fn provisioning_file(cluster: &crate::model::Cluster) -> String {
+    format!("hubs/{}/provisioning/{}.yaml", cluster.hub, cluster.name)
+}
+
+/// Renders everything (see [`Rendering`]).
+pub fn render(fleet: &Fleet, placements: &[Placement]) -> (OutputTree, ValueErrors) {
+    Rendering::new(fleet, placements, 0).render_all()
 }

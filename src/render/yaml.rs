@@ -1,89 +1,614 @@
 //! YAML output, serialized from data (never assembled from text), so no value can inject YAML.
 //!
-//! The emitter writes block-style YAML and quotes conservatively: a string is written plain only
-//! when every YAML reader, including the YAML 1.1 readers Kubernetes tools use (where `yes`,
-//! `on`, `0777` or `1:20` are not strings), reads it back as the same string.
+//! A serde `Serializer` that writes block-style YAML straight into a string: typed objects are
+//! written in their fields' order without building an intermediate tree. Strings are quoted
+//! conservatively: a string is written plain only when every YAML reader, including the YAML 1.1
+//! readers Kubernetes tools use (where `yes`, `on`, `0777` or `1:20` are not strings), reads it
+//! back as the same string; multi-line text becomes a literal block (`|`), which reads naturally
+//! in diffs.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
-use serde_json::{Map, Value};
+use serde::ser::{self, Serialize};
 
-/// Appends one YAML document holding `value` (a mapping, as every Kubernetes object is).
-pub(crate) fn write_document(value: &Value, out: &mut String) {
-    match value {
-        Value::Object(map) if !map.is_empty() => write_map(map, 0, false, out),
-        other => {
-            write_inline(other, out);
-            out.push('\n');
-        }
+/// Why a value could not be written as YAML (a shape fleetc never renders).
+#[derive(Debug)]
+pub(crate) struct Error(String);
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
-fn indent(out: &mut String, n: usize) {
+impl std::error::Error for Error {}
+
+impl ser::Error for Error {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Error(msg.to_string())
+    }
+}
+
+/// Appends one YAML document holding `value` (a mapping, as every Kubernetes object is).
+pub(crate) fn write_document<T: Serialize + ?Sized>(value: &T, out: &mut String) {
+    value
+        .serialize(Writer {
+            out,
+            indent: 0,
+            at: At::Root,
+        })
+        .expect("fleetc renders only mappings, sequences and scalars");
+}
+
+/// Where the next value goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum At {
+    /// A document of its own.
+    Root,
+    /// After `key:` on the current line.
+    Key,
+    /// After `-` on the current line.
+    Item,
+}
+
+struct Writer<'o> {
+    out: &'o mut String,
+    /// The indentation of the mapping or sequence the value belongs to.
+    indent: usize,
+    at: At,
+}
+
+fn pad(out: &mut String, n: usize) {
     out.extend(std::iter::repeat_n(' ', n));
 }
 
-/// Writes a mapping's entries at `level`. With `continued`, the first entry follows a `- ` that
-/// is already written.
-fn write_map(map: &Map<String, Value>, level: usize, continued: bool, out: &mut String) {
-    for (i, (key, value)) in map.iter().enumerate() {
-        if i > 0 || !continued {
-            indent(out, level);
+impl<'o> Writer<'o> {
+    /// A scalar or an empty collection, on the current line.
+    fn inline(self, text: &str) {
+        if self.at != At::Root {
+            self.out.push(' ');
         }
-        write_string(key, out);
-        out.push(':');
-        write_value_after_key(value, level, out);
+        self.out.push_str(text);
+        self.out.push('\n');
     }
-}
 
-/// Writes what follows `key:` (or `-`): an inline scalar, a block scalar, or a nested block.
-fn write_value_after_key(value: &Value, level: usize, out: &mut String) {
-    match value {
-        Value::Object(map) if !map.is_empty() => {
-            out.push('\n');
-            write_map(map, level + 2, false, out);
-        }
-        Value::Array(items) if !items.is_empty() => {
-            out.push('\n');
-            write_sequence(items, level + 2, out);
-        }
-        Value::String(s) if block_scalar_fits(s) => {
-            out.push(' ');
-            write_block_scalar(s, level + 2, out);
-        }
-        other => {
-            out.push(' ');
-            write_inline(other, out);
-            out.push('\n');
-        }
-    }
-}
-
-fn write_sequence(items: &[Value], level: usize, out: &mut String) {
-    for item in items {
-        indent(out, level);
-        out.push('-');
-        match item {
-            Value::Object(map) if !map.is_empty() => {
-                out.push(' ');
-                write_map(map, level + 2, true, out);
+    fn string(self, s: &str) {
+        if block_scalar_fits(s) {
+            if self.at != At::Root {
+                self.out.push(' ');
             }
-            other => write_value_after_key(other, level, out),
+            write_block_scalar(s, self.indent + 2, self.out);
+        } else {
+            if self.at != At::Root {
+                self.out.push(' ');
+            }
+            write_string(s, self.out);
+            self.out.push('\n');
+        }
+    }
+
+    /// Starts a non-empty mapping: its entries sit at `indent + 2` below a key, beside a `-`,
+    /// or at column 0 in a document.
+    fn mapping(self) -> Mapping<'o> {
+        let (indent, first_inline) = match self.at {
+            At::Root => (0, false),
+            At::Key => {
+                self.out.push('\n');
+                (self.indent + 2, false)
+            }
+            At::Item => {
+                self.out.push(' ');
+                (self.indent + 2, true)
+            }
+        };
+        Mapping {
+            out: self.out,
+            indent,
+            first_inline,
+            key: String::new(),
+        }
+    }
+
+    fn sequence(self) -> Sequence<'o> {
+        let indent = match self.at {
+            At::Root => 0,
+            At::Key | At::Item => {
+                self.out.push('\n');
+                self.indent + 2
+            }
+        };
+        Sequence {
+            out: self.out,
+            indent,
         }
     }
 }
 
-/// Scalars and empty collections on one line.
-fn write_inline(value: &Value, out: &mut String) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => {
-            let _ = write!(out, "{n}");
+struct Mapping<'o> {
+    out: &'o mut String,
+    indent: usize,
+    first_inline: bool,
+    key: String,
+}
+
+impl Mapping<'_> {
+    fn key(&mut self, key: &str) {
+        if self.first_inline {
+            self.first_inline = false;
+        } else {
+            pad(self.out, self.indent);
         }
-        Value::String(s) => write_string(s, out),
-        Value::Array(_) => out.push_str("[]"),
-        Value::Object(_) => out.push_str("{}"),
+        write_string(key, self.out);
+        self.out.push(':');
+    }
+
+    fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        value.serialize(Writer {
+            out: self.out,
+            indent: self.indent,
+            at: At::Key,
+        })
+    }
+}
+
+struct Sequence<'o> {
+    out: &'o mut String,
+    indent: usize,
+}
+
+impl Sequence<'_> {
+    fn item<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        pad(self.out, self.indent);
+        self.out.push('-');
+        value.serialize(Writer {
+            out: self.out,
+            indent: self.indent,
+            at: At::Item,
+        })
+    }
+}
+
+/// A collection that turned out empty, or one that has entries.
+enum Collection<'o, C> {
+    Empty(Writer<'o>, &'static str),
+    Open(C),
+}
+
+impl<'o> Writer<'o> {
+    fn open_mapping(self, len: Option<usize>) -> Result<Collection<'o, Mapping<'o>>, Error> {
+        match len {
+            Some(0) => Ok(Collection::Empty(self, "{}")),
+            Some(_) => Ok(Collection::Open(self.mapping())),
+            None => Err(Error("a mapping of unknown length".into())),
+        }
+    }
+
+    fn open_sequence(self, len: Option<usize>) -> Result<Collection<'o, Sequence<'o>>, Error> {
+        match len {
+            Some(0) => Ok(Collection::Empty(self, "[]")),
+            Some(_) => Ok(Collection::Open(self.sequence())),
+            None => Err(Error("a sequence of unknown length".into())),
+        }
+    }
+}
+
+impl<'o> ser::Serializer for Writer<'o> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Collection<'o, Sequence<'o>>;
+    type SerializeTuple = Collection<'o, Sequence<'o>>;
+    type SerializeTupleStruct = ser::Impossible<(), Error>;
+    type SerializeTupleVariant = ser::Impossible<(), Error>;
+    type SerializeMap = Collection<'o, Mapping<'o>>;
+    type SerializeStruct = Collection<'o, Mapping<'o>>;
+    type SerializeStructVariant = ser::Impossible<(), Error>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), Error> {
+        self.inline(if v { "true" } else { "false" });
+        Ok(())
+    }
+
+    fn serialize_i64(self, v: i64) -> Result<(), Error> {
+        self.inline(&v.to_string());
+        Ok(())
+    }
+
+    fn serialize_u64(self, v: u64) -> Result<(), Error> {
+        self.inline(&v.to_string());
+        Ok(())
+    }
+
+    fn serialize_i8(self, v: i8) -> Result<(), Error> {
+        self.serialize_i64(v.into())
+    }
+
+    fn serialize_i16(self, v: i16) -> Result<(), Error> {
+        self.serialize_i64(v.into())
+    }
+
+    fn serialize_i32(self, v: i32) -> Result<(), Error> {
+        self.serialize_i64(v.into())
+    }
+
+    fn serialize_u8(self, v: u8) -> Result<(), Error> {
+        self.serialize_u64(v.into())
+    }
+
+    fn serialize_u16(self, v: u16) -> Result<(), Error> {
+        self.serialize_u64(v.into())
+    }
+
+    fn serialize_u32(self, v: u32) -> Result<(), Error> {
+        self.serialize_u64(v.into())
+    }
+
+    fn serialize_f32(self, v: f32) -> Result<(), Error> {
+        self.serialize_f64(v.into())
+    }
+
+    fn serialize_f64(self, v: f64) -> Result<(), Error> {
+        // The same text JSON would hold; fleet values never hold NaN or infinities.
+        let number = serde_json::Number::from_f64(v)
+            .ok_or_else(|| Error(format!("{v} is not a number YAML readers agree on")))?;
+        self.inline(&number.to_string());
+        Ok(())
+    }
+
+    fn serialize_char(self, v: char) -> Result<(), Error> {
+        self.string(v.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+
+    fn serialize_str(self, v: &str) -> Result<(), Error> {
+        self.string(v);
+        Ok(())
+    }
+
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Error> {
+        Err(Error("raw bytes".into()))
+    }
+
+    fn serialize_none(self) -> Result<(), Error> {
+        self.inline("null");
+        Ok(())
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), Error> {
+        self.serialize_none()
+    }
+
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
+        self.serialize_none()
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), Error> {
+        self.serialize_str(variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Error> {
+        Err(Error("an enum with data".into()))
+    }
+
+    fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, Error> {
+        self.open_sequence(len)
+    }
+
+    fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple, Error> {
+        self.open_sequence(Some(len))
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Error> {
+        Err(Error("a tuple struct".into()))
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Err(Error("an enum with data".into()))
+    }
+
+    fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, Error> {
+        self.open_mapping(len)
+    }
+
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Self::SerializeStruct, Error> {
+        self.open_mapping(Some(len))
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Err(Error("an enum with data".into()))
+    }
+}
+
+impl<C> Collection<'_, C> {
+    /// Closes the collection: an empty one is written inline as `{}` or `[]`.
+    fn close(self) {
+        if let Collection::Empty(writer, text) = self {
+            writer.inline(text);
+        }
+    }
+}
+
+impl ser::SerializeSeq for Collection<'_, Sequence<'_>> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        match self {
+            Collection::Open(s) => s.item(value),
+            Collection::Empty(..) => Err(Error("more items than announced".into())),
+        }
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.close();
+        Ok(())
+    }
+}
+
+impl ser::SerializeTuple for Collection<'_, Sequence<'_>> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeMap for Collection<'_, Mapping<'_>> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        let Collection::Open(m) = self else {
+            return Err(Error("more entries than announced".into()));
+        };
+        m.key.clear();
+        key.serialize(KeyWriter(&mut m.key))?;
+        let key = std::mem::take(&mut m.key);
+        m.key(&key);
+        m.key = key;
+        Ok(())
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        match self {
+            Collection::Open(m) => m.value(value),
+            Collection::Empty(..) => Err(Error("more entries than announced".into())),
+        }
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.close();
+        Ok(())
+    }
+}
+
+impl ser::SerializeStruct for Collection<'_, Mapping<'_>> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        match self {
+            Collection::Open(m) => {
+                m.key(key);
+                m.value(value)
+            }
+            Collection::Empty(..) => Err(Error("more fields than announced".into())),
+        }
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.close();
+        Ok(())
+    }
+}
+
+/// Mapping keys are text: strings as they are, numbers and booleans as they print.
+struct KeyWriter<'k>(&'k mut String);
+
+impl ser::Serializer for KeyWriter<'_> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = ser::Impossible<(), Error>;
+    type SerializeTuple = ser::Impossible<(), Error>;
+    type SerializeTupleStruct = ser::Impossible<(), Error>;
+    type SerializeTupleVariant = ser::Impossible<(), Error>;
+    type SerializeMap = ser::Impossible<(), Error>;
+    type SerializeStruct = ser::Impossible<(), Error>;
+    type SerializeStructVariant = ser::Impossible<(), Error>;
+
+    fn serialize_str(self, v: &str) -> Result<(), Error> {
+        self.0.push_str(v);
+        Ok(())
+    }
+
+    fn serialize_bool(self, v: bool) -> Result<(), Error> {
+        let _ = write!(self.0, "{v}");
+        Ok(())
+    }
+
+    fn serialize_i64(self, v: i64) -> Result<(), Error> {
+        let _ = write!(self.0, "{v}");
+        Ok(())
+    }
+
+    fn serialize_u64(self, v: u64) -> Result<(), Error> {
+        let _ = write!(self.0, "{v}");
+        Ok(())
+    }
+
+    fn serialize_i8(self, v: i8) -> Result<(), Error> {
+        self.serialize_i64(v.into())
+    }
+
+    fn serialize_i16(self, v: i16) -> Result<(), Error> {
+        self.serialize_i64(v.into())
+    }
+
+    fn serialize_i32(self, v: i32) -> Result<(), Error> {
+        self.serialize_i64(v.into())
+    }
+
+    fn serialize_u8(self, v: u8) -> Result<(), Error> {
+        self.serialize_u64(v.into())
+    }
+
+    fn serialize_u16(self, v: u16) -> Result<(), Error> {
+        self.serialize_u64(v.into())
+    }
+
+    fn serialize_u32(self, v: u32) -> Result<(), Error> {
+        self.serialize_u64(v.into())
+    }
+
+    fn serialize_f32(self, _: f32) -> Result<(), Error> {
+        Err(Error("a float key".into()))
+    }
+
+    fn serialize_f64(self, _: f64) -> Result<(), Error> {
+        Err(Error("a float key".into()))
+    }
+
+    fn serialize_char(self, v: char) -> Result<(), Error> {
+        self.0.push(v);
+        Ok(())
+    }
+
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Error> {
+        Err(Error("a bytes key".into()))
+    }
+
+    fn serialize_none(self) -> Result<(), Error> {
+        Err(Error("a null key".into()))
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), Error> {
+        Err(Error("a null key".into()))
+    }
+
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
+        Err(Error("a null key".into()))
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), Error> {
+        self.serialize_str(variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Error> {
+        Err(Error("a complex key".into()))
+    }
+
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Error> {
+        Err(Error("a complex key".into()))
+    }
+
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Error> {
+        Err(Error("a complex key".into()))
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Error> {
+        Err(Error("a complex key".into()))
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Err(Error("a complex key".into()))
+    }
+
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Error> {
+        Err(Error("a complex key".into()))
+    }
+
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Error> {
+        Err(Error("a complex key".into()))
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Err(Error("a complex key".into()))
     }
 }
 
@@ -93,7 +618,11 @@ fn write_string(s: &str, out: &mut String) {
         out.push_str(s);
     } else if s.chars().all(|c| !c.is_control()) {
         out.push('\'');
-        out.push_str(&s.replace('\'', "''"));
+        if s.contains('\'') {
+            out.push_str(&s.replace('\'', "''"));
+        } else {
+            out.push_str(s);
+        }
         out.push('\'');
     } else {
         write_double_quoted(s, out);
@@ -132,17 +661,40 @@ fn is_plain_safe(s: &str) -> bool {
     if !(first.is_ascii_alphabetic() || first == '/' || first == '_') {
         return false;
     }
-    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s)) {
+    if s.len() <= 5 && RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s)) {
         return false;
     }
-    let allowed = |c: char| c.is_ascii_alphanumeric() || " -_./:=@+,~()".contains(c);
-    s.chars().all(allowed) && !s.ends_with([' ', ':']) && !s.contains(": ") && !s.contains("  ")
+    // One pass: only these bytes, never ": " or "  ", and no space or colon at the end.
+    let mut previous = 0u8;
+    for c in s.bytes() {
+        let allowed = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b' ' | b'-'
+                    | b'_'
+                    | b'.'
+                    | b'/'
+                    | b':'
+                    | b'='
+                    | b'@'
+                    | b'+'
+                    | b','
+                    | b'~'
+                    | b'('
+                    | b')'
+            );
+        if !allowed || (c == b' ' && matches!(previous, b':' | b' ')) {
+            return false;
+        }
+        previous = c;
+    }
+    !matches!(previous, b' ' | b':')
 }
 
-/// Multi-line text is written as a literal block (`|`), which reads naturally in diffs, unless it
-/// holds what a block cannot (control characters, a first line that starts with a space).
+/// Multi-line text is written as a literal block (`|`), unless it holds what a block cannot
+/// (control characters, a first line that starts with a space, trailing spaces on a line).
 fn block_scalar_fits(s: &str) -> bool {
-    s.contains('\n')
+    s.as_bytes().contains(&b'\n')
         && !s.starts_with([' ', '\n'])
         && s.chars().all(|c| c == '\n' || !c.is_control() || c == '\t')
         && !s.lines().any(|l| l.ends_with(' '))
@@ -159,7 +711,7 @@ fn write_block_scalar(s: &str, level: usize, out: &mut String) {
     out.push('\n');
     for line in s.split_terminator('\n') {
         if !line.is_empty() {
-            indent(out, level);
+            pad(out, level);
             out.push_str(line);
         }
         out.push('\n');
@@ -169,9 +721,10 @@ fn write_block_scalar(s: &str, level: usize, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde::Serialize;
+    use serde_json::{Value, json};
 
-    fn yaml(v: &Value) -> String {
+    fn yaml<T: Serialize>(v: &T) -> String {
         let mut out = String::new();
         write_document(v, &mut out);
         out
@@ -188,12 +741,48 @@ mod tests {
         let v = json!({
             "apiVersion": "v1",
             "metadata": {"name": "x", "labels": {"argocd.argoproj.io/secret-type": "cluster"}},
-            "list": [{"a": 1, "b": [true, null]}, "s", [], {}],
+            "list": [{"a": 1, "b": [true, null]}, "s", [], {}, [1, [2]]],
             "empty": {},
         });
         assert_eq!(
             yaml(&v),
-            "apiVersion: v1\nempty: {}\nlist:\n  - a: 1\n    b:\n      - true\n      - null\n  - s\n  - []\n  - {}\nmetadata:\n  labels:\n    argocd.argoproj.io/secret-type: cluster\n  name: x\n"
+            "apiVersion: v1\nempty: {}\nlist:\n  - a: 1\n    b:\n      - true\n      - null\n  - s\n  - []\n  - {}\n  -\n    - 1\n    -\n      - 2\nmetadata:\n  labels:\n    argocd.argoproj.io/secret-type: cluster\n  name: x\n"
+        );
+        assert_eq!(read(&yaml(&v)), v);
+    }
+
+    #[test]
+    fn typed_structs_keep_their_field_order_and_skip_what_they_skip() {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Object<'a> {
+            api_version: &'a str,
+            kind: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            skipped: Option<u8>,
+            spec: Spec,
+        }
+        #[derive(Serialize)]
+        struct Spec {
+            replicas: u32,
+            ratio: f64,
+            tags: Vec<&'static str>,
+            empty: Vec<u8>,
+        }
+        let o = Object {
+            api_version: "v1",
+            kind: "Thing",
+            skipped: None,
+            spec: Spec {
+                replicas: 3,
+                ratio: 0.5,
+                tags: vec!["a", "yes"],
+                empty: vec![],
+            },
+        };
+        assert_eq!(
+            yaml(&o),
+            "apiVersion: v1\nkind: Thing\nspec:\n  replicas: 3\n  ratio: 0.5\n  tags:\n    - a\n    - 'yes'\n  empty: []\n"
         );
     }
 
@@ -276,6 +865,7 @@ mod tests {
         }
         assert_eq!(yaml(&json!({"k": "a\nb\n"})), "k: |\n  a\n  b\n");
         assert_eq!(yaml(&json!({"k": "a\n\nb"})), "k: |-\n  a\n\n  b\n");
+        assert_eq!(yaml(&json!({"l": ["a\nb"]})), "l:\n  - |-\n    a\n    b\n");
     }
 
     #[test]
@@ -292,5 +882,11 @@ mod tests {
         let out = yaml(&v);
         assert_eq!(read(&out), v, "{out}");
         assert!(out.contains("'on': 1"), "{out}");
+    }
+
+    #[test]
+    fn numbers_print_as_json_does() {
+        let v = json!({"i": -3, "u": 18_446_744_073_709_551_615_u64, "f": 1.5, "e": 1e300});
+        assert_eq!(read(&yaml(&v)), v);
     }
 }

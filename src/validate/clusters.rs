@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use super::{Findings, connection, decode::decode, expiry, labels, provisioning, suggest};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::load::{Document, Pointer, Target};
+use crate::model::digest::digest_of;
 use crate::model::{
     AwsFacts, AzureFacts, Cluster, ClusterArgoCd, ClusterOrigin, Connection, Fleet, GcpFacts,
     NodePool, Provider, Provisioner, VclusterFacts, deep_merge,
@@ -184,7 +185,9 @@ fn resolve_one(
         template,
         fleet: fleet_doc,
     };
-    let merged: Merged = match decode(&merge(&layers), doc.at, &Pointer::root(), findings.files) {
+    let merged_value = merge(&layers);
+    let digest = digest_of(&(&name, &merged_value));
+    let merged: Merged = match decode(&merged_value, doc.at, &Pointer::root(), findings.files) {
         Ok(m) => m,
         Err(d) => {
             findings.push(d);
@@ -215,6 +218,7 @@ fn resolve_one(
     }
     let mut cluster = Cluster {
         name,
+        digest,
         origin: layers.origin(),
         labels: merged.metadata.labels,
         annotations: merged.metadata.annotations,

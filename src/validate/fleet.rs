@@ -127,6 +127,7 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
 
     let mut fleet = Fleet {
         name: input.metadata.name,
+        digest: crate::model::digest::digest_of(&fleet_doc.value),
         at: fleet_doc.at,
         repo: spec.repo,
         argocd: spec.argocd,

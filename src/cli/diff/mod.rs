@@ -4,11 +4,15 @@ mod json;
 mod markdown;
 mod text;
 
+use std::collections::HashMap;
+
 use super::args::{DeletionLimit, DiffArgs, DiffFormat, Format};
 use super::{Context, Outcome, Status, report};
+use crate::compile::Compilation;
 use crate::emit::{ObjectDiff, ObjectKey, OutputTree, diff};
-use crate::model::Fleet;
-use crate::place::{Placement, PlacementChanges, placement_changes};
+use crate::model::digest::Digest;
+use crate::place::{PlacementChanges, ValueErrors, placement_changes};
+use crate::render::Rendering;
 use crate::source::SourceError;
 
 /// One side of the comparison.
@@ -16,8 +20,7 @@ pub(crate) struct Side {
     /// `HEAD`, `origin/main`, `working tree`.
     pub(crate) label: String,
     /// `None` when the revision has no fleet folder yet.
-    compiled: Option<(Fleet, Vec<Placement>)>,
-    tree: OutputTree,
+    compiled: Option<Compilation>,
 }
 
 /// The deletion gate's verdict.
@@ -56,17 +59,18 @@ pub(crate) fn run(context: &Context, args: &DiffArgs) -> Outcome {
         || side(context, Some(&args.base)),
         || side(context, head_rev),
     );
-    let (base, head) = match (base, head) {
+    let (mut base, mut head) = match (base, head) {
         (Ok(b), Ok(h)) => (b, h),
         (Err(o), _) | (_, Err(o)) => return o,
     };
-    let placements = placement_changes(
-        base.compiled.as_ref().map(|(f, p)| (f, p.as_slice())),
-        head.compiled.as_ref().map(|(f, p)| (f, p.as_slice())),
-    );
-    let objects = diff(&base.tree, &head.tree);
+    let (base_tree, head_tree) = match changed_trees(context, &mut base, &mut head) {
+        Ok(trees) => trees,
+        Err(outcome) => return outcome,
+    };
+    let placements = placement_changes(fleet_of(&base), fleet_of(&head));
+    let objects = diff(&base_tree, &head_tree);
     let gate = args.max_deletions.map(|limit| {
-        let total = base.compiled.as_ref().map_or(0, |(fleet, placements)| {
+        let total = fleet_of(&base).map_or(0, |(fleet, placements)| {
             placements.len()
                 + fleet.clusters.len()
                 + if fleet.repo.is_some() {
@@ -113,7 +117,7 @@ pub(crate) fn run(context: &Context, args: &DiffArgs) -> Outcome {
     outcome
 }
 
-/// Reads, compiles and renders one side; an invalid fleet ends the run with its findings.
+/// Reads and compiles one side; an invalid fleet ends the run with its findings.
 fn side(context: &Context, rev: Option<&str>) -> Result<Side, Outcome> {
     let label = rev.map_or_else(|| "the working tree".to_owned(), str::to_owned);
     let sources = match context.sources_at(rev) {
@@ -122,25 +126,88 @@ fn side(context: &Context, rev: Option<&str>) -> Result<Side, Outcome> {
             return Ok(Side {
                 label: format!("{label} (no fleet)"),
                 compiled: None,
-                tree: OutputTree::default(),
             });
         }
         Err(e) => return Err(Outcome::failure(e)),
     };
     let compilation = crate::compile::compile(sources, &context.options);
-    let Some(tree) = compilation.render() else {
-        let mut outcome = Outcome::new(Status::Findings);
-        outcome.stderr =
-            format!("error: the fleet at {label} is invalid, so it cannot be compared\n");
-        report::findings(context, &compilation, Format::Text, &mut outcome);
-        return Err(outcome);
-    };
-    let fleet = compilation.fleet.expect("a rendered fleet is valid");
+    if !compilation.is_valid() {
+        return Err(invalid(context, &label, &compilation));
+    }
     Ok(Side {
         label,
-        compiled: Some((fleet, compilation.placements)),
-        tree,
+        compiled: Some(compilation),
     })
+}
+
+/// A side's compiled fleet and placements, for the placement summary.
+fn fleet_of(side: &Side) -> crate::place::PlacementSide<'_> {
+    let c = side.compiled.as_ref()?;
+    Some((c.fleet.as_ref()?, c.placements.as_slice()))
+}
+
+fn rendering_of(side: &Side) -> Option<Rendering<'_>> {
+    side.compiled.as_ref().and_then(|c| c.rendering(0))
+}
+
+fn invalid(context: &Context, label: &str, compilation: &Compilation) -> Outcome {
+    let mut outcome = Outcome::new(Status::Findings);
+    outcome.stderr = format!("error: the fleet at {label} is invalid, so it cannot be compared\n");
+    report::findings(context, compilation, Format::Text, &mut outcome);
+    outcome
+}
+
+/// The files that can differ between the sides, rendered for each side: the files of every
+/// cluster whose key differs from its namesake's on the other side (equal keys render equal
+/// files, so the rest is skipped), and every hub's files.
+fn changed_trees(
+    context: &Context,
+    base: &mut Side,
+    head: &mut Side,
+) -> Result<(OutputTree, OutputTree), Outcome> {
+    let (base_rendering, head_rendering) = (rendering_of(base), rendering_of(head));
+    let keys = |r: &Option<Rendering<'_>>, c: &Option<Compilation>| -> HashMap<String, Digest> {
+        match (r, c.as_ref().and_then(|c| c.fleet.as_ref())) {
+            (Some(r), Some(fleet)) => fleet
+                .clusters
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.name.clone(), r.key(i)))
+                .collect(),
+            _ => HashMap::new(),
+        }
+    };
+    let (base_keys, head_keys) = (
+        keys(&base_rendering, &base.compiled),
+        keys(&head_rendering, &head.compiled),
+    );
+    let render =
+        |r: &Option<Rendering<'_>>, c: &Option<Compilation>, other: &HashMap<String, Digest>| {
+            let (Some(r), Some(fleet)) = (r, c.as_ref().and_then(|c| c.fleet.as_ref())) else {
+                return (OutputTree::default(), ValueErrors::default());
+            };
+            let changed: Vec<usize> = (0..r.len())
+                .filter(|&i| other.get(&fleet.clusters[i].name) != Some(&r.key(i)))
+                .collect();
+            let (clusters, errors) = r.render_clusters(&changed);
+            let mut tree: OutputTree = clusters.into_iter().flat_map(|(_, files)| files).collect();
+            let all: Vec<String> = (0..r.len()).flat_map(|i| r.paths(i)).collect();
+            tree.extend(r.hub_files(all.iter().map(String::as_str)));
+            (tree, errors)
+        };
+    let ((base_tree, base_errors), (head_tree, head_errors)) = rayon::join(
+        || render(&base_rendering, &base.compiled, &head_keys),
+        || render(&head_rendering, &head.compiled, &base_keys),
+    );
+    drop((base_rendering, head_rendering));
+    for (side, errors) in [(base, base_errors), (head, head_errors)] {
+        if let Some(compilation) = side.compiled.as_mut()
+            && !compilation.record(errors)
+        {
+            return Err(invalid(context, &side.label, compilation));
+        }
+    }
+    Ok((base_tree, head_tree))
 }
 
 /// The unified diff of one changed object.

@@ -57,9 +57,14 @@ pub(crate) fn pool_name(cluster: &Cluster, pool: &NodePool) -> String {
     format!("{}-{}", cluster.name, pool.name)
 }
 
+/// Whether Cluster API provisions this cluster (and so it has a provisioning file).
+pub(crate) fn provisions(cluster: &Cluster) -> bool {
+    cluster.provisioner == Provisioner::Capi && cluster.provider != Provider::Onprem
+}
+
 /// The objects of a CAPI cluster, or `None` when Cluster API does not provision it.
 pub(crate) fn provisioning(cluster: &Cluster, fleet: &Fleet) -> Option<Vec<Value>> {
-    if cluster.provisioner != Provisioner::Capi {
+    if !provisions(cluster) {
         return None;
     }
     if let Some(class) = fleet.capi.cluster_classes.get(&cluster.provider) {

@@ -19,26 +19,36 @@ use crate::render::generated_file::json_file;
 /// The name of the module call in every root module.
 pub(crate) const MODULE_NAME: &str = "cluster";
 
-/// The Terraform files of a cluster, by path below `out/`; none when Terraform does not
-/// provision it.
-pub(crate) fn files(cluster: &Cluster, fleet: &Fleet) -> Vec<(String, Vec<u8>)> {
-    if cluster.provisioner != Provisioner::Terraform {
+/// The module that provisions a cluster, when Terraform does.
+fn module_of<'f>(cluster: &Cluster, fleet: &'f Fleet) -> Option<&'f TerraformModule> {
+    (cluster.provisioner == Provisioner::Terraform)
+        .then(|| fleet.terraform.modules.get(&cluster.provider))
+        .flatten()
+}
+
+/// The paths below `out/` of a cluster's Terraform files (root module, values); none when
+/// Terraform does not provision it.
+pub(crate) fn paths(cluster: &Cluster, fleet: &Fleet) -> Vec<String> {
+    if module_of(cluster, fleet).is_none() {
         return Vec::new();
     }
-    let Some(module) = fleet.terraform.modules.get(&cluster.provider) else {
-        return Vec::new();
-    };
     let dir = format!("terraform/{}", cluster.name);
     vec![
-        (
-            format!("{dir}/main.tf.json"),
-            json_file(&root_module::root_module(cluster, fleet, module)),
-        ),
-        (
-            format!("{dir}/terraform.tfvars.json"),
-            json_file(&tfvars::tfvars(cluster, fleet, module)),
-        ),
+        format!("{dir}/main.tf.json"),
+        format!("{dir}/terraform.tfvars.json"),
     ]
+}
+
+/// The Terraform files of a cluster, by path below `out/` (as [`paths`] names them).
+pub(crate) fn files(cluster: &Cluster, fleet: &Fleet) -> Vec<(String, Vec<u8>)> {
+    let Some(module) = module_of(cluster, fleet) else {
+        return Vec::new();
+    };
+    let contents = [
+        json_file(&root_module::root_module(cluster, fleet, module)),
+        json_file(&tfvars::tfvars(cluster, fleet, module)),
+    ];
+    paths(cluster, fleet).into_iter().zip(contents).collect()
 }
 
 /// The module's inputs as (input name, fact), sorted by input name.

@@ -1,0 +1,133 @@
+//! Every app's values, compiled once, evaluated per placement. The render stage asks for a
+//! placement's values as it writes its Application and drops them right after, so memory does
+//! not grow with the number of placements.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::Placement;
+use super::value_layers::{self, AppLayers, LayerError};
+use super::values;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::{Files, Pointer, Target};
+use crate::model::Fleet;
+
+/// The compiled values of every app, with the template contexts of every cluster.
+pub struct FleetValues<'env, 'f> {
+    fleet: &'f Fleet,
+    apps: Vec<AppLayers<'env, 'f>>,
+    app_contexts: Vec<minijinja::Value>,
+    cluster_contexts: Vec<minijinja::Value>,
+    fleet_context: minijinja::Value,
+}
+
+/// Value templates that failed: by app, the failing string and message, with the clusters it
+/// failed for (none for a syntax error).
+#[derive(Debug, Default)]
+pub struct ValueErrors {
+    errors: BTreeMap<(usize, Pointer, String), Vec<String>>,
+}
+
+impl ValueErrors {
+    /// Records the failures of one app, on one cluster or (syntax errors) on none.
+    pub fn add(&mut self, app: usize, failed: Vec<LayerError>, cluster: Option<&str>) {
+        for (pointer, message) in failed {
+            let clusters = self.errors.entry((app, pointer, message)).or_default();
+            clusters.extend(cluster.map(str::to_owned));
+        }
+    }
+
+    /// Adds every failure of `other`.
+    pub fn merge(&mut self, other: ValueErrors) {
+        for (key, clusters) in other.errors {
+            self.errors.entry(key).or_default().extend(clusters);
+        }
+    }
+
+    /// Whether nothing failed.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// One diagnostic per failing string and message, naming the clusters it failed for.
+    pub fn diagnostics(self, fleet: &Fleet, files: &Files) -> Vec<Diagnostic> {
+        self.errors
+            .into_iter()
+            .map(|((app, pointer, message), mut clusters)| {
+                clusters.sort();
+                let app = &fleet.apps[app];
+                let on = match clusters.as_slice() {
+                    [] => String::new(),
+                    [one] => format!(" on cluster `{one}`"),
+                    many => {
+                        let shown: Vec<String> = many.iter().take(3).map(|c| format!("`{c}`")).collect();
+                        let more = many.len().saturating_sub(3);
+                        let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
+                        format!(" on {} clusters ({}{tail})", many.len(), shown.join(", "))
+                    }
+                };
+                let undefined = message.ends_with("is undefined");
+                let d = Diagnostic::error(
+                    Code::ValueTemplate,
+                    format!("value template of app `{}` fails{on}: {message}", app.name),
+                    Some(files.locate(app.at, &pointer, Target::Value)),
+                );
+                if undefined {
+                    d.with_help("value templates see `cluster` (name, labels, annotations, provider, region, environment, hub, kubernetesVersion), `app` and `fleet`; use `| default(…)` for a name some clusters lack")
+                } else {
+                    d.with_help("value strings are minijinja templates: see https://docs.rs/minijinja for the syntax, filters and tests")
+                }
+            })
+            .collect()
+    }
+}
+
+impl<'env, 'f> FleetValues<'env, 'f> {
+    /// Compiles every app's value layers; syntax errors go to `errors`.
+    pub fn new(
+        env: &'env minijinja::Environment<'static>,
+        fleet: &'f Fleet,
+        errors: &mut ValueErrors,
+    ) -> Self {
+        let apps = fleet
+            .apps
+            .iter()
+            .enumerate()
+            .map(|(i, app)| {
+                let (layers, failed) = AppLayers::compile(app, env);
+                errors.add(i, failed, None);
+                layers
+            })
+            .collect();
+        Self {
+            fleet,
+            apps,
+            app_contexts: fleet.apps.iter().map(values::app_context).collect(),
+            cluster_contexts: fleet.clusters.iter().map(values::cluster_context).collect(),
+            fleet_context: values::fleet_context(fleet),
+        }
+    }
+
+    /// The final Helm values of one placement (`None` when the app has none), or what failed.
+    pub fn of(&self, placement: &Placement) -> Result<Option<Value>, Vec<LayerError>> {
+        let app = &self.fleet.apps[placement.app];
+        let cluster = &self.fleet.clusters[placement.cluster];
+        let context = value_layers::context(
+            &self.cluster_contexts[placement.cluster],
+            &self.app_contexts[placement.app],
+            &self.fleet_context,
+        );
+        let (evaluated, failed) = self.apps[placement.app].evaluate(app, cluster, &context);
+        if failed.is_empty() {
+            Ok(value_layers::merge_owned(evaluated))
+        } else {
+            Err(failed)
+        }
+    }
+}
+
+/// The template engine of every value.
+pub fn environment() -> minijinja::Environment<'static> {
+    values::environment()
+}
