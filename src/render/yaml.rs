@@ -59,7 +59,13 @@ struct Writer<'o> {
 }
 
 fn pad(out: &mut String, n: usize) {
-    out.extend(std::iter::repeat_n(' ', n));
+    const SPACES: &str = "                                                                ";
+    let mut n = n;
+    while n > SPACES.len() {
+        out.push_str(SPACES);
+        n -= SPACES.len();
+    }
+    out.push_str(&SPACES[..n]);
 }
 
 impl<'o> Writer<'o> {
@@ -667,9 +673,24 @@ fn is_plain_safe(s: &str) -> bool {
     // One pass: only these bytes, never ": " or "  ", and no space or colon at the end.
     let mut previous = 0u8;
     for c in s.bytes() {
-        let allowed = c.is_ascii_alphanumeric()
+        if !PLAIN[usize::from(c)] || (c == b' ' && matches!(previous, b':' | b' ')) {
+            return false;
+        }
+        previous = c;
+    }
+    !matches!(previous, b' ' | b':')
+}
+
+/// The bytes a plain scalar may hold: letters, digits and ` -_./:=@+,~()`.
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        #[allow(clippy::cast_possible_truncation, reason = "c < 256")]
+        let b = c as u8;
+        table[c] = b.is_ascii_alphanumeric()
             || matches!(
-                c,
+                b,
                 b' ' | b'-'
                     | b'_'
                     | b'.'
@@ -683,13 +704,10 @@ fn is_plain_safe(s: &str) -> bool {
                     | b'('
                     | b')'
             );
-        if !allowed || (c == b' ' && matches!(previous, b':' | b' ')) {
-            return false;
-        }
-        previous = c;
+        c += 1;
     }
-    !matches!(previous, b' ' | b':')
-}
+    table
+};
 
 /// Multi-line text is written as a literal block (`|`), unless it holds what a block cannot
 /// (control characters, a first line that starts with a space, trailing spaces on a line).

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{
     CONTROL_PLANE_GROUP, INFRASTRUCTURE_GROUP, ProviderObjects, metadata, object_ref, pool_name,
-    version,
+    pool_object, version,
 };
 use crate::model::{Cluster, Fleet};
 
@@ -67,15 +67,12 @@ pub(crate) fn objects(cluster: &Cluster, fleet: &Fleet) -> ProviderObjects {
             if !pool.labels.is_empty() {
                 spec["labels"] = json!(pool.labels);
             }
-            let object = json!({
-                "apiVersion": API_VERSION_INFRA,
-                "kind": "AWSManagedMachinePool",
-                "metadata": metadata(fleet, &name),
-                "spec": spec,
-            });
-            (
-                object_ref(INFRASTRUCTURE_GROUP, "AWSManagedMachinePool", &name),
-                object,
+            pool_object(
+                fleet,
+                API_VERSION_INFRA,
+                "AWSManagedMachinePool",
+                &name,
+                spec,
             )
         })
         .collect();

@@ -8,7 +8,9 @@
 
 use serde_json::{Value, json};
 
-use super::{INFRASTRUCTURE_GROUP, ProviderObjects, metadata, object_ref, pool_name, version};
+use super::{
+    INFRASTRUCTURE_GROUP, ProviderObjects, metadata, object_ref, pool_name, pool_object, version,
+};
 use crate::model::{Cluster, Fleet};
 
 const API_VERSION: &str = "infrastructure.cluster.x-k8s.io/v1beta1";
@@ -96,19 +98,12 @@ pub(crate) fn objects(cluster: &Cluster, fleet: &Fleet) -> ProviderObjects {
                 "metadata": aso_metadata(cluster, &pool_object_name),
                 "spec": spec,
             });
-            let object = json!({
-                "apiVersion": API_VERSION,
-                "kind": "AzureASOManagedMachinePool",
-                "metadata": metadata(fleet, &pool_object_name),
-                "spec": {"resources": [agent_pool]},
-            });
-            (
-                object_ref(
-                    INFRASTRUCTURE_GROUP,
-                    "AzureASOManagedMachinePool",
-                    &pool_object_name,
-                ),
-                object,
+            pool_object(
+                fleet,
+                API_VERSION,
+                "AzureASOManagedMachinePool",
+                &pool_object_name,
+                json!({"resources": [agent_pool]}),
             )
         })
         .collect();

@@ -5,7 +5,9 @@
 
 use serde_json::json;
 
-use super::{INFRASTRUCTURE_GROUP, ProviderObjects, metadata, object_ref, pool_name, version};
+use super::{
+    INFRASTRUCTURE_GROUP, ProviderObjects, metadata, object_ref, pool_name, pool_object, version,
+};
 use crate::model::{Cluster, Fleet};
 
 const API_VERSION: &str = "infrastructure.cluster.x-k8s.io/v1beta1";
@@ -54,16 +56,7 @@ pub(crate) fn objects(cluster: &Cluster, fleet: &Fleet) -> ProviderObjects {
             if !pool.labels.is_empty() {
                 spec["kubernetesLabels"] = json!(pool.labels);
             }
-            let object = json!({
-                "apiVersion": API_VERSION,
-                "kind": "GCPManagedMachinePool",
-                "metadata": metadata(fleet, &name),
-                "spec": spec,
-            });
-            (
-                object_ref(INFRASTRUCTURE_GROUP, "GCPManagedMachinePool", &name),
-                object,
-            )
+            pool_object(fleet, API_VERSION, "GCPManagedMachinePool", &name, spec)
         })
         .collect();
     ProviderObjects {

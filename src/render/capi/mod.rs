@@ -42,6 +42,24 @@ pub(crate) fn object_ref(api_group: &str, kind: &str, name: &str) -> Value {
     json!({"apiGroup": api_group, "kind": kind, "name": name})
 }
 
+/// A provider's node-pool object in the CAPI namespace, with the reference its `MachinePool`
+/// uses: (reference, object).
+pub(crate) fn pool_object(
+    fleet: &Fleet,
+    api_version: &str,
+    kind: &str,
+    name: &str,
+    spec: Value,
+) -> (Value, Value) {
+    let mut object = json!({
+        "apiVersion": api_version,
+        "kind": kind,
+        "metadata": metadata(fleet, name),
+    });
+    object["spec"] = spec;
+    (object_ref(INFRASTRUCTURE_GROUP, kind, name), object)
+}
+
 /// `metadata` of an object in the CAPI namespace.
 pub(crate) fn metadata(fleet: &Fleet, name: &str) -> Value {
     json!({"name": name, "namespace": fleet.capi.namespace})
