@@ -2949,6 +2949,39 @@ spec:
 }
 
 #[test]
+fn value_template_that_runs_away_is_stopped() {
+    // A million iterations: a mistake, reported as one rather than hanging the hook.
+    Broken::new()
+        .write(
+            PAYMENTS_API,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: payments-api
+spec:
+  source:
+    repoURL: https://github.com/acme/payments.git
+    path: charts/api
+    targetRevision: v2.1.0
+  destination:
+    namespace: payments
+  placement:
+    selector:
+      matchLabels: {team: payments}
+    clusters: [dev-us-1]
+  values:
+    padding: "{% for i in range(1000) %}{% for j in range(1000) %}x{% endfor %}{% endfor %}"
+"#,
+        )
+        .expect(
+            error("value-template")
+                .at(PAYMENTS_API, 17, 14, "\"{% for i")
+                .message("runs too long"),
+        );
+}
+
+#[test]
 fn two_placements_with_one_application_name() {
     // `a-b` on `c` and `a` on `b-c` are both Application `a-b-c` on hub-eu.
     Broken::new()

@@ -180,12 +180,13 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
     if verdict.lands() {
         let env = values::environment();
         let (layers, mut errors) = AppLayers::compile(app, &env);
-        let context = value_layers::context(
-            &values::cluster_context(cluster),
-            &values::app_context(app),
-            &values::fleet_context(fleet),
+        let (cluster_variable, app_variable, fleet_variable) = (
+            values::cluster_variable(cluster),
+            values::app_variable(app),
+            values::fleet_variable(fleet),
         );
-        let (evaluated, failed) = layers.evaluate(app, cluster, &context);
+        let scope = values::Scope::new(&cluster_variable, &app_variable, &fleet_variable);
+        let (evaluated, failed) = layers.evaluate(app, cluster, &scope);
         errors.extend(failed);
         explanation.errors = errors
             .into_iter()

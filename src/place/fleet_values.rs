@@ -4,11 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use super::Placement;
-use super::value_layers::{self, AppLayers, LayerError};
-use super::values;
+use super::value_layers::{AppLayers, LayerError};
+use super::values::{self, Scope, Variable};
+use super::values_view::ValuesView;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Files, Pointer, Target};
 use crate::model::Fleet;
@@ -17,9 +16,9 @@ use crate::model::Fleet;
 pub struct FleetValues<'env, 'f> {
     fleet: &'f Fleet,
     apps: Vec<AppLayers<'env, 'f>>,
-    app_contexts: Vec<minijinja::Value>,
-    cluster_contexts: Vec<minijinja::Value>,
-    fleet_context: minijinja::Value,
+    app_variables: Vec<Variable>,
+    cluster_variables: Vec<Variable>,
+    fleet_variable: Variable,
 }
 
 /// Value templates that failed: by app, the failing string and message, with the clusters it
@@ -103,24 +102,28 @@ impl<'env, 'f> FleetValues<'env, 'f> {
         Self {
             fleet,
             apps,
-            app_contexts: fleet.apps.iter().map(values::app_context).collect(),
-            cluster_contexts: fleet.clusters.iter().map(values::cluster_context).collect(),
-            fleet_context: values::fleet_context(fleet),
+            app_variables: fleet.apps.iter().map(values::app_variable).collect(),
+            cluster_variables: fleet
+                .clusters
+                .iter()
+                .map(values::cluster_variable)
+                .collect(),
+            fleet_variable: values::fleet_variable(fleet),
         }
     }
 
     /// The final Helm values of one placement (`None` when the app has none), or what failed.
-    pub fn of(&self, placement: &Placement) -> Result<Option<Value>, Vec<LayerError>> {
+    pub fn of(&self, placement: &Placement) -> Result<Option<ValuesView<'_>>, Vec<LayerError>> {
         let app = &self.fleet.apps[placement.app];
         let cluster = &self.fleet.clusters[placement.cluster];
-        let context = value_layers::context(
-            &self.cluster_contexts[placement.cluster],
-            &self.app_contexts[placement.app],
-            &self.fleet_context,
+        let scope = Scope::new(
+            &self.cluster_variables[placement.cluster],
+            &self.app_variables[placement.app],
+            &self.fleet_variable,
         );
-        let (evaluated, failed) = self.apps[placement.app].evaluate(app, cluster, &context);
+        let (view, failed) = self.apps[placement.app].evaluate_view(app, cluster, &scope);
         if failed.is_empty() {
-            Ok(value_layers::merge_owned(evaluated))
+            Ok(view)
         } else {
             Err(failed)
         }

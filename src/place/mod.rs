@@ -11,7 +11,9 @@ mod label_index;
 pub mod selector;
 pub mod selector_string;
 mod value_layers;
+mod value_paths;
 mod values;
+mod values_view;
 
 use rayon::prelude::*;
 
@@ -26,6 +28,7 @@ pub use explain::{Explanation, OverrideCheck, RequirementCheck, ValueOrigin, Ver
 pub use fleet_values::{FleetValues, ValueErrors, environment as value_environment};
 pub use value_layers::LayerError;
 pub use value_layers::LayerId;
+pub use values_view::ValuesView;
 
 /// One app on one cluster. Its values are evaluated when the Application is rendered (see
 /// [`FleetValues`]), so a fleet of any size never holds all of them at once.

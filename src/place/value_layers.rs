@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 
-use super::values::Layer;
+use super::values::{Layer, Scope};
+use super::values_view::ValuesView;
 use crate::load::Pointer;
 use crate::model::{App, Cluster, deep_merge};
 
@@ -63,7 +64,7 @@ impl<'env, 'source> AppLayers<'env, 'source> {
         &self,
         app: &App,
         cluster: &Cluster,
-        context: &minijinja::Value,
+        scope: &Scope<'_>,
     ) -> (Vec<(LayerId, Value)>, Vec<LayerError>) {
         let mut evaluated = Vec::new();
         let mut errors = Vec::new();
@@ -75,7 +76,7 @@ impl<'env, 'source> AppLayers<'env, 'source> {
             {
                 continue;
             }
-            match layer.evaluate(context) {
+            match layer.evaluate(scope) {
                 Ok(v) => evaluated.push((*id, v)),
                 Err(es) => errors.extend(
                     es.into_iter()
@@ -87,14 +88,34 @@ impl<'env, 'source> AppLayers<'env, 'source> {
     }
 }
 
-/// The final values, taking the evaluated layers: every layer deep-merged over the first.
-pub(crate) fn merge_owned(evaluated: Vec<(LayerId, Value)>) -> Option<Value> {
-    let mut iter = evaluated.into_iter();
-    let (_, mut merged) = iter.next()?;
-    for (_, v) in iter {
-        deep_merge(&mut merged, &v);
+impl AppLayers<'_, '_> {
+    /// The layers that apply to `cluster`, evaluated into a view that writes their merge.
+    pub(crate) fn evaluate_view<'s>(
+        &'s self,
+        app: &App,
+        cluster: &Cluster,
+        scope: &Scope<'_>,
+    ) -> (Option<ValuesView<'s>>, Vec<LayerError>) {
+        let mut evaluated = Vec::new();
+        let mut errors = Vec::new();
+        for (id, layer) in &self.layers {
+            if let LayerId::Override(i) = id
+                && !app.overrides[*i]
+                    .selector
+                    .matches(&cluster.placement_labels)
+            {
+                continue;
+            }
+            match layer.evaluate_holes(scope) {
+                Ok(results) => evaluated.push((layer.shape(), results)),
+                Err(es) => errors.extend(
+                    es.into_iter()
+                        .map(|e| (id.pointer().join(&e.pointer), e.message)),
+                ),
+            }
+        }
+        (ValuesView::new(evaluated), errors)
     }
-    Some(merged)
 }
 
 /// The final values: every evaluated layer deep-merged in order; `None` when no layer applies.
@@ -106,17 +127,4 @@ pub(crate) fn merge(evaluated: &[(LayerId, Value)]) -> Option<Value> {
         deep_merge(&mut merged, v);
     }
     Some(merged)
-}
-
-/// The `cluster`, `app` and `fleet` variables for one placement.
-pub(crate) fn context(
-    cluster: &minijinja::Value,
-    app: &minijinja::Value,
-    fleet: &minijinja::Value,
-) -> minijinja::Value {
-    minijinja::context! {
-        cluster => cluster.clone(),
-        app => app.clone(),
-        fleet => fleet.clone(),
-    }
 }

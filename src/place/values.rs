@@ -8,6 +8,7 @@ use minijinja::{Environment, Expression, Template, UndefinedBehavior};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::value_paths::{self as paths, Path, Piece, Rendered, Variables, pieces};
 use crate::load::{Pointer, Segment};
 use crate::model::{App, Cluster, Fleet};
 
@@ -16,7 +17,9 @@ pub(crate) fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-    env.set_fuel(Some(100_000));
+    // A value template is a few lookups and filters; a runaway loop is a mistake, and a hook that
+    // hangs on it is worse than one that says so.
+    env.set_fuel(Some(FUEL));
     env
 }
 
@@ -28,14 +31,122 @@ pub(crate) struct TemplateError {
 }
 
 enum Hole<'env, 'source> {
+    /// `{{ cluster.labels.team }}`: read directly, keeping its type.
+    Path(Path),
+    /// Text and paths only, read directly; the template for values that are not text.
+    Text(Vec<Piece>, Template<'env, 'source>),
     Expression(Expression<'env, 'source>),
     Template(Template<'env, 'source>),
+}
+
+/// A template variable (`cluster`, `app`, `fleet`) for one placement, as JSON (for paths read
+/// directly) and as a template value (for everything else), both from the same data.
+pub(crate) struct Variable {
+    json: Value,
+    jinja: minijinja::Value,
+}
+
+impl Variable {
+    fn new<T: Serialize>(data: &T) -> Self {
+        let json = serde_json::to_value(data).expect("template variables are plain data");
+        let jinja = minijinja::Value::from(minijinja::value::Serde(&json));
+        Self { json, jinja }
+    }
+}
+
+/// The variables of one placement; the template engine's context is built only if a template
+/// needs it.
+pub(crate) struct Scope<'a> {
+    cluster: &'a Variable,
+    app: &'a Variable,
+    fleet: &'a Variable,
+    context: std::cell::OnceCell<minijinja::Value>,
+}
+
+impl<'a> Scope<'a> {
+    pub(crate) fn new(cluster: &'a Variable, app: &'a Variable, fleet: &'a Variable) -> Self {
+        Self {
+            cluster,
+            app,
+            fleet,
+            context: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn variables(&self) -> Variables<'a> {
+        Variables {
+            cluster: &self.cluster.json,
+            app: &self.app.json,
+            fleet: &self.fleet.json,
+        }
+    }
+
+    fn jinja(&self) -> minijinja::Value {
+        self.context
+            .get_or_init(|| {
+                minijinja::context! {
+                    cluster => self.cluster.jinja.clone(),
+                    app => self.app.jinja.clone(),
+                    fleet => self.fleet.jinja.clone(),
+                }
+            })
+            .clone()
+    }
 }
 
 /// One layer of values (an app's `values`, or one override's), compiled.
 pub(crate) struct Layer<'env, 'source> {
     base: &'source Value,
+    /// The values with their templated strings marked, to be written without copying them.
+    shape: Shape<'source>,
     holes: Vec<(Pointer, &'source str, Hole<'env, 'source>)>,
+}
+
+/// A layer's values, with each templated string replaced by its index among the layer's holes;
+/// subtrees without templates stay borrowed whole.
+#[derive(Debug)]
+pub(crate) enum Shape<'s> {
+    Literal(&'s Value),
+    Hole(usize),
+    Map(Vec<(&'s str, Shape<'s>)>),
+    Seq(Vec<Shape<'s>>),
+}
+
+impl<'s> Shape<'s> {
+    /// The shape of `value`, numbering its templated strings in the order [`collect_templated`]
+    /// finds them (keys in order, items in order).
+    fn of(value: &'s Value, next: &mut usize) -> Shape<'s> {
+        match value {
+            Value::String(s) if is_templated(s) => {
+                *next += 1;
+                Shape::Hole(*next - 1)
+            }
+            Value::Object(map) if has_templates(value) => Shape::Map(
+                map.iter()
+                    .map(|(k, v)| (k.as_str(), Shape::of(v, next)))
+                    .collect(),
+            ),
+            Value::Array(items) if has_templates(value) => {
+                Shape::Seq(items.iter().map(|v| Shape::of(v, next)).collect())
+            }
+            other => Shape::Literal(other),
+        }
+    }
+}
+
+/// A shape for tests of the values view.
+#[cfg(test)]
+pub(crate) fn shape_for_tests(value: &Value) -> Shape<'_> {
+    Shape::of(value, &mut 0)
+}
+
+fn has_templates(value: &Value) -> bool {
+    match value {
+        Value::String(s) => is_templated(s),
+        Value::Array(items) => items.iter().any(has_templates),
+        Value::Object(map) => map.values().any(has_templates),
+        _ => false,
+    }
 }
 
 impl<'env, 'source> Layer<'env, 'source> {
@@ -50,8 +161,14 @@ impl<'env, 'source> Layer<'env, 'source> {
         let mut errors = Vec::new();
         for (pointer, source) in strings {
             let compiled = match single_expression(source) {
-                Some(expr) => env.compile_expression(expr).map(Hole::Expression),
-                None => env.template_from_str(source).map(Hole::Template),
+                Some(expr) => match Path::parse(expr) {
+                    Some(path) => Ok(Hole::Path(path)),
+                    None => env.compile_expression(expr).map(Hole::Expression),
+                },
+                None => env.template_from_str(source).map(|t| match pieces(source) {
+                    Some(pieces) => Hole::Text(pieces, t),
+                    None => Hole::Template(t),
+                }),
             };
             match compiled {
                 Ok(hole) => holes.push((pointer, source, hole)),
@@ -64,6 +181,7 @@ impl<'env, 'source> Layer<'env, 'source> {
         if errors.is_empty() {
             Ok(Self {
                 base: values,
+                shape: Shape::of(values, &mut 0),
                 holes,
             })
         } else {
@@ -71,14 +189,50 @@ impl<'env, 'source> Layer<'env, 'source> {
         }
     }
 
-    /// The layer's values for one placement.
-    pub(crate) fn evaluate(&self, context: &minijinja::Value) -> Result<Value, Vec<TemplateError>> {
+    /// The layer's shape (see [`Shape`]).
+    pub(crate) fn shape(&self) -> &Shape<'source> {
+        &self.shape
+    }
+
+    /// The layer's values for one placement, as a value of their own.
+    pub(crate) fn evaluate(&self, scope: &Scope<'_>) -> Result<Value, Vec<TemplateError>> {
+        let results = self.evaluate_holes(scope)?;
         let mut out = self.base.clone();
+        for ((pointer, _, _), value) in self.holes.iter().zip(results) {
+            if let Some(slot) = slot(&mut out, pointer) {
+                *slot = value;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The value of each templated string, in the order of the holes of [`Layer::shape`].
+    pub(crate) fn evaluate_holes(
+        &self,
+        scope: &Scope<'_>,
+    ) -> Result<Vec<Value>, Vec<TemplateError>> {
+        let mut results = Vec::with_capacity(self.holes.len());
         let mut errors = Vec::new();
+        let render = |t: &Template<'_, '_>, source: &str| {
+            t.render(scope.jinja())
+                .map(Value::String)
+                .map_err(|e| describe(&e, source))
+        };
         for (pointer, source, hole) in &self.holes {
             let result = match hole {
+                Hole::Path(path) => path
+                    .lookup(&scope.variables())
+                    .cloned()
+                    .ok_or_else(|| format!("`{}` is undefined", paths::describe(path))),
+                Hole::Text(pieces, template) => {
+                    match paths::render(pieces, &scope.variables(), source) {
+                        Rendered::Text(text) => Ok(Value::String(text)),
+                        Rendered::Undefined(path) => Err(format!("`{path}` is undefined")),
+                        Rendered::NotText => render(template, source),
+                    }
+                }
                 Hole::Expression(e) => e
-                    .eval(context.clone())
+                    .eval(scope.jinja())
                     .map_err(|e| describe(&e, source))
                     .and_then(|v| {
                         if v.is_undefined() {
@@ -88,17 +242,10 @@ impl<'env, 'source> Layer<'env, 'source> {
                             Ok(serde_json::to_value(&v).unwrap_or(Value::Null))
                         }
                     }),
-                Hole::Template(t) => t
-                    .render(context.clone())
-                    .map(Value::String)
-                    .map_err(|e| describe(&e, source)),
+                Hole::Template(t) => render(t, source),
             };
             match result {
-                Ok(value) => {
-                    if let Some(slot) = slot(&mut out, pointer) {
-                        *slot = value;
-                    }
-                }
+                Ok(value) => results.push(value),
                 Err(message) => errors.push(TemplateError {
                     pointer: pointer.clone(),
                     message,
@@ -106,7 +253,7 @@ impl<'env, 'source> Layer<'env, 'source> {
             }
         }
         if errors.is_empty() {
-            Ok(out)
+            Ok(results)
         } else {
             Err(errors)
         }
@@ -154,6 +301,9 @@ fn slot<'a>(value: &'a mut Value, pointer: &Pointer) -> Option<&'a mut Value> {
         })
 }
 
+/// How many steps one value template may take.
+const FUEL: u64 = 100_000;
+
 /// A readable message: what failed and, where minijinja knows, the part of the source.
 fn describe(e: &minijinja::Error, source: &str) -> String {
     let part = e
@@ -165,6 +315,10 @@ fn describe(e: &minijinja::Error, source: &str) -> String {
         (minijinja::ErrorKind::UndefinedError, Some(part)) => {
             format!("`{}` is undefined", part.trim())
         }
+        (minijinja::ErrorKind::OutOfFuel, _) => format!(
+            "it runs too long (over {FUEL} steps); a value template should be a few lookups \
+             and filters, so look for a loop that repeats more than intended"
+        ),
         (kind, part) => {
             let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
             let near = part
@@ -205,8 +359,8 @@ struct ClusterContext<'a> {
 }
 
 /// The `cluster` variable of value templates.
-pub(crate) fn cluster_context(cluster: &Cluster) -> minijinja::Value {
-    minijinja::Value::from(minijinja::value::Serde(ClusterContext {
+pub(crate) fn cluster_variable(cluster: &Cluster) -> Variable {
+    Variable::new(&ClusterContext {
         name: &cluster.name,
         labels: &cluster.placement_labels,
         annotations: &cluster.annotations,
@@ -215,21 +369,21 @@ pub(crate) fn cluster_context(cluster: &Cluster) -> minijinja::Value {
         environment: cluster.environment.as_deref(),
         hub: &cluster.hub,
         kubernetes_version: cluster.kubernetes_version.as_deref(),
-    }))
+    })
 }
 
 /// The `app` variable of value templates.
-pub(crate) fn app_context(app: &App) -> minijinja::Value {
-    minijinja::context! {
-        name => app.name.as_str(),
-        namespace => app.destination_namespace.as_str(),
-        project => app.project.as_str(),
-    }
+pub(crate) fn app_variable(app: &App) -> Variable {
+    Variable::new(&serde_json::json!({
+        "name": app.name,
+        "namespace": app.destination_namespace,
+        "project": app.project,
+    }))
 }
 
 /// The `fleet` variable of value templates.
-pub(crate) fn fleet_context(fleet: &Fleet) -> minijinja::Value {
-    minijinja::context! { name => fleet.name.as_str() }
+pub(crate) fn fleet_variable(fleet: &Fleet) -> Variable {
+    Variable::new(&serde_json::json!({ "name": fleet.name }))
 }
 
 #[cfg(test)]
@@ -237,15 +391,69 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn eval(values: &Value, ctx: &minijinja::Value) -> Result<Value, Vec<TemplateError>> {
-        let env = environment();
-        let layer = Layer::compile(&env, values)?;
-        layer.evaluate(ctx)
+    /// The variables of the tests: a cluster with a name, a number and labels.
+    fn variables() -> (Variable, Variable, Variable) {
+        (
+            Variable::new(
+                &json!({"name": "prod-eu-1", "replicas": 3, "labels": {"tier": "critical", "acme.io/team": "payments"}}),
+            ),
+            Variable::new(&json!({"name": "web"})),
+            Variable::new(&json!({"name": "acme"})),
+        )
     }
 
-    fn ctx() -> minijinja::Value {
-        minijinja::context! {
-            cluster => minijinja::context! { name => "prod-eu-1", replicas => 3, labels => minijinja::context!{ tier => "critical" } },
+    fn eval(values: &Value) -> Result<Value, Vec<TemplateError>> {
+        let env = environment();
+        let layer = Layer::compile(&env, values)?;
+        let (c, a, f) = variables();
+        layer.evaluate(&Scope::new(&c, &a, &f))
+    }
+
+    /// The same, with every string given to the template engine (no direct reads).
+    fn eval_by_engine(values: &Value) -> Result<Value, Vec<TemplateError>> {
+        let env = environment();
+        let mut layer = Layer::compile(&env, values)?;
+        for (_, source, hole) in &mut layer.holes {
+            *hole = match single_expression(source) {
+                Some(expr) => Hole::Expression(env.compile_expression(expr).unwrap()),
+                None => Hole::Template(env.template_from_str(source).unwrap()),
+            };
+        }
+        let (c, a, f) = variables();
+        layer.evaluate(&Scope::new(&c, &a, &f))
+    }
+
+    #[test]
+    fn direct_reads_agree_with_the_template_engine() {
+        for template in [
+            "{{ cluster.name }}",
+            "{{cluster.name}}",
+            "{{ cluster['name'] }}",
+            "{{ cluster.labels }}",
+            "{{ cluster.labels.tier }}",
+            "{{ cluster.labels[\"acme.io/team\"] }}",
+            "{{ cluster.replicas }}",
+            "{{ app.name }}",
+            "{{ fleet.name }}",
+            "api.{{ cluster.name }}.x",
+            "{{ app.name }}-{{ cluster.labels.tier }}",
+            "n={{ cluster.replicas }}",
+            "{{ cluster.labels }} here",
+        ] {
+            let values = json!({ "v": template });
+            assert_eq!(eval(&values), eval_by_engine(&values), "{template}");
+        }
+        for undefined in [
+            "{{ cluster.nope }}",
+            "x {{ cluster.labels.nope }}",
+            "{{ cluster.name.x }}",
+        ] {
+            let values = json!({ "v": undefined });
+            let (fast, engine) = (
+                eval(&values).unwrap_err(),
+                eval_by_engine(&values).unwrap_err(),
+            );
+            assert_eq!(fast[0].message, engine[0].message, "{undefined}");
         }
     }
 
@@ -260,8 +468,8 @@ mod tests {
             "trimmed": "{{- cluster.replicas -}}",
         });
         assert_eq!(
-            eval(&values, &ctx()).unwrap(),
-            json!({"n": 3, "b": true, "l": [1, 2], "m": {"tier": "critical"}, "s": "prod-eu-1", "trimmed": 3})
+            eval(&values).unwrap(),
+            json!({"n": 3, "b": true, "l": [1, 2], "m": {"tier": "critical", "acme.io/team": "payments"}, "s": "prod-eu-1", "trimmed": 3})
         );
     }
 
@@ -269,7 +477,7 @@ mod tests {
     fn other_strings_render_to_text() {
         let values = json!({"a": "name={{ cluster.name }}", "b": "{{ cluster.replicas }}x", "c": "{{ 1 }}{{ 2 }}", "plain": "no template"});
         assert_eq!(
-            eval(&values, &ctx()).unwrap(),
+            eval(&values).unwrap(),
             json!({"a": "name=prod-eu-1", "b": "3x", "c": "12", "plain": "no template"})
         );
     }
@@ -278,7 +486,7 @@ mod tests {
     fn undefined_names_are_errors_that_name_the_expression() {
         let values =
             json!({"x": {"y": ["ok", "{{ cluster.annotations.role_arn }}"]}, "z": "a-{{ nope }}"});
-        let errors = eval(&values, &ctx()).unwrap_err();
+        let errors = eval(&values).unwrap_err();
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].pointer.to_string(), "/x/y/1");
         assert!(
@@ -297,7 +505,7 @@ mod tests {
     #[test]
     fn undefined_attributes_inside_text_name_the_whole_path() {
         let values = json!({"d": "api.{{ cluster.annotations.domain }}"});
-        let errors = eval(&values, &ctx()).unwrap_err();
+        let errors = eval(&values).unwrap_err();
         assert_eq!(
             errors[0].message,
             "`cluster.annotations.domain` is undefined"
@@ -322,6 +530,6 @@ mod tests {
     #[test]
     fn default_filter_handles_missing_names() {
         let values = json!({"r": "{{ cluster.region | default('none') }}"});
-        assert_eq!(eval(&values, &ctx()).unwrap(), json!({"r": "none"}));
+        assert_eq!(eval(&values).unwrap(), json!({"r": "none"}));
     }
 }

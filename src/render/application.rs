@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::emit::ObjectId;
 use crate::model::{App, Cluster, Fleet};
-use crate::place::Placement;
+use crate::place::{Placement, ValuesView};
 
 /// The finalizer that makes Argo CD delete an Application's resources with it, as
 /// `ApplicationSets` do by default.
@@ -101,7 +101,7 @@ struct Source<'a> {
 /// The declared Helm options, then `valuesObject`.
 struct Helm<'a> {
     options: Option<&'a Map<String, Value>>,
-    values: Option<&'a Value>,
+    values: Option<&'a ValuesView<'a>>,
 }
 
 impl Serialize for Helm<'_> {
@@ -131,7 +131,7 @@ pub(crate) fn write(
     file: &mut YamlFile,
     fleet: &Fleet,
     placement: &Placement,
-    values: Option<&Value>,
+    values: Option<&ValuesView<'_>>,
 ) {
     let app: &App = &fleet.apps[placement.app];
     let cluster: &Cluster = &fleet.clusters[placement.cluster];
