@@ -52,6 +52,16 @@ impl Default for YamlFile {
 }
 
 impl YamlFile {
+    /// An empty file with room for about `bytes` bytes.
+    pub fn with_capacity(bytes: usize) -> Self {
+        let mut text = String::with_capacity(bytes.max(YAML_HEADER.len()));
+        text.push_str(YAML_HEADER);
+        Self {
+            text,
+            objects: Vec::new(),
+        }
+    }
+
     /// Appends a document.
     pub fn push<T: Serialize + ?Sized>(&mut self, id: ObjectId, document: &T) {
         if !self.objects.is_empty() {

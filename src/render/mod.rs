@@ -92,22 +92,38 @@ impl<'f> Rendering<'f> {
     /// evaluated as its Applications are written). Value templates that fail are returned, and
     /// then the files are not to be used.
     pub fn render_clusters(&self, clusters: &[usize]) -> (Vec<(usize, ClusterFiles)>, ValueErrors) {
-        let env = value_environment();
-        let mut errors = ValueErrors::default();
-        let values = FleetValues::new(&env, self.fleet, &mut errors);
-        let rendered: Vec<(usize, ClusterFiles, ValueErrors)> = clusters
-            .par_iter()
-            .map(|&index| {
-                let (files, failed) = self.render_cluster(index, &values);
-                (index, files, failed)
-            })
-            .collect();
+        let (rendered, mut errors) = self.with_renderer(|renderer| {
+            clusters
+                .par_iter()
+                .map(|&index| {
+                    let (files, failed) = renderer.render(index);
+                    (index, files, failed)
+                })
+                .collect::<Vec<_>>()
+        });
         let mut out = Vec::with_capacity(rendered.len());
         for (index, files, failed) in rendered {
             errors.merge(failed);
             out.push((index, files));
         }
         (out, errors)
+    }
+
+    /// Runs `work` with a renderer of single clusters (every app's values compiled once), for
+    /// callers that render clusters one at a time as they go; returns the value templates that
+    /// failed to compile with `work`'s result.
+    pub fn with_renderer<R>(
+        &self,
+        work: impl FnOnce(&ClusterRenderer<'_, '_, '_>) -> R,
+    ) -> (R, ValueErrors) {
+        let env = value_environment();
+        let mut errors = ValueErrors::default();
+        let values = FleetValues::new(&env, self.fleet, &mut errors);
+        let result = work(&ClusterRenderer {
+            rendering: self,
+            values: &values,
+        });
+        (result, errors)
     }
 
     fn render_cluster(
@@ -118,7 +134,7 @@ impl<'f> Rendering<'f> {
         let fleet = self.fleet;
         let cluster = &fleet.clusters[index];
         let mut failed = ValueErrors::default();
-        let mut file = YamlFile::default();
+        let mut file = YamlFile::with_capacity(4096 + 1536 * self.by_cluster[index].len());
         if let Some(secret) = cluster_secret::cluster_secret(cluster, fleet) {
             file.push(
                 cluster_secret::secret_id(cluster, fleet, "Secret", "v1"),
@@ -200,6 +216,19 @@ impl<'f> Rendering<'f> {
             tree.insert(path, file);
         }
         (tree, errors)
+    }
+}
+
+/// Renders single clusters of a [`Rendering`] (see [`Rendering::with_renderer`]).
+pub struct ClusterRenderer<'r, 'env, 'f> {
+    rendering: &'r Rendering<'f>,
+    values: &'r FleetValues<'env, 'f>,
+}
+
+impl ClusterRenderer<'_, '_, '_> {
+    /// The files of cluster `index`, and the value templates that failed on it.
+    pub fn render(&self, index: usize) -> (ClusterFiles, ValueErrors) {
+        self.rendering.render_cluster(index, self.values)
     }
 }
 
