@@ -6,30 +6,8 @@ mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use support::fleet::{Run, edit, example_copy, fleetc, snapshot};
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args([
-            "-c",
-            "user.name=fleetc tests",
-            "-c",
-            "user.email=tests@fleetc.invalid",
-        ])
-        .args(["-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use support::fleet::{Run, edit, example_copy, fleetc, git, snapshot};
 
 /// A committed copy of the example in a git repository.
 fn repo() -> tempfile::TempDir {

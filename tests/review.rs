@@ -5,10 +5,9 @@ mod support;
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
-use support::fleet::{Run, edit, example_copy, fleetc, snapshot};
+use support::fleet::{Run, edit, example_copy, fleetc, git, snapshot};
 
 /// A git repository holding a copy of the example fleet, committed once.
 struct Repo {
@@ -30,24 +29,7 @@ impl Repo {
     }
 
     fn git(&self, args: &[&str]) -> String {
-        let output = Command::new("git")
-            .args([
-                "-c",
-                "user.name=fleetc tests",
-                "-c",
-                "user.email=tests@fleetc.invalid",
-            ])
-            .args(["-c", "commit.gpgsign=false"])
-            .args(args)
-            .current_dir(self.path())
-            .output()
-            .expect("git runs");
-        assert!(
-            output.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
+        git(self.path(), args)
     }
 
     fn commit(&self, message: &str) {

@@ -118,3 +118,23 @@ pub fn edit(path: &Path, from: &str, to: &str) {
     );
     fs::write(path, text.replacen(from, to, 1)).expect("write file");
 }
+
+/// Runs `git` in `dir` as a test author who signs nothing; panics unless it succeeds, and
+/// returns its stdout.
+#[track_caller]
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(["-c", "user.name=fleetc tests"])
+        .args(["-c", "user.email=tests@fleetc.invalid"])
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
