@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::Placement;
 use super::value_layers::{AppLayers, LayerError};
 use super::values::{self, Scope, Variable};
-use super::values_view::ValuesView;
+use super::values_view::Evaluated;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Files, Pointer, Target};
 use crate::model::Fleet;
@@ -112,8 +112,8 @@ impl<'env, 'f> FleetValues<'env, 'f> {
         }
     }
 
-    /// The final Helm values of one placement (`None` when the app has none), or what failed.
-    pub fn of(&self, placement: &Placement) -> Result<Option<ValuesView<'_>>, Vec<LayerError>> {
+    /// The layers of one placement's values, evaluated, or what failed.
+    pub fn evaluate(&self, placement: &Placement) -> Result<Evaluated<'_>, Vec<LayerError>> {
         let app = &self.fleet.apps[placement.app];
         let cluster = &self.fleet.clusters[placement.cluster];
         let scope = Scope::new(
@@ -121,9 +121,9 @@ impl<'env, 'f> FleetValues<'env, 'f> {
             &self.app_variables[placement.app],
             &self.fleet_variable,
         );
-        let (view, failed) = self.apps[placement.app].evaluate_view(app, cluster, &scope);
+        let (evaluated, failed) = self.apps[placement.app].evaluate_holes(app, cluster, &scope);
         if failed.is_empty() {
-            Ok(view)
+            Ok(evaluated)
         } else {
             Err(failed)
         }

@@ -13,6 +13,9 @@ pub mod selector_string;
 mod value_layers;
 mod value_paths;
 mod values;
+mod values_plan;
+#[cfg(test)]
+pub(crate) mod values_strategy;
 mod values_view;
 
 use rayon::prelude::*;
@@ -28,7 +31,8 @@ pub use explain::{Explanation, OverrideCheck, RequirementCheck, ValueOrigin, Ver
 pub use fleet_values::{FleetValues, ValueErrors, environment as value_environment};
 pub use value_layers::LayerError;
 pub use value_layers::LayerId;
-pub use values_view::ValuesView;
+pub use values_plan::Plan;
+pub use values_view::{Evaluated, ValuesView};
 
 /// One app on one cluster. Its values are evaluated when the Application is rendered (see
 /// [`FleetValues`]), so a fleet of any size never holds all of them at once.

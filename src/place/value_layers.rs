@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::values::{Layer, Scope};
-use super::values_view::ValuesView;
+use super::values_view::Evaluated;
 use crate::load::Pointer;
 use crate::model::{App, Cluster, deep_merge};
 
@@ -89,22 +89,26 @@ impl<'env, 'source> AppLayers<'env, 'source> {
 }
 
 impl AppLayers<'_, '_> {
-    /// The layers that apply to `cluster`, evaluated into a view that writes their merge.
-    pub(crate) fn evaluate_view<'s>(
+    /// The layers that apply to `cluster`, with their templated strings evaluated.
+    pub(crate) fn evaluate_holes<'s>(
         &'s self,
         app: &App,
         cluster: &Cluster,
         scope: &Scope<'_>,
-    ) -> (Option<ValuesView<'s>>, Vec<LayerError>) {
+    ) -> (Evaluated<'s>, Vec<LayerError>) {
         let mut evaluated = Vec::new();
         let mut errors = Vec::new();
-        for (id, layer) in &self.layers {
+        let mut applied = (self.layers.len() <= 64).then_some(0u64);
+        for (position, (id, layer)) in self.layers.iter().enumerate() {
             if let LayerId::Override(i) = id
                 && !app.overrides[*i]
                     .selector
                     .matches(&cluster.placement_labels)
             {
                 continue;
+            }
+            if let Some(bits) = &mut applied {
+                *bits |= 1 << position;
             }
             match layer.evaluate_holes(scope) {
                 Ok(results) => evaluated.push((layer.shape(), results)),
@@ -114,7 +118,7 @@ impl AppLayers<'_, '_> {
                 ),
             }
         }
-        (ValuesView::new(evaluated), errors)
+        (Evaluated::new(evaluated, applied), errors)
     }
 }
 

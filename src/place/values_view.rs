@@ -10,17 +10,46 @@ use serde_json::Value;
 
 use super::values::Shape;
 
-/// The evaluated layers of one placement, in order.
-pub struct ValuesView<'a> {
+/// The layers of one placement that apply, in order, each with the values of its templated
+/// strings (in the order of its shape's holes).
+pub struct Evaluated<'a> {
     layers: Vec<(&'a Shape<'a>, Vec<Value>)>,
+    applied: Option<u64>,
 }
 
-impl<'a> ValuesView<'a> {
-    /// A view of these layers (shape, and the values of its templated strings); `None` when no
-    /// layer applies.
-    pub(crate) fn new(layers: Vec<(&'a Shape<'a>, Vec<Value>)>) -> Option<Self> {
-        (!layers.is_empty()).then_some(Self { layers })
+impl<'a> Evaluated<'a> {
+    /// `applied` is the set of the app's layers these are (bit `i` for layer `i`), when the app
+    /// has at most 64: placements with the same set share how their values merge.
+    pub(crate) fn new(layers: Vec<(&'a Shape<'a>, Vec<Value>)>, applied: Option<u64>) -> Self {
+        Self { layers, applied }
     }
+
+    /// Which of the app's layers apply (see [`Evaluated::new`]).
+    pub fn applied(&self) -> Option<u64> {
+        self.applied
+    }
+
+    /// The merged values; `None` when no layer applies.
+    pub fn view(&self) -> Option<ValuesView<'_>> {
+        (!self.layers.is_empty()).then_some(ValuesView {
+            layers: &self.layers,
+        })
+    }
+
+    /// The shapes of the layers that apply.
+    pub(crate) fn shapes(&self) -> impl Iterator<Item = &'a Shape<'a>> + '_ {
+        self.layers.iter().map(|(shape, _)| *shape)
+    }
+
+    /// What templated string `index` of layer `layer` (among those that apply) produced.
+    pub fn result(&self, layer: usize, index: usize) -> &Value {
+        &self.layers[layer].1[index]
+    }
+}
+
+/// The merged values of one placement, written without building the merged tree.
+pub struct ValuesView<'a> {
+    layers: &'a [(&'a Shape<'a>, Vec<Value>)],
 }
 
 /// A node of one layer: part of its shape (with that layer's template results), or a plain
@@ -164,7 +193,7 @@ impl Serialize for ValuesView<'_> {
         let roots = self
             .layers
             .iter()
-            .map(|(shape, results)| Node::Shape(shape, results));
+            .map(|(shape, results)| Node::Shape(shape, results.as_slice()));
         Merged(effective(roots)).serialize(serializer)
     }
 }
@@ -173,54 +202,9 @@ impl Serialize for ValuesView<'_> {
 mod tests {
     use super::*;
     use crate::model::deep_merge;
+    use crate::place::values_strategy::{count_holes, eager, shape, tree};
     use proptest::prelude::*;
     use serde_json::json;
-
-    fn shape(value: &Value) -> Shape<'_> {
-        crate::place::values::shape_for_tests(value)
-    }
-
-    /// A small JSON tree with templated strings (`{{ … }}`) among its leaves.
-    fn tree() -> impl Strategy<Value = Value> {
-        let leaf = prop_oneof![
-            Just(json!(null)),
-            Just(json!(1)),
-            Just(json!("text")),
-            Just(json!("{{ t }}")),
-            Just(json!([1, "{{ t }}"])),
-        ];
-        leaf.prop_recursive(3, 24, 4, |inner| {
-            proptest::collection::btree_map(
-                proptest::sample::select(vec!["a", "b", "c"]).prop_map(str::to_owned),
-                inner,
-                0..3,
-            )
-            .prop_map(|m| Value::Object(m.into_iter().collect()))
-        })
-    }
-
-    /// What a layer evaluates to eagerly: each templated string replaced by its result.
-    fn eager(value: &Value, results: &mut std::slice::Iter<'_, Value>) -> Value {
-        match value {
-            Value::String(s) if s.contains("{{") => results.next().expect("a result").clone(),
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .map(|(k, v)| (k.clone(), eager(v, results)))
-                    .collect(),
-            ),
-            Value::Array(items) => Value::Array(items.iter().map(|v| eager(v, results)).collect()),
-            other => other.clone(),
-        }
-    }
-
-    fn count_holes(value: &Value) -> usize {
-        match value {
-            Value::String(s) if s.contains("{{") => 1,
-            Value::Object(m) => m.values().map(count_holes).sum(),
-            Value::Array(items) => items.iter().map(count_holes).sum(),
-            _ => 0,
-        }
-    }
 
     proptest! {
         #[test]
@@ -230,7 +214,8 @@ mod tests {
         ) {
             let shapes: Vec<Shape<'_>> = layers.iter().map(shape).collect();
             let results: Vec<Vec<Value>> = layers.iter().map(|l| vec![result.clone(); count_holes(l)]).collect();
-            let view = ValuesView::new(shapes.iter().zip(results.clone()).collect()).unwrap();
+            let evaluated = Evaluated::new(shapes.iter().zip(results.clone()).collect(), None);
+            let view = evaluated.view().unwrap();
             let mut merged = eager(&layers[0], &mut results[0].iter());
             for (layer, r) in layers.iter().zip(&results).skip(1) {
                 deep_merge(&mut merged, &eager(layer, &mut r.iter()));

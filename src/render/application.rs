@@ -1,15 +1,16 @@
 //! One Argo CD Application per placement: the app's source with the placement's Helm values,
-//! destination by cluster name, in the hub's Argo CD namespace.
+//! destination by cluster name, in the hub's Argo CD namespace. Written once per app as a
+//! [program](super::program) whose slots each placement fills.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::generated_file::YamlFile;
 use std::collections::BTreeMap;
 
+use super::yaml::Slot;
 use crate::emit::ObjectId;
-use crate::model::{App, Cluster, Fleet};
-use crate::place::{Placement, ValuesView};
+use crate::model::{App, Fleet};
+use crate::place::Placement;
 
 /// The finalizer that makes Argo CD delete an Application's resources with it, as
 /// `ApplicationSets` do by default.
@@ -23,17 +24,17 @@ pub const CLUSTER_LABEL: &str = "fleetc.dev/cluster";
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Application<'a> {
+pub(super) struct Application<'a, V> {
     api_version: &'static str,
     kind: &'static str,
     metadata: Metadata<'a>,
-    spec: Spec<'a>,
+    spec: Spec<'a, V>,
 }
 
-/// An Application's metadata, borrowed from the app (written once per placement: no copies).
+/// An Application's metadata, borrowed from the app; the name is written per placement.
 #[derive(Serialize)]
 struct Metadata<'a> {
-    name: &'a str,
+    name: Slot,
     namespace: &'a str,
     labels: Labels<'a>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -46,20 +47,22 @@ struct Metadata<'a> {
 struct Labels<'a> {
     app: &'a BTreeMap<String, String>,
     app_name: &'a str,
-    cluster: &'a str,
 }
 
 impl Serialize for Labels<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let ours = [(APP_LABEL, self.app_name), (CLUSTER_LABEL, self.cluster)];
+        let ours = [
+            (APP_LABEL, Label::Text(self.app_name)),
+            (CLUSTER_LABEL, Label::Slot(Slot(CLUSTER))),
+        ];
         let mut map = serializer.serialize_map(Some(self.app.len() + ours.len()))?;
         let mut theirs = self.app.iter().peekable();
         for (key, value) in ours {
             while let Some((k, v)) = theirs.next_if(|(k, _)| k.as_str() < key) {
                 map.serialize_entry(k, v)?;
             }
-            map.serialize_entry(key, value)?;
+            map.serialize_entry(key, &value)?;
         }
         for (k, v) in theirs {
             map.serialize_entry(k, v)?;
@@ -68,11 +71,19 @@ impl Serialize for Labels<'_> {
     }
 }
 
+/// One of fleetc's label values: known per app, or written per placement.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Label<'a> {
+    Text(&'a str),
+    Slot(Slot),
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Spec<'a> {
+struct Spec<'a, V> {
     project: &'a str,
-    source: Source<'a>,
+    source: Source<'a, V>,
     destination: Destination<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sync_policy: Option<&'a Value>,
@@ -81,7 +92,7 @@ struct Spec<'a> {
 /// The app's source, with the placement's values added to its Helm options.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Source<'a> {
+struct Source<'a, V> {
     #[serde(rename = "repoURL")]
     repo_url: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -91,7 +102,7 @@ struct Source<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     target_revision: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    helm: Option<Helm<'a>>,
+    helm: Option<Helm<'a, V>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     kustomize: Option<&'a Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -99,12 +110,12 @@ struct Source<'a> {
 }
 
 /// The declared Helm options, then `valuesObject`.
-struct Helm<'a> {
+struct Helm<'a, V> {
     options: Option<&'a Map<String, Value>>,
-    values: Option<&'a ValuesView<'a>>,
+    values: Option<V>,
 }
 
-impl Serialize for Helm<'_> {
+impl<V: Serialize> Serialize for Helm<'_, V> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let options = self.options.into_iter().flatten();
@@ -113,7 +124,7 @@ impl Serialize for Helm<'_> {
         for (key, value) in options {
             map.serialize_entry(key, value)?;
         }
-        if let Some(values) = self.values {
+        if let Some(values) = &self.values {
             map.serialize_entry("valuesObject", values)?;
         }
         map.end()
@@ -122,27 +133,29 @@ impl Serialize for Helm<'_> {
 
 #[derive(Serialize)]
 struct Destination<'a> {
-    name: &'a str,
+    name: Slot,
     namespace: &'a str,
 }
 
-/// Appends the Application of one placement, with its values, to its cluster's file.
-pub(crate) fn write(
-    file: &mut YamlFile,
-    fleet: &Fleet,
-    placement: &Placement,
-    values: Option<&ValuesView<'_>>,
-) {
-    let app: &App = &fleet.apps[placement.app];
-    let cluster: &Cluster = &fleet.clusters[placement.cluster];
-    let namespace = &fleet.argocd.namespace;
+/// Slot [`NAME`] of an Application holds its name.
+pub(super) const NAME: u32 = 0;
+
+/// Slot [`CLUSTER`] holds its cluster's name (a label, and the destination).
+pub(super) const CLUSTER: u32 = 1;
+
+/// The Application of `app` with `values` as its Helm values, its name and cluster left as
+/// slots [`NAME`] and [`CLUSTER`] (see [`Slot`]).
+pub(super) fn application<'a, V>(
+    fleet: &'a Fleet,
+    app: &'a App,
+    values: Option<V>,
+) -> Application<'a, V> {
     let metadata = Metadata {
-        name: &placement.application,
-        namespace,
+        name: Slot(NAME),
+        namespace: &fleet.argocd.namespace,
         labels: Labels {
             app: &app.labels,
             app_name: &app.name,
-            cluster: &cluster.name,
         },
         annotations: &app.annotations,
         finalizers: if app.preserve_resources_on_deletion {
@@ -157,7 +170,7 @@ pub(crate) fn write(
         values,
     });
     let source = &app.source;
-    let application = Application {
+    Application {
         api_version: API_VERSION,
         kind: KIND,
         metadata,
@@ -173,19 +186,22 @@ pub(crate) fn write(
                 directory: source.directory.as_ref(),
             },
             destination: Destination {
-                name: &cluster.name,
+                name: Slot(CLUSTER),
                 namespace: &app.destination_namespace,
             },
             sync_policy: app.sync_policy.as_ref(),
         },
-    };
-    let id = ObjectId {
+    }
+}
+
+/// The identity of the Application of `placement`.
+pub(super) fn id(fleet: &Fleet, placement: &Placement) -> ObjectId {
+    ObjectId {
         api_version: API_VERSION.into(),
         kind: KIND.into(),
-        namespace: Some(namespace.clone()),
+        namespace: Some(fleet.argocd.namespace.clone()),
         name: placement.application.clone(),
-    };
-    file.push(id, &application);
+    }
 }
 
 const API_VERSION: &str = "argoproj.io/v1alpha1";

@@ -64,11 +64,16 @@ impl YamlFile {
 
     /// Appends a document.
     pub fn push<T: Serialize + ?Sized>(&mut self, id: ObjectId, document: &T) {
+        self.push_with(id, |text| write_document(document, text));
+    }
+
+    /// Appends the document that `write` appends to the text.
+    pub(crate) fn push_with(&mut self, id: ObjectId, write: impl FnOnce(&mut String)) {
         if !self.objects.is_empty() {
             self.text.push_str("---\n");
         }
         let start = self.text.len();
-        write_document(document, &mut self.text);
+        write(&mut self.text);
         self.objects.push((id, start..self.text.len()));
     }
 

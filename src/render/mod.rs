@@ -17,6 +17,7 @@ pub mod generated_file;
 mod hub;
 mod kubeconfig_template;
 mod meta;
+mod program;
 mod terraform;
 #[cfg(test)]
 pub(crate) mod test_fleet;
@@ -32,6 +33,7 @@ use crate::model::Fleet;
 use crate::model::digest::{Digest, combine};
 use crate::place::{FleetValues, Placement, ValueErrors, value_environment};
 use generated_file::{YamlFile, yaml_file};
+use program::Programs;
 
 /// The files of one cluster: its cluster file, and its provisioning and Terraform files.
 pub type ClusterFiles = Vec<(String, OutputFile)>;
@@ -122,6 +124,7 @@ impl<'f> Rendering<'f> {
         let result = work(&ClusterRenderer {
             rendering: self,
             values: &values,
+            programs: Programs::new(self.fleet.apps.len()),
         });
         (result, errors)
     }
@@ -130,6 +133,7 @@ impl<'f> Rendering<'f> {
         &self,
         index: usize,
         values: &FleetValues<'_, '_>,
+        programs: &Programs,
     ) -> (ClusterFiles, ValueErrors) {
         let fleet = self.fleet;
         let cluster = &fleet.clusters[index];
@@ -151,8 +155,13 @@ impl<'f> Rendering<'f> {
             file.push(id, &es);
         }
         for p in &self.by_cluster[index] {
-            match values.of(p) {
-                Ok(v) => application::write(&mut file, fleet, p, v.as_ref()),
+            match values.evaluate(p) {
+                Ok(evaluated) => {
+                    let program = programs.of(fleet, p, &evaluated);
+                    file.push_with(application::id(fleet, p), |out| {
+                        program.write(&p.application, &cluster.name, &evaluated, out);
+                    });
+                }
                 Err(e) => failed.add(p.app, e, Some(&cluster.name)),
             }
         }
@@ -223,12 +232,14 @@ impl<'f> Rendering<'f> {
 pub struct ClusterRenderer<'r, 'env, 'f> {
     rendering: &'r Rendering<'f>,
     values: &'r FleetValues<'env, 'f>,
+    programs: Programs,
 }
 
 impl ClusterRenderer<'_, '_, '_> {
     /// The files of cluster `index`, and the value templates that failed on it.
     pub fn render(&self, index: usize) -> (ClusterFiles, ValueErrors) {
-        self.rendering.render_cluster(index, self.values)
+        self.rendering
+            .render_cluster(index, self.values, &self.programs)
     }
 }
 

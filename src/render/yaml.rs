@@ -7,6 +7,7 @@
 //! back as the same string; multi-line text becomes a literal block (`|`), which reads naturally
 //! in diffs.
 
+use std::cell::RefCell;
 use std::fmt::{self, Write as _};
 
 use serde::ser::{self, Serialize};
@@ -36,12 +37,83 @@ pub(crate) fn write_document<T: Serialize + ?Sized>(value: &T, out: &mut String)
             out,
             indent: 0,
             at: At::Root,
+            marks: None,
         })
         .expect("fleetc renders only mappings, sequences and scalars");
 }
 
+/// A value to be written later. In a document written by [`record_document`] it writes nothing
+/// and leaves a [`Mark`] saying where the value goes and how it is laid out there; [`write_at`]
+/// writes the value at that mark. Writing the rest of a document once and only its slots per
+/// use gives the same bytes as writing the whole document each time.
+pub(crate) struct Slot(pub(crate) u32);
+
+/// The newtype name a [`Slot`] serializes under, which only this writer knows.
+const SLOT: &str = "$fleetc::yaml::Slot";
+
+impl Serialize for Slot {
+    fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_newtype_struct(SLOT, &self.0)
+    }
+}
+
+/// Where a [`Slot`] sat in a recorded document: its number, the byte offset of the text it
+/// writes, and the layout there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Mark {
+    pub(crate) slot: u32,
+    pub(crate) offset: usize,
+    indent: usize,
+    at: At,
+}
+
+/// One YAML document holding `value`, with its slots left open (see [`Slot`]), and where they
+/// are, in document order.
+pub(crate) fn record_document<T: Serialize + ?Sized>(value: &T) -> (String, Vec<Mark>) {
+    let mut out = String::new();
+    let marks = RefCell::new(Vec::new());
+    value
+        .serialize(Writer {
+            out: &mut out,
+            indent: 0,
+            at: At::Root,
+            marks: Some(&marks),
+        })
+        .expect("fleetc renders only mappings, sequences and scalars");
+    (out, marks.into_inner())
+}
+
+/// Appends `value` as the value of the slot at `mark` (after the text before the mark).
+pub(crate) fn write_at<T: Serialize + ?Sized>(value: &T, mark: &Mark, out: &mut String) {
+    value
+        .serialize(Writer {
+            out,
+            indent: mark.indent,
+            at: mark.at,
+            marks: None,
+        })
+        .expect("fleetc renders only mappings, sequences and scalars");
+}
+
+/// Appends a recorded document, calling `write` at each mark to write its slot's value (with
+/// [`write_at`]).
+pub(crate) fn fill(
+    text: &str,
+    marks: &[Mark],
+    out: &mut String,
+    mut write: impl FnMut(&Mark, &mut String),
+) {
+    let mut done = 0;
+    for mark in marks {
+        out.push_str(&text[done..mark.offset]);
+        write(mark, out);
+        done = mark.offset;
+    }
+    out.push_str(&text[done..]);
+}
+
 /// Where the next value goes.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum At {
     /// A document of its own.
     Root,
@@ -56,6 +128,8 @@ struct Writer<'o> {
     /// The indentation of the mapping or sequence the value belongs to.
     indent: usize,
     at: At,
+    /// Where slots are recorded, in a document written by [`record_document`].
+    marks: Option<&'o RefCell<Vec<Mark>>>,
 }
 
 fn pad(out: &mut String, n: usize) {
@@ -112,6 +186,7 @@ impl<'o> Writer<'o> {
             indent,
             first_inline,
             key: String::new(),
+            marks: self.marks,
         }
     }
 
@@ -126,6 +201,7 @@ impl<'o> Writer<'o> {
         Sequence {
             out: self.out,
             indent,
+            marks: self.marks,
         }
     }
 }
@@ -135,6 +211,7 @@ struct Mapping<'o> {
     indent: usize,
     first_inline: bool,
     key: String,
+    marks: Option<&'o RefCell<Vec<Mark>>>,
 }
 
 impl Mapping<'_> {
@@ -153,6 +230,7 @@ impl Mapping<'_> {
             out: self.out,
             indent: self.indent,
             at: At::Key,
+            marks: self.marks,
         })
     }
 }
@@ -160,6 +238,7 @@ impl Mapping<'_> {
 struct Sequence<'o> {
     out: &'o mut String,
     indent: usize,
+    marks: Option<&'o RefCell<Vec<Mark>>>,
 }
 
 impl Sequence<'_> {
@@ -170,6 +249,7 @@ impl Sequence<'_> {
             out: self.out,
             indent: self.indent,
             at: At::Item,
+            marks: self.marks,
         })
     }
 }
@@ -302,10 +382,27 @@ impl<'o> ser::Serializer for Writer<'o> {
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
-        _: &'static str,
+        name: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        value.serialize(self)
+        if name != SLOT {
+            return value.serialize(self);
+        }
+        let marks = self
+            .marks
+            .ok_or_else(|| Error("a slot outside a recorded document".into()))?;
+        let mut number = String::new();
+        value.serialize(KeyWriter(&mut number))?;
+        let slot = number
+            .parse()
+            .map_err(|_| Error(format!("slot {number:?} is not a slot number")))?;
+        marks.borrow_mut().push(Mark {
+            slot,
+            offset: self.out.len(),
+            indent: self.indent,
+            at: self.at,
+        });
+        Ok(())
     }
 
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -752,6 +849,64 @@ mod tests {
     fn read(s: &str) -> Value {
         let y: serde_yaml::Value = serde_yaml::from_str(s).unwrap();
         serde_json::to_value(y).unwrap()
+    }
+
+    #[test]
+    fn slots_filled_later_write_what_the_value_would_have() {
+        #[derive(Serialize)]
+        struct Doc<T> {
+            a: T,
+            list: [T; 2],
+            nested: Inner<T>,
+        }
+        #[derive(Serialize)]
+        struct Inner<T> {
+            inner: T,
+            items: [T; 1],
+        }
+        let (text, marks) = record_document(&Doc {
+            a: Slot(0),
+            list: [Slot(1), Slot(2)],
+            nested: Inner {
+                inner: Slot(3),
+                items: [Slot(4)],
+            },
+        });
+        assert_eq!(
+            marks.iter().map(|m| m.slot).collect::<Vec<_>>(),
+            [0, 1, 2, 3, 4]
+        );
+        let values = [
+            json!("x"),
+            json!("on"),
+            json!({"k": [1, {"m": "yes", "n": {}}], "j": "a\nb\n"}),
+            json!([[], [{"x": 1}]]),
+            json!("multi\nline\n"),
+            json!({}),
+            json!(null),
+        ];
+        for v in &values {
+            let mut filled = String::new();
+            fill(&text, &marks, &mut filled, |mark, out| {
+                write_at(v, mark, out);
+            });
+            let direct = yaml(&Doc {
+                a: v,
+                list: [v, v],
+                nested: Inner {
+                    inner: v,
+                    items: [v],
+                },
+            });
+            assert_eq!(filled, direct, "{v}");
+        }
+    }
+
+    #[test]
+    fn a_slot_outside_a_recorded_document_is_refused() {
+        let mut out = String::new();
+        let refused = std::panic::catch_unwind(move || write_document(&[Slot(0)], &mut out));
+        assert!(refused.is_err());
     }
 
     #[test]

@@ -1,0 +1,243 @@
+//! An app's Application as text with slots, written once for each set of layers that apply to
+//! its placements and then filled per placement: the name, the cluster, and what each value
+//! template produced. Most of an Application is the same on every cluster, so most of its bytes
+//! are copied rather than serialized again. Filling a program writes the same bytes as writing
+//! the whole Application (see [`yaml::Slot`]).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use serde::ser::{SerializeMap as _, SerializeSeq as _};
+use serde::{Serialize, Serializer};
+
+use super::application::{self, CLUSTER, NAME};
+use super::yaml::{self, Mark, Slot};
+use crate::model::Fleet;
+use crate::place::{Evaluated, Placement, Plan};
+
+/// Slot holding the whole values of a placement, where they have no [`Plan`].
+const VALUES: u32 = 2;
+
+/// The first slot holding a template result of a [`Plan`]; the rest follow in document order.
+const FIRST_RESULT: u32 = 3;
+
+/// An app's Application for placements with the same layers (see the module documentation).
+pub(super) struct Program {
+    text: String,
+    marks: Vec<Mark>,
+    /// The (layer, template) of each result slot, from [`FIRST_RESULT`] on.
+    results: Vec<(usize, usize)>,
+}
+
+impl Program {
+    /// The program of the app of `placement` for placements whose layers are those of
+    /// `evaluated`.
+    pub(super) fn compile(fleet: &Fleet, placement: &Placement, evaluated: &Evaluated) -> Self {
+        let app = &fleet.apps[placement.app];
+        Self::record(evaluated, |values| {
+            yaml::record_document(&application::application(fleet, app, values))
+        })
+    }
+
+    /// The program of the document `record` records with the values of `evaluated`'s layers.
+    fn record(
+        evaluated: &Evaluated,
+        record: impl FnOnce(Option<Values<'_, '_>>) -> (String, Vec<Mark>),
+    ) -> Self {
+        let plan = Plan::of(evaluated);
+        let results = RefCell::new(Vec::new());
+        let values = match &plan {
+            Some(plan) => Some(Values::Planned(Planned {
+                plan,
+                results: &results,
+            })),
+            None => evaluated.view().map(|_| Values::Whole(Slot(VALUES))),
+        };
+        let (text, marks) = record(values);
+        Self {
+            text,
+            marks,
+            results: results.into_inner(),
+        }
+    }
+
+    /// Appends the Application named `name` on cluster `cluster`, whose layers `evaluated`
+    /// holds.
+    pub(super) fn write(&self, name: &str, cluster: &str, evaluated: &Evaluated, out: &mut String) {
+        yaml::fill(&self.text, &self.marks, out, |mark, out| match mark.slot {
+            NAME => yaml::write_at(name, mark, out),
+            CLUSTER => yaml::write_at(cluster, mark, out),
+            VALUES => yaml::write_at(
+                &evaluated
+                    .view()
+                    .expect("a values slot is left only for values"),
+                mark,
+                out,
+            ),
+            slot => {
+                let (layer, index) = self.results[(slot - FIRST_RESULT) as usize];
+                yaml::write_at(evaluated.result(layer, index), mark, out);
+            }
+        });
+    }
+}
+
+/// Each app's programs by the set of layers they are for, compiled as placements need them.
+pub(super) struct Programs {
+    by_app: Vec<Mutex<HashMap<u64, Arc<Program>>>>,
+}
+
+impl Programs {
+    /// No program yet, for a fleet of `apps` apps.
+    pub(super) fn new(apps: usize) -> Self {
+        Self {
+            by_app: (0..apps).map(|_| Mutex::default()).collect(),
+        }
+    }
+
+    /// The program for `placement`, whose layers `evaluated` holds.
+    pub(super) fn of(
+        &self,
+        fleet: &Fleet,
+        placement: &Placement,
+        evaluated: &Evaluated,
+    ) -> Arc<Program> {
+        let compile = || Arc::new(Program::compile(fleet, placement, evaluated));
+        let Some(applied) = evaluated.applied() else {
+            return compile();
+        };
+        let mut programs = self.by_app[placement.app]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(programs.entry(applied).or_insert_with(compile))
+    }
+}
+
+/// The values of a program's placements.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Values<'p, 'a> {
+    /// Merged once, with a slot per template result.
+    Planned(Planned<'p, 'a>),
+    /// Merged per placement.
+    Whole(Slot),
+}
+
+/// Writes a plan, with a slot for each template result, numbered in document order.
+struct Planned<'p, 'a> {
+    plan: &'p Plan<'a>,
+    results: &'p RefCell<Vec<(usize, usize)>>,
+}
+
+impl Planned<'_, '_> {
+    fn at<'q>(&'q self, plan: &'q Plan<'_>) -> Planned<'q, 'q> {
+        Planned {
+            plan,
+            results: self.results,
+        }
+    }
+}
+
+impl Serialize for Planned<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.plan {
+            Plan::Literal(value) => value.serialize(serializer),
+            Plan::Hole { layer, index } => {
+                let mut results = self.results.borrow_mut();
+                let slot = FIRST_RESULT + u32::try_from(results.len()).expect("fewer results");
+                results.push((*layer, *index));
+                drop(results);
+                Slot(slot).serialize(serializer)
+            }
+            Plan::Map(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (key, plan) in entries {
+                    map.serialize_entry(key, &self.at(plan))?;
+                }
+                map.end()
+            }
+            Plan::Seq(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for plan in items {
+                    seq.serialize_element(&self.at(plan))?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::place::values_strategy::{count_holes, shape, tree};
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    #[derive(Serialize)]
+    struct Document<V> {
+        name: &'static str,
+        values: Option<V>,
+        after: [u8; 1],
+    }
+
+    fn result() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(json!("r")),
+            Just(json!("two\nlines")),
+            Just(json!(7)),
+            Just(json!(null)),
+            Just(json!([])),
+            Just(json!({})),
+            Just(json!({"a": 2, "z": [1, {"b": "c"}]})),
+        ]
+    }
+
+    /// A layer's values: a mapping, whose two keys make layers meet often.
+    fn layer() -> impl Strategy<Value = Value> {
+        proptest::collection::btree_map(
+            proptest::sample::select(vec!["a", "b"]).prop_map(str::to_owned),
+            tree(),
+            0..3,
+        )
+        .prop_map(|m| Value::Object(m.into_iter().collect()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// A program recorded with one placement's results and filled with another's writes
+        /// what writing the other's merged values whole does.
+        #[test]
+        fn a_filled_program_writes_the_whole_document(
+            layers in proptest::collection::vec(layer(), 0..4),
+            first in proptest::collection::vec(result(), 1..8),
+            second in proptest::collection::vec(result(), 1..8),
+        ) {
+            let shapes: Vec<_> = layers.iter().map(shape).collect();
+            let results = |pool: &[Value]| -> Vec<Vec<Value>> {
+                layers
+                    .iter()
+                    .enumerate()
+                    .map(|(l, layer)| {
+                        (0..count_holes(layer)).map(|i| pool[(3 * l + i) % pool.len()].clone()).collect()
+                    })
+                    .collect()
+            };
+            let recorded = Evaluated::new(shapes.iter().zip(results(&first)).collect(), Some(0));
+            let filled = Evaluated::new(shapes.iter().zip(results(&second)).collect(), Some(0));
+            let program = Program::record(&recorded, |values| {
+                yaml::record_document(&Document { name: "n", values, after: [1] })
+            });
+            let mut written = String::new();
+            program.write("unused", "unused", &filled, &mut written);
+            let mut whole = String::new();
+            yaml::write_document(
+                &Document { name: "n", values: filled.view(), after: [1] },
+                &mut whole,
+            );
+            prop_assert_eq!(written, whole);
+        }
+    }
+}
