@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use super::Placement;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Files, Pointer, Target};
@@ -10,21 +12,52 @@ pub fn application_name(app: &str, cluster: &str) -> String {
     format!("{app}-{cluster}")
 }
 
-/// The apps whose Applications could meet another app's: `<a>-<c>` equals `<a2>-<c2>` for
-/// different apps only when one app's name is the other's followed by `-…` (`a` and `a-b`).
-fn suspects(fleet: &Fleet) -> Vec<bool> {
-    let names: Vec<&str> = fleet.apps.iter().map(|a| a.name.as_str()).collect();
-    names
-        .iter()
-        .map(|a| {
-            names.iter().any(|b| {
-                let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
-                long.len() > short.len()
-                    && long.starts_with(short)
-                    && long.as_bytes()[short.len()] == b'-'
-            })
-        })
-        .collect()
+/// Which placements could produce another app's Application name: `<a>-<c>` equals
+/// `<a2>-<c2>` for different apps only when one app is the other followed by `-<x>` (`a2` is
+/// `a-x`) and the first cluster is `<x>-<c2>`. Few placements pass; only those are compared.
+struct Suspects<'f> {
+    /// Per app, each `x` such that `<app>-<x>` is an app too.
+    longer: Vec<Vec<&'f str>>,
+    /// Per app, each `x` such that the app is `<a>-<x>` for an app `a`.
+    shorter: Vec<Vec<&'f str>>,
+    clusters: HashSet<&'f str>,
+}
+
+impl<'f> Suspects<'f> {
+    fn new(fleet: &'f Fleet) -> Self {
+        let mut longer = vec![Vec::new(); fleet.apps.len()];
+        let mut shorter = vec![Vec::new(); fleet.apps.len()];
+        for (i, short) in fleet.apps.iter().enumerate() {
+            for (j, long) in fleet.apps.iter().enumerate() {
+                if let Some(x) = long
+                    .name
+                    .strip_prefix(short.name.as_str())
+                    .and_then(|rest| rest.strip_prefix('-'))
+                {
+                    longer[i].push(x);
+                    shorter[j].push(x);
+                }
+            }
+        }
+        Self {
+            longer,
+            shorter,
+            clusters: fleet.clusters.iter().map(|c| c.name.as_str()).collect(),
+        }
+    }
+
+    /// Whether app `app` on cluster `cluster` could meet another app's Application.
+    fn could_collide(&self, app: usize, cluster: &str) -> bool {
+        let meets_longer = self.longer[app].iter().any(|x| {
+            cluster
+                .strip_prefix(x)
+                .is_some_and(|rest| rest.starts_with('-'))
+        });
+        meets_longer
+            || self.shorter[app]
+                .iter()
+                .any(|x| self.clusters.contains(format!("{x}-{cluster}").as_str()))
+    }
 }
 
 /// Two placements on one hub that would produce the same Application name: Argo CD would keep
@@ -34,10 +67,11 @@ pub(crate) fn check_collisions(
     placements: &[Placement],
     files: &Files,
 ) -> Vec<Diagnostic> {
-    let suspects = suspects(fleet);
+    let suspects = Suspects::new(fleet);
     let mut seen: foldhash::HashMap<(&str, &str), &Placement> = foldhash::HashMap::default();
     let mut diagnostics = Vec::new();
-    for p in placements.iter().filter(|p| suspects[p.app]) {
+    let suspect = |p: &&Placement| suspects.could_collide(p.app, &fleet.clusters[p.cluster].name);
+    for p in placements.iter().filter(suspect) {
         let hub = fleet.clusters[p.cluster].hub.as_str();
         match seen.get(&(hub, p.application.as_str())) {
             None => {
@@ -78,29 +112,30 @@ mod tests {
     fn app(name: &str) -> String {
         format!(
             "apiVersion: fleetc.dev/v1alpha1\nkind: App\nmetadata: {{name: {name}}}\n\
-             spec: {{source: {{repoURL: https://x.invalid/r.git, path: p}}, destination: {{namespace: n}}}}\n---\n"
+             spec: {{source: {{repoURL: https://x.invalid/r.git, path: p}}, destination: {{namespace: n}}, \
+             placement: {{selector: {{matchLabels: {{nowhere: \"true\"}}}}}}}}\n---\n"
         )
     }
 
     #[test]
-    fn only_dash_prefixed_app_names_are_suspects() {
-        let docs = [
-            app("a"),
-            app("a-b"),
-            app("ab"),
-            app("c"),
-            app("web"),
-            app("web-api"),
-            app("webx"),
-        ]
-        .concat();
-        let f = fleet("", &format!("{}{docs}", cluster("x")));
-        let flagged: Vec<&str> = suspects(&f)
-            .iter()
-            .zip(&f.apps)
-            .filter(|(s, _)| **s)
-            .map(|(_, a)| a.name.as_str())
-            .collect();
-        assert_eq!(flagged, ["a", "a-b", "web", "web-api"]);
+    fn only_placements_whose_names_can_meet_are_suspects() {
+        let apps = ["a", "a-b", "ab", "c", "web", "web-api", "webx"].map(app);
+        let clusters = ["x", "b-x", "b-y", "api-x"].map(cluster);
+        let f = fleet("", &format!("{}{}", clusters.concat(), apps.concat()));
+        let suspects = Suspects::new(&f);
+        let mut flagged = Vec::new();
+        for (i, a) in f.apps.iter().enumerate() {
+            for c in &f.clusters {
+                if suspects.could_collide(i, &c.name) {
+                    flagged.push(format!("{}-{}", a.name, c.name));
+                }
+            }
+        }
+        // `a` on `b-x` meets `a-b` on `x`, and `web` on `api-x` meets `web-api` on `x`; `a` on
+        // `b-y` could meet `a-b` on `y`, a cluster this fleet lacks.
+        assert_eq!(
+            flagged,
+            ["a-b-x", "a-b-y", "a-b-x", "web-api-x", "web-api-x"]
+        );
     }
 }
