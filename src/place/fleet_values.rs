@@ -3,6 +3,7 @@
 //! not grow with the number of placements.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use super::Placement;
 use super::value_layers::{AppLayers, LayerError};
@@ -12,12 +13,13 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Files, Pointer, Target};
 use crate::model::Fleet;
 
-/// The compiled values of every app, with the template contexts of every cluster.
+/// The compiled values of every app, with the template contexts of the clusters they meet.
 pub struct FleetValues<'env, 'f> {
     fleet: &'f Fleet,
     apps: Vec<AppLayers<'env, 'f>>,
     app_variables: Vec<Variable>,
-    cluster_variables: Vec<Variable>,
+    /// Built for a cluster when one of its placements is first evaluated.
+    cluster_variables: Vec<OnceLock<Variable>>,
     fleet_variable: Variable,
 }
 
@@ -103,11 +105,7 @@ impl<'env, 'f> FleetValues<'env, 'f> {
             fleet,
             apps,
             app_variables: fleet.apps.iter().map(values::app_variable).collect(),
-            cluster_variables: fleet
-                .clusters
-                .iter()
-                .map(values::cluster_variable)
-                .collect(),
+            cluster_variables: fleet.clusters.iter().map(|_| OnceLock::new()).collect(),
             fleet_variable: values::fleet_variable(fleet),
         }
     }
@@ -117,7 +115,8 @@ impl<'env, 'f> FleetValues<'env, 'f> {
         let app = &self.fleet.apps[placement.app];
         let cluster = &self.fleet.clusters[placement.cluster];
         let scope = Scope::new(
-            &self.cluster_variables[placement.cluster],
+            self.cluster_variables[placement.cluster]
+                .get_or_init(|| values::cluster_variable(cluster)),
             &self.app_variables[placement.app],
             &self.fleet_variable,
         );

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -138,7 +139,7 @@ fn merge(layers: &Layers<'_>) -> Value {
     merged
 }
 
-/// Resolves every cluster document. `templates` maps template names to their documents.
+/// Resolves every cluster document (in parallel; diagnostics stay in document order). `templates` maps template names to their documents.
 pub(crate) fn resolve(
     fleet: &Fleet,
     fleet_doc: &Document,
@@ -146,10 +147,19 @@ pub(crate) fn resolve(
     documents: &[&Document],
     findings: &mut Findings<'_>,
 ) -> Vec<Cluster> {
-    let mut clusters: Vec<Cluster> = documents
-        .iter()
-        .filter_map(|doc| resolve_one(fleet, fleet_doc, templates, doc, findings))
+    let resolved: Vec<(Option<Cluster>, Findings<'_>)> = documents
+        .par_iter()
+        .map(|doc| {
+            let mut found = findings.fork();
+            let cluster = resolve_one(fleet, fleet_doc, templates, doc, &mut found);
+            (cluster, found)
+        })
         .collect();
+    let mut clusters = Vec::with_capacity(resolved.len());
+    for (cluster, found) in resolved {
+        findings.join(found);
+        clusters.extend(cluster);
+    }
     clusters.sort_by(|a, b| a.name.cmp(&b.name));
     clusters
 }

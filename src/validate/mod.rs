@@ -106,7 +106,22 @@ pub(crate) struct Findings<'a> {
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
-impl Findings<'_> {
+impl<'a> Findings<'a> {
+    /// New findings about the same files at the same time, for work done on another thread;
+    /// [`Findings::join`] takes them back.
+    pub(crate) fn fork(&self) -> Findings<'a> {
+        Findings {
+            files: self.files,
+            now: self.now,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Takes back the diagnostics of a [`Findings::fork`].
+    pub(crate) fn join(&mut self, forked: Findings<'_>) {
+        self.diagnostics.extend(forked.diagnostics);
+    }
+
     /// The location of a node, as diagnostics take it.
     #[allow(
         clippy::unnecessary_wraps,
