@@ -10,7 +10,8 @@ use crate::place::selector::Selector;
 #[derive(Debug, Clone)]
 pub struct App {
     pub name: String,
-    /// The digest of the App document: equal digests render the same.
+    /// The digest of the App document but its placement: equal digests render the same
+    /// Applications.
     pub digest: crate::model::digest::Digest,
     pub at: DocRef,
     /// Copied onto every Application.

@@ -11,7 +11,7 @@ use super::labels::check_map;
 use super::{Findings, suggest};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Document, Pointer, Target};
-use crate::model::digest::digest_of;
+use crate::model::digest::{Digest, digest_of};
 use crate::model::label_selector::LabelSelector;
 use crate::model::{App, AppSource, FLEETC_LABEL_PREFIX, Override, PlacementRule};
 use crate::place::selector::{PathSegment, Selector};
@@ -157,7 +157,7 @@ fn build_one(
     }
     Some(App {
         name,
-        digest: digest_of(&doc.value),
+        digest: rendering_digest(&doc.value),
         at: doc.at,
         labels: input.metadata.labels,
         annotations: input.metadata.annotations,
@@ -273,6 +273,46 @@ fn check_source(doc: &Document, source: &AppSource, has_values: bool, findings: 
             .with_help(format!(
                 "remove `values` and `overrides`, or remove `source.{kind}` to deploy a Helm chart"
             )),
+        );
+    }
+}
+
+/// The digest of what an app's Applications depend on: its document without `spec.placement`,
+/// which decides only which clusters the app goes to (and a cluster's render key already lists
+/// the apps placed on it). So changing where an app goes re-renders only the clusters it joins
+/// or leaves.
+fn rendering_digest(document: &Value) -> Digest {
+    let mut document = document.clone();
+    if let Some(spec) = document.get_mut("spec").and_then(Value::as_object_mut) {
+        spec.remove("placement");
+    }
+    digest_of(&document)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::render::test_fleet::fleet;
+
+    fn app(placement: &str, values: &str) -> String {
+        format!(
+            "apiVersion: fleetc.dev/v1alpha1\nkind: App\nmetadata: {{name: web}}\n\
+             spec: {{source: {{repoURL: https://x.invalid/r.git, path: p}}, destination: {{namespace: n}}, \
+             placement: {placement}, values: {values}}}\n"
+        )
+    }
+
+    #[test]
+    fn where_an_app_goes_is_not_part_of_what_it_renders() {
+        let digest =
+            |placement: &str, values: &str| fleet("", &app(placement, values)).apps[0].digest;
+        let base = digest("{selector: {matchLabels: {tier: api}}}", "{replicas: 1}");
+        assert_eq!(
+            base,
+            digest("{selector: {matchLabels: {tier: web}}}", "{replicas: 1}")
+        );
+        assert_ne!(
+            base,
+            digest("{selector: {matchLabels: {tier: api}}}", "{replicas: 2}")
         );
     }
 }
