@@ -48,24 +48,24 @@ use clap::Parser;
 /// Writes a synthetic fleet repo: DIR/fleet/ and an empty DIR/out/.
 #[derive(Debug, Parser)]
 #[command(name = "synth")]
-struct Args {
+pub(crate) struct Args {
     /// Number of clusters, hubs included.
     #[arg(long)]
-    clusters: usize,
+    pub(crate) clusters: usize,
     /// Number of apps.
     #[arg(long)]
-    apps: usize,
+    pub(crate) apps: usize,
     /// Number of hubs, split between the EU and the US (default: 4 from 1000 clusters on, else 2).
     #[arg(long)]
-    hubs: Option<usize>,
+    pub(crate) hubs: Option<usize>,
     /// Seed of the pseudo-random generator.
     #[arg(long, default_value_t = DEFAULT_SEED)]
-    seed: u64,
+    pub(crate) seed: u64,
     /// The fleet repo to write: DIR/fleet and DIR/out must be absent or empty.
-    dir: PathBuf,
+    pub(crate) dir: PathBuf,
 }
 
-const DEFAULT_SEED: u64 = 0x00f1_ee7c;
+pub(crate) const DEFAULT_SEED: u64 = 0x00f1_ee7c;
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -81,7 +81,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &Args) -> Result<String, String> {
+/// Writes the fleet repo `args` describe; returns the summary to print.
+pub(crate) fn run(args: &Args) -> Result<String, String> {
     let hubs = args
         .hubs
         .unwrap_or(if args.clusters >= 1000 { 4 } else { 2 });
