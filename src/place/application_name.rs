@@ -18,46 +18,47 @@ pub fn application_name(app: &str, cluster: &str) -> String {
 struct Suspects<'f> {
     /// Per app, each `x` such that `<app>-<x>` is an app too.
     longer: Vec<Vec<&'f str>>,
-    /// Per app, each `x` such that the app is `<a>-<x>` for an app `a`.
-    shorter: Vec<Vec<&'f str>>,
-    clusters: HashSet<&'f str>,
+    /// Per app that is `<a>-<x>` for an app `a`, each `c` such that `<x>-<c>` is a cluster.
+    shorter: Vec<HashSet<&'f str>>,
 }
 
 impl<'f> Suspects<'f> {
     fn new(fleet: &'f Fleet) -> Self {
         let mut longer = vec![Vec::new(); fleet.apps.len()];
-        let mut shorter = vec![Vec::new(); fleet.apps.len()];
+        let mut shorter = vec![HashSet::new(); fleet.apps.len()];
         for (i, short) in fleet.apps.iter().enumerate() {
             for (j, long) in fleet.apps.iter().enumerate() {
-                if let Some(x) = long
+                let Some(x) = long
                     .name
                     .strip_prefix(short.name.as_str())
                     .and_then(|rest| rest.strip_prefix('-'))
-                {
-                    longer[i].push(x);
-                    shorter[j].push(x);
-                }
+                else {
+                    continue;
+                };
+                longer[i].push(x);
+                shorter[j].extend(
+                    fleet
+                        .clusters
+                        .iter()
+                        .filter_map(|c| after_prefix(&c.name, x)),
+                );
             }
         }
-        Self {
-            longer,
-            shorter,
-            clusters: fleet.clusters.iter().map(|c| c.name.as_str()).collect(),
-        }
+        Self { longer, shorter }
     }
 
     /// Whether app `app` on cluster `cluster` could meet another app's Application.
     fn could_collide(&self, app: usize, cluster: &str) -> bool {
-        let meets_longer = self.longer[app].iter().any(|x| {
-            cluster
-                .strip_prefix(x)
-                .is_some_and(|rest| rest.starts_with('-'))
-        });
-        meets_longer
-            || self.shorter[app]
-                .iter()
-                .any(|x| self.clusters.contains(format!("{x}-{cluster}").as_str()))
+        self.longer[app]
+            .iter()
+            .any(|x| after_prefix(cluster, x).is_some())
+            || self.shorter[app].contains(cluster)
     }
+}
+
+/// What follows `<prefix>-` in `name`, if `name` starts with it.
+fn after_prefix<'n>(name: &'n str, prefix: &str) -> Option<&'n str> {
+    name.strip_prefix(prefix)?.strip_prefix('-')
 }
 
 /// Two placements on one hub that would produce the same Application name: Argo CD would keep
