@@ -487,7 +487,11 @@ fn unchecked_cel_rules_are_the_documented_ones() {
             "controlplane.cluster.x-k8s.io/v1beta2 AWSManagedControlPlaneTemplate",
             "external-secrets.io/v1 ClusterSecretStore",
             "external-secrets.io/v1 SecretStore",
+            "helm.toolkit.fluxcd.io/v2 HelmRelease",
             "infrastructure.cluster.x-k8s.io/v1beta1 GCPManagedCluster",
+            "kustomize.toolkit.fluxcd.io/v1 Kustomization",
+            "source.toolkit.fluxcd.io/v1 GitRepository",
+            "source.toolkit.fluxcd.io/v1 HelmChart",
         ],
         "update the CEL list in tests/support/upstream.rs"
     );

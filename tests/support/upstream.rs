@@ -44,7 +44,14 @@
 //!     `nebiusmysterybox.auth`, `onepasswordSDK`, `openBao`, `openBao.auth`,
 //!     `openBao.auth.appRole`, `pulumi`, `pulumi.auth`, `secretserver` and
 //!     `secretserver.{username,password,token}`.
-//!   - The Argo CD, `ExternalSecret`, `ClusterExternalSecret`, CAPZ and vcluster CRDs have none.
+//!   - Flux: `helm.toolkit.fluxcd.io/v2` `HelmRelease` (exactly one of `spec.kubeConfig`'s
+//!     `configMapRef` and `secretRef`; one of `chart` and `chartRef`; `retryInterval` only with
+//!     the matching remediation strategy), `kustomize.toolkit.fluxcd.io/v1` `Kustomization`
+//!     (the same `kubeConfig` rule), `source.toolkit.fluxcd.io/v1` `GitRepository`
+//!     (`serviceAccountName` only with provider `azure`) and `HelmChart` (`verify` only for a
+//!     `HelmRepository` source).
+//!   - The Argo CD, `ExternalSecret`, `ClusterExternalSecret`, CAPZ, vcluster, Kyverno and the
+//!     other Flux CRDs have none.
 //!
 //! When several copied CRDs define the same version of a kind (the vcluster provider's
 //! `infrastructure.cluster.x-k8s.io/v1alpha1` `VCluster` at v0.3.0-alpha.2 and at v0.2.2), a
