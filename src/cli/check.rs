@@ -12,11 +12,12 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
         Ok(c) => c,
         Err(failure) => return failure,
     };
-    let drift = match context.sync(&mut compilation, format, emit::check) {
+    let drift = match context.sync(&mut compilation, format, emit::Access::Read, emit::check) {
         Ok(d) => d,
         Err(outcome) => return outcome,
     };
     let mut outcome = Outcome::new(Status::Clean);
+    warnings(&drift.warnings, format, &mut outcome);
     if drift.is_clean() {
         if format == Format::Json {
             outcome.stdout.push_str("[]\n");
@@ -86,6 +87,11 @@ fn entries(context: &Context, drift: &Drift) -> Vec<(&'static str, String, Strin
         ("stale", &drift.stale, "differs from what fleetc renders"),
         ("missing", &drift.missing, "is missing"),
         ("extra", &drift.extra, "is no longer rendered by fleetc"),
+        (
+            "leftover",
+            &drift.leftovers,
+            "is a staging file an interrupted render left",
+        ),
     ] {
         for p in paths {
             let path = context.out_path(p);
@@ -94,4 +100,22 @@ fn entries(context: &Context, drift: &Drift) -> Vec<(&'static str, String, Strin
         }
     }
     out
+}
+
+/// Problems that do not change the answer (the render cache could not be saved).
+fn warnings(warnings: &[String], format: Format, outcome: &mut Outcome) {
+    for warning in warnings {
+        match format {
+            Format::Text | Format::Json => {
+                let _ = writeln!(outcome.stderr, "warning: {warning}");
+            }
+            Format::Github => {
+                let _ = writeln!(
+                    outcome.stdout,
+                    "::warning title=fleetc::{}",
+                    github_escape_data(warning)
+                );
+            }
+        }
+    }
 }

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use clap::Parser as _;
 
 use crate::compile::{Compilation, Options, compile};
-use crate::emit::{RenderCache, SyncError};
+use crate::emit::{Access, OutDir, RenderCache, SyncError};
 use crate::source::{self, GitRevision, SourceFile};
 use args::{Cli, ColorChoice, Command};
 
@@ -185,8 +185,9 @@ impl Context {
         &self,
         compilation: &mut Compilation,
         format: args::Format,
+        access: Access,
         operation: impl FnOnce(
-            &Path,
+            &OutDir,
             &crate::render::Rendering<'_>,
             &mut RenderCache,
         ) -> Result<T, SyncError>,
@@ -196,20 +197,23 @@ impl Context {
             report::findings(self, compilation, format, &mut outcome);
             outcome
         };
-        let mut cache = if self.use_cache {
-            RenderCache::open(&self.out_dir)
-        } else {
-            RenderCache::disabled()
-        };
-        let result = match compilation
+        let Some(rendering) = compilation
             .fleet
             .is_some()
             .then(build_digest)
             .and_then(|salt| compilation.rendering(salt))
-        {
-            None => return Err(findings(compilation)),
-            Some(rendering) => operation(&self.out_dir, &rendering, &mut cache),
+        else {
+            return Err(findings(compilation));
         };
+        let out = OutDir::open(&self.out_dir, &self.out_display, &self.fleet_dir, access)
+            .map_err(Outcome::failure)?;
+        let mut cache = if self.use_cache {
+            RenderCache::open(out.path())
+        } else {
+            RenderCache::disabled()
+        };
+        let result = operation(&out, &rendering, &mut cache);
+        drop(rendering);
         match result {
             Ok(t) => Ok(t),
             Err(SyncError::Io(e)) => Err(Outcome::failure(e)),
@@ -227,27 +231,11 @@ impl Context {
 }
 
 /// An identity of this fleetc build, which every render cache key includes: a cache written by
-/// one build of fleetc is never trusted by another, even one with the same version number. The
-/// executable's path, size and modification time change with every build (and reading them is
-/// cheaper than reading the executable).
+/// one build of fleetc is never trusted by another. It is a digest of the build's sources,
+/// manifest, lock file, compiler and profile, made by `build.rs`.
 fn build_digest() -> crate::model::digest::Digest {
-    use crate::model::digest::digest_of;
-    static DIGEST: std::sync::OnceLock<crate::model::digest::Digest> = std::sync::OnceLock::new();
-    *DIGEST.get_or_init(|| {
-        let exe = std::env::current_exe().ok();
-        let meta = exe.as_ref().and_then(|p| std::fs::metadata(p).ok());
-        let modified = meta
-            .as_ref()
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map(|d| d.as_nanos());
-        digest_of(&(
-            env!("CARGO_PKG_VERSION"),
-            exe.map(|p| p.to_string_lossy().into_owned()),
-            meta.map(|m| m.len()),
-            modified,
-        ))
-    })
+    crate::model::digest::Digest::from_str_radix(env!("FLEETC_BUILD_DIGEST"), 16)
+        .expect("build.rs writes a hex digest")
 }
 
 /// A path as the user wrote it, with `/`.

@@ -12,7 +12,12 @@ pub(crate) fn run(context: &Context) -> Outcome {
         Ok(c) => c,
         Err(failure) => return failure,
     };
-    let written = match context.sync(&mut compilation, Format::Text, emit::render) {
+    let written = match context.sync(
+        &mut compilation,
+        Format::Text,
+        emit::Access::Write,
+        emit::render,
+    ) {
         Ok(r) => r,
         Err(outcome) => return outcome,
     };
@@ -23,6 +28,9 @@ pub(crate) fn run(context: &Context) -> Outcome {
             &compilation.files,
             context.color,
         ));
+    }
+    for warning in &written.warnings {
+        let _ = writeln!(outcome.stderr, "warning: {warning}");
     }
     let _ = writeln!(
         outcome.stderr,

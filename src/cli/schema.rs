@@ -38,8 +38,9 @@ fn write_all(dir: &Path) -> Outcome {
     let mut outcome = Outcome::new(Status::Clean);
     for (name, text) in FILES {
         let path = dir.join(name);
-        if let Err(e) = std::fs::write(&path, text) {
-            return Outcome::failure(format!("cannot write {}: {e}", path.display()));
+        // Staged and renamed: a symlink at the name is replaced, never written through.
+        if let Err(e) = crate::emit::write_atomically(&path, text.as_bytes()) {
+            return Outcome::failure(e);
         }
         let _ = writeln!(outcome.stderr, "wrote {}", path.display());
     }

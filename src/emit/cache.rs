@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::EmitError;
-use super::write::write_atomically;
+use super::staging::write_atomically;
 use crate::model::digest::{Digest, digest_bytes};
 
 /// The files of one cluster: path below `out/` and content digest.

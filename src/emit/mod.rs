@@ -4,13 +4,17 @@
 
 mod cache;
 mod diff;
+mod out_dir;
 mod scan;
+mod staging;
 mod sync;
 mod tree;
 mod write;
 
 pub use cache::{CachedFiles, RenderCache};
 pub use diff::{ChangedObject, ObjectDiff, ObjectKey, RenderedObject, diff};
+pub use out_dir::{Access, OutDir};
+pub(crate) use staging::write_atomically;
 pub use sync::{Drift, SyncError, check, render};
 pub use tree::{ObjectId, OutputFile, OutputTree};
 pub use write::WriteReport;
@@ -26,6 +30,35 @@ pub enum EmitError {
         #[source]
         source: std::io::Error,
     },
+    /// Something in or around `out/` that fleetc refuses to work with (a symlink, a FIFO, an
+    /// output folder that holds the fleet).
+    #[error("{path} {what}")]
+    Unsafe { path: String, what: String },
+    /// Some files could not be put in place; others were.
+    #[error("{}", incomplete(updated, failed))]
+    Incomplete {
+        /// Files that were written or removed, as users see them.
+        updated: Vec<String>,
+        /// Files that were not, with why.
+        failed: Vec<(String, std::io::Error)>,
+    },
+}
+
+fn incomplete(updated: &[String], failed: &[(String, std::io::Error)]) -> String {
+    use std::fmt::Write as _;
+    let mut text = format!(
+        "{} of {} files could not be updated, and no staging file was left:",
+        failed.len(),
+        failed.len() + updated.len()
+    );
+    for (path, e) in failed {
+        let _ = write!(text, "\n  not updated: {path}: {e}");
+    }
+    for path in updated {
+        let _ = write!(text, "\n  updated:     {path}");
+    }
+    text.push_str("\nfix the cause and run `fleetc render` again");
+    text
 }
 
 impl EmitError {

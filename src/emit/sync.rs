@@ -6,15 +6,16 @@
 //! into place, so an invalid fleet leaves `out/` untouched, an interrupted run never leaves a
 //! half-written file, and memory holds one cluster's files per worker, not the whole tree.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fs;
-use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use super::cache::{CachedFiles, RenderCache};
-use super::scan::{TEMP_SUFFIX, existing_files};
+use super::out_dir::OutDir;
+use super::scan::{Existing, existing_files, read_prefix};
+use super::staging::{flush, stage};
 use super::write::{WriteReport, remove_empty_parents};
 use super::{EmitError, OutputFile};
 use crate::model::digest::{Digest, digest_bytes};
@@ -31,16 +32,27 @@ pub struct Drift {
     pub missing: Vec<String>,
     /// Files fleetc generated that it no longer renders.
     pub extra: Vec<String>,
+    /// Staging files an interrupted run left (a render removes them).
+    pub leftovers: Vec<String>,
     /// How many files fleetc renders.
     pub files: usize,
+    /// What went wrong without making the answer wrong (the render cache could not be saved).
+    pub warnings: Vec<String>,
 }
 
 impl Drift {
     /// Whether `out/` is current.
     pub fn is_clean(&self) -> bool {
-        self.stale.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+        self.stale.is_empty()
+            && self.missing.is_empty()
+            && self.extra.is_empty()
+            && self.leftovers.is_empty()
     }
 }
+
+/// The longest file fleetc reads back from `out/` to compare with a digest: longer than any
+/// file it renders, so a longer file is stale whatever it holds.
+const READ_LIMIT: usize = 64 << 20;
 
 /// Why `out/` could not be synced.
 #[derive(Debug, thiserror::Error)]
@@ -78,7 +90,7 @@ enum Mode {
 /// Everything one run shares.
 struct Run<'a> {
     dir: &'a Path,
-    existing: &'a BTreeMap<String, PathBuf>,
+    existing: &'a Existing,
     mode: Mode,
 }
 
@@ -92,13 +104,12 @@ impl Run<'_> {
         content: Option<&[u8]>,
         buffer: &mut Vec<u8>,
     ) -> Result<State, EmitError> {
-        let Some(on_disk) = self.existing.get(path) else {
+        let Some(on_disk) = self.existing.files.get(path) else {
             return Ok(State::Missing);
         };
-        buffer.clear();
-        fs::File::open(on_disk)
-            .and_then(|mut f| f.read_to_end(buffer))
-            .map_err(EmitError::io(on_disk))?;
+        // One byte more than the rendered file tells a longer file from an equal one.
+        let limit = content.map_or(READ_LIMIT, |c| c.len() + 1);
+        read_prefix(on_disk, limit, buffer).map_err(EmitError::io(on_disk))?;
         let same = match content {
             Some(content) => buffer.as_slice() == content,
             None => digest_bytes(buffer) == digest,
@@ -163,31 +174,6 @@ impl Run<'_> {
         }
         Ok((self.sync_files(files, buffer)?, errors))
     }
-}
-
-/// Writes `content` to a temporary file beside `target`, to be renamed over it later.
-fn stage(target: &Path, content: &[u8]) -> Result<PathBuf, EmitError> {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = target.with_file_name(format!(".{name}.{}{TEMP_SUFFIX}", std::process::id()));
-    let result = (|| {
-        if let Some(dir) = temp.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(content)?;
-        file.flush()
-    })();
-    result.map_err(|source| {
-        let _ = fs::remove_file(&temp);
-        EmitError::Io {
-            path: target.to_path_buf(),
-            source,
-        }
-    })?;
-    Ok(temp)
 }
 
 /// Syncs every cluster and hub file; on failing value templates, removes what it staged.
@@ -261,30 +247,44 @@ fn cache_units(
         .collect()
 }
 
-/// Files in `out/` that fleetc generated and no longer renders.
-fn extras<'e>(
-    rendered: &BTreeSet<&str>,
-    existing: &'e BTreeMap<String, PathBuf>,
-) -> Vec<(&'e String, &'e PathBuf)> {
+/// Files in `out/` that fleetc generated and no longer renders (a file says so in its first
+/// line, so only the start of each is read).
+fn extras<'e>(rendered: &BTreeSet<&str>, existing: &'e Existing) -> Vec<(&'e String, &'e PathBuf)> {
+    let mut head = Vec::new();
     existing
+        .files
         .iter()
         .filter(|(relative, path)| {
             !rendered.contains(relative.as_str())
-                && !relative.ends_with(TEMP_SUFFIX)
-                && fs::read(path).is_ok_and(|c| is_generated(&c))
+                && read_prefix(path, HEADER_LIMIT, &mut head).is_ok()
+                && is_generated(&head)
         })
         .collect()
 }
 
+/// How much of a file [`is_generated`] reads.
+const HEADER_LIMIT: usize = 512;
+
+/// Saves the cache; a cache that cannot be saved (a read-only git directory) makes the next run
+/// slower, never wrong, so it is a warning.
+fn save(cache: &RenderCache) -> Vec<String> {
+    match cache.save() {
+        Ok(()) => Vec::new(),
+        Err(e) => vec![format!(
+            "the render cache was not saved ({e}); the next run renders everything again"
+        )],
+    }
+}
+
 /// Compares `out/` with what fleetc renders, writing nothing but the cache.
 pub fn check(
-    dir: &Path,
+    out: &OutDir,
     rendering: &Rendering<'_>,
     cache: &mut RenderCache,
 ) -> Result<Drift, SyncError> {
-    let existing = existing_files(dir)?;
+    let existing = existing_files(out.path(), out.display())?;
     let run = Run {
-        dir,
+        dir: out.path(),
         existing: &existing,
         mode: Mode::Check,
     };
@@ -307,30 +307,66 @@ pub fn check(
         .into_iter()
         .map(|(r, _)| r.clone())
         .collect();
+    drift.leftovers = existing.staging.keys().cloned().collect();
     cache.replace(cache_units(rendering, &synced));
-    cache.save()?;
+    drift.warnings = save(cache);
     Ok(drift)
 }
 
 /// Writes `out/`: only files that differ, each atomically; removes files fleetc generated and
-/// no longer renders (and temporary files an interrupted run left); never touches other files.
+/// no longer renders, and staging files an interrupted run left; never touches other files.
+///
+/// Every changed file is staged first and flushed to disk; only then are they renamed into
+/// place. When a rename or a removal fails, the others still happen, every staging file is
+/// removed, and the error names exactly which files were updated and which were not.
 pub fn render(
-    dir: &Path,
+    out: &OutDir,
     rendering: &Rendering<'_>,
     cache: &mut RenderCache,
 ) -> Result<WriteReport, SyncError> {
-    let existing = existing_files(dir)?;
+    let dir = out.path();
+    let existing = existing_files(dir, out.display())?;
     let run = Run {
         dir,
         existing: &existing,
         mode: Mode::Write,
     };
     let synced = sync_all(&run, rendering, cache)?;
-    synced
+    let staged: Vec<(&Path, PathBuf, &str)> = synced
+        .iter()
+        .filter_map(|(_, s)| {
+            s.staged
+                .as_deref()
+                .map(|staged| (staged, dir.join(&s.path), s.path.as_str()))
+        })
+        .collect();
+    if !staged.is_empty() {
+        let staged_paths: Vec<&Path> = staged.iter().map(|(p, _, _)| *p).collect();
+        if let Err(e) = flush(dir, &staged_paths) {
+            for (p, _, _) in &staged {
+                let _ = fs::remove_file(p);
+            }
+            return Err(e.into());
+        }
+    }
+    let renamed: Vec<(&str, std::io::Result<()>)> = staged
         .par_iter()
-        .filter_map(|(_, s)| s.staged.as_ref().map(|staged| (staged, dir.join(&s.path))))
-        .map(|(staged, target)| fs::rename(staged, &target).map_err(EmitError::io(&target)))
-        .collect::<Result<(), EmitError>>()?;
+        .map(|(staged, target, relative)| {
+            let result = fs::rename(staged, target);
+            if result.is_err() {
+                let _ = fs::remove_file(staged);
+            }
+            (*relative, result)
+        })
+        .collect();
+    let mut updated = Vec::new();
+    let mut failed = Vec::new();
+    for (relative, result) in renamed {
+        match result {
+            Ok(()) => updated.push(out.display_path(relative)),
+            Err(e) => failed.push((out.display_path(relative), e)),
+        }
+    }
     let mut report = WriteReport::default();
     for (_, s) in &synced {
         if s.state == State::Current {
@@ -341,27 +377,39 @@ pub fn render(
     }
     report.written.sort();
     let rendered: BTreeSet<&str> = synced.iter().map(|(_, s)| s.path.as_str()).collect();
-    let extra: BTreeSet<&String> = extras(&rendered, &existing)
-        .into_iter()
-        .map(|(r, _)| r)
-        .collect();
-    for (relative, path) in &existing {
-        if rendered.contains(relative.as_str()) {
-            continue;
+    if failed.is_empty() {
+        for (relative, path) in extras(&rendered, &existing) {
+            match fs::remove_file(path) {
+                Ok(()) => {
+                    remove_empty_parents(dir, path);
+                    updated.push(out.display_path(relative));
+                    report.removed.push(relative.clone());
+                }
+                Err(e) => failed.push((out.display_path(relative), e)),
+            }
         }
-        if relative.ends_with(TEMP_SUFFIX) {
-            // Left by an interrupted run (it may share this run's name, already renamed away).
-            let _ = fs::remove_file(path);
-            remove_empty_parents(dir, path);
-        } else if extra.contains(relative) {
-            fs::remove_file(path).map_err(EmitError::io(path))?;
-            remove_empty_parents(dir, path);
-            report.removed.push(relative.clone());
-        } else {
-            report.foreign.push(relative.clone());
-        }
+        let extra: BTreeSet<&str> = report.removed.iter().map(String::as_str).collect();
+        report.foreign = existing
+            .files
+            .keys()
+            .filter(|r| !rendered.contains(r.as_str()) && !extra.contains(r.as_str()))
+            .cloned()
+            .collect();
+    }
+    // Left by an interrupted run; no other run is writing (this one holds the lock).
+    for path in existing.staging.values() {
+        let _ = fs::remove_file(path);
+        remove_empty_parents(dir, path);
+    }
+    if !updated.is_empty() {
+        flush(dir, &[]).map_err(SyncError::Io)?;
+    }
+    if !failed.is_empty() {
+        updated.sort();
+        failed.sort_by(|a, b| a.0.cmp(&b.0));
+        return Err(EmitError::Incomplete { updated, failed }.into());
     }
     cache.replace(cache_units(rendering, &synced));
-    cache.save()?;
+    report.warnings = save(cache);
     Ok(report)
 }

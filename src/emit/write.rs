@@ -1,9 +1,5 @@
 use std::fs;
-use std::io::Write as _;
 use std::path::Path;
-
-use super::EmitError;
-use super::scan::TEMP_SUFFIX;
 
 /// What writing `out/` did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -16,28 +12,8 @@ pub struct WriteReport {
     pub unchanged: usize,
     /// Files in `out/` that fleetc did not generate, left alone.
     pub foreign: Vec<String>,
-}
-
-/// Writes `content` to a temporary file beside `path`, then renames it over `path`.
-pub(crate) fn write_atomically(path: &Path, content: &[u8]) -> Result<(), EmitError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.{}{TEMP_SUFFIX}", std::process::id()));
-    let result = (|| {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(content)?;
-        file.flush()?;
-        fs::rename(&temp, path)
-    })();
-    result.map_err(|source| {
-        let _ = fs::remove_file(&temp);
-        EmitError::Io {
-            path: path.to_path_buf(),
-            source,
-        }
-    })
+    /// What went wrong without making the output wrong (the render cache could not be saved).
+    pub warnings: Vec<String>,
 }
 
 /// Removes the folders a removed file leaves empty, up to (not including) `root`.

@@ -138,3 +138,67 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// Runs `fleetc` like [`fleetc`], but fails the test instead of waiting forever when the run
+/// has not ended after `seconds` (for inputs that once made fleetc hang).
+#[track_caller]
+pub fn fleetc_within(dir: &Path, args: &[&str], seconds: u64) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fleetc"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("fleetc runs");
+    // Read both pipes while waiting, so a chatty run cannot block on a full pipe.
+    let reader = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let stdout = reader(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = reader(child.stderr.take().map(|p| Box::new(p) as _));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for fleetc") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("fleetc {args:?} did not end within {seconds} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Run {
+        code: status.code(),
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    }
+}
+
+/// Every staging file (`*.tmp-fleetc`) below `dir`, symlinks not followed.
+pub fn staging_files(dir: &Path) -> Vec<String> {
+    fn walk(dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries {
+            let entry = entry.expect("folder entry");
+            let kind = entry.file_type().expect("file type");
+            if kind.is_dir() {
+                walk(&entry.path(), out);
+            } else if entry.file_name().to_string_lossy().ends_with(".tmp-fleetc") {
+                out.push(entry.path().display().to_string());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out
+}
