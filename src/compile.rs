@@ -10,7 +10,7 @@ use crate::model::Fleet;
 use crate::model::digest::Digest;
 use crate::place::{Placement, ValueErrors, place};
 use crate::render::Rendering;
-use crate::source::SourceFile;
+use crate::source::Sources;
 use crate::validate::validate;
 
 /// A compiled fleet: the files read, the fleet and its placements when valid, all findings.
@@ -71,8 +71,8 @@ impl Compilation {
 }
 
 /// Compiles fleet files, up to the placements.
-pub fn compile(sources: Vec<SourceFile>, options: &Options) -> Compilation {
-    let loaded = load(sources);
+pub fn compile(sources: impl Into<Sources>, options: &Options) -> Compilation {
+    let loaded = load(sources.into());
     let mut diagnostics = loaded.diagnostics;
     let load_failed = diagnostic::has_errors(&diagnostics);
     let validated = validate(&loaded.files, &loaded.documents, load_failed, options);

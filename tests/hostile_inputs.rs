@@ -356,3 +356,202 @@ fn m3_a_git_directory_where_the_cache_cannot_be_saved_only_disables_the_cache() 
     );
     fleetc(dir.path(), &["check"]).expect_code(0);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reading fleet/: only regular files inside the repository, the same in git and on disk
+// ---------------------------------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn m2_a_symlink_to_the_environment_is_not_read_and_nothing_of_it_is_printed() {
+    let dir = repo();
+    symlink(
+        Path::new("/proc/self/environ"),
+        &dir.path().join("fleet/env.yaml"),
+    );
+    for format in ["text", "json", "github"] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_fleetc"))
+            .args(["validate", "--format", format])
+            .current_dir(dir.path())
+            .env("MY_CI_SECRET", "ghp_SECRETVALUE123")
+            .output()
+            .unwrap();
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(output.status.code(), Some(1), "{printed}");
+        assert!(!printed.contains("SECRETVALUE"), "{printed}");
+        assert!(
+            printed.contains("fleet/env.yaml is a symlink that leads out of the repository"),
+            "{printed}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn m2_symlinks_out_of_the_repository_or_into_git_are_refused_unread() {
+    let dir = repo();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("t.yaml");
+    fs::write(
+        &target,
+        "apiVersion: fleetc.dev/v1alpha1\nkind: ghp_SECRET_in_kind\n",
+    )
+    .unwrap();
+    symlink(&target, &dir.path().join("fleet/x.yaml"));
+    symlink(
+        Path::new("../.git/config"),
+        &dir.path().join("fleet/config.yaml"),
+    );
+    let run = fleetc(dir.path(), &["validate", "--format", "json"]);
+    run.expect_code(1);
+    assert!(!run.stdout.contains("ghp_SECRET"), "{}", run.stdout);
+    let refused: Vec<(String, String)> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            ("fleet/config.yaml".to_owned(), "fleet-file".to_owned()),
+            ("fleet/x.yaml".to_owned(), "fleet-file".to_owned())
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn m7_a_symlink_loop_is_a_finding_at_its_path() {
+    let dir = repo();
+    symlink(Path::new("loop.yaml"), &dir.path().join("fleet/loop.yaml"));
+    symlink(
+        Path::new("nowhere.yaml"),
+        &dir.path().join("fleet/dangling.yaml"),
+    );
+    let run = fleetc(dir.path(), &["validate"]);
+    run.expect_code(1);
+    for path in ["fleet/loop.yaml", "fleet/dangling.yaml"] {
+        assert!(
+            run.stderr
+                .contains(&format!("{path} is a symlink that does not resolve")),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(&format!("--> {path}:1:1")),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn m2_a_symlink_inside_the_repository_reads_the_same_on_disk_and_at_a_revision() {
+    let dir = repo();
+    // One app moved out of fleet/ and linked back, committed.
+    fs::create_dir(dir.path().join("shared")).unwrap();
+    fs::rename(
+        dir.path().join("fleet/apps/guestbook.yaml"),
+        dir.path().join("shared/guestbook.yaml"),
+    )
+    .unwrap();
+    symlink(
+        Path::new("../../shared/guestbook.yaml"),
+        &dir.path().join("fleet/apps/guestbook.yaml"),
+    );
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "link an app"]);
+    fleetc(dir.path(), &["check"]).expect_code(0);
+    let on_disk = fleetc(dir.path(), &["ls", "placements", "--format", "json"]);
+    let at_head = fleetc(
+        dir.path(),
+        &["ls", "placements", "--format", "json", "--rev", "HEAD"],
+    );
+    on_disk.expect_code(0);
+    at_head.expect_code(0);
+    assert_eq!(on_disk.stdout, at_head.stdout);
+    assert!(on_disk.stdout.contains("guestbook"));
+    let diff = fleetc(dir.path(), &["diff", "--base", "HEAD~1", "--head", "HEAD"]);
+    diff.expect_code(0);
+    assert!(diff.stdout.contains("no change"), "{}", diff.stdout);
+}
+
+#[test]
+fn m6_fleet_files_in_a_submodule_are_refused_on_disk_and_at_a_revision() {
+    let dir = repo();
+    let sub = dir.path().join("fleet/apps/sub");
+    fs::create_dir(&sub).unwrap();
+    let app = fs::read_to_string(dir.path().join("fleet/apps/guestbook.yaml"))
+        .unwrap()
+        .replace("name: guestbook\n", "name: sub-app\n");
+    fs::write(sub.join("app.yaml"), app).unwrap();
+    git(&sub, &["init", "-q", "-b", "main"]);
+    git(&sub, &["add", "-A"]);
+    git(&sub, &["commit", "-q", "-m", "sub"]);
+    // The outer repository records the nested one as a gitlink, as a submodule does.
+    git(dir.path(), &["add", "fleet/apps/sub"]);
+    git(
+        dir.path(),
+        &["commit", "-q", "-m", "an app through a submodule"],
+    );
+    for args in [&["validate"][..], &["validate", "--rev", "HEAD"][..]] {
+        let run = fleetc(dir.path(), args);
+        run.expect_code(1);
+        assert!(
+            run.stderr.contains("fleet/apps/sub is a git submodule"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn m4_file_names_cannot_forge_output_and_never_share_a_name() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let dir = repo();
+    let fleet = dir.path().join("fleet");
+    let name = |bytes: &[u8]| fleet.join(std::ffi::OsStr::from_bytes(bytes));
+    fs::write(
+        name(b"evil\nerror: forged line \x1b[31mRED.yaml"),
+        "kind: Nope\n",
+    )
+    .unwrap();
+    fs::write(name(b"a\xff.yaml"), "kind: NopeA\n").unwrap();
+    fs::write(name(b"a\xfe.yaml"), "kind: NopeB\n").unwrap();
+    let run = fleetc(dir.path(), &["validate"]);
+    run.expect_code(1);
+    assert!(!run.stderr.contains('\x1b'), "{}", run.stderr);
+    assert!(
+        !run.stderr.lines().any(|l| l.starts_with("error: forged")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("--> fleet/evil\\u{a}error: forged line \\u{1b}[31mRED.yaml:1:"),
+        "{}",
+        run.stderr
+    );
+    // Each file's finding quotes its own line.
+    for (file, kind) in [("a\\xfe.yaml", "NopeB"), ("a\\xff.yaml", "NopeA")] {
+        let at = run
+            .stderr
+            .find(&format!("--> fleet/{file}"))
+            .unwrap_or_else(|| panic!("{file}: {}", run.stderr));
+        let quoted = run.stderr[at..].lines().nth(2).unwrap_or_default();
+        assert!(quoted.contains(kind), "{file}: {}", run.stderr);
+    }
+}

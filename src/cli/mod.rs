@@ -18,7 +18,7 @@ use clap::Parser as _;
 
 use crate::compile::{Compilation, Options, compile};
 use crate::emit::{Access, OutDir, RenderCache, SyncError};
-use crate::source::{self, GitRevision, SourceFile};
+use crate::source::{self, GitRevision, Sources};
 use args::{Cli, ColorChoice, Command};
 
 /// How a run ended: 0 clean, 1 findings, 2 the tool failed.
@@ -152,7 +152,7 @@ impl Context {
     }
 
     /// The fleet's files, from the working tree or the revision given with `--rev`.
-    pub(crate) fn sources(&self) -> Result<Vec<SourceFile>, source::SourceError> {
+    pub(crate) fn sources(&self) -> Result<Sources, source::SourceError> {
         self.sources_at(self.rev.as_deref())
     }
 
@@ -163,10 +163,7 @@ impl Context {
     }
 
     /// The fleet's files at a revision, or in the working tree for `None`.
-    pub(crate) fn sources_at(
-        &self,
-        rev: Option<&str>,
-    ) -> Result<Vec<SourceFile>, source::SourceError> {
+    pub(crate) fn sources_at(&self, rev: Option<&str>) -> Result<Sources, source::SourceError> {
         match rev {
             None => source::worktree(&self.fleet_dir, &self.fleet_display),
             Some(rev) => source::revision(&GitRevision {

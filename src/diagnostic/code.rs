@@ -32,6 +32,7 @@ macro_rules! codes {
 
 codes! {
     Io => "io", "a fleet file could not be read";
+    FleetFile => "fleet-file", "an entry of the fleet folder fleetc does not read: a symlink that leaves the repository, a special file, a submodule, a file over 64 MiB";
     Encoding => "encoding", "a fleet file is not UTF-8";
     YamlSyntax => "yaml-syntax", "a fleet file is not valid YAML";
     DuplicateKey => "duplicate-key", "a YAML mapping has the same key twice";

@@ -46,7 +46,7 @@ impl Diagnostic {
         Self {
             severity: Severity::Error,
             code,
-            message: message.into(),
+            message: bounded(message.into()),
             location,
             help: None,
         }
@@ -81,6 +81,24 @@ impl Diagnostic {
     }
 }
 
+/// The longest message a diagnostic carries, in bytes: one that quotes a huge value from a fleet
+/// file is cut, so no finding floods a log.
+const MAX_MESSAGE: usize = 2_000;
+
+fn bounded(mut message: String) -> String {
+    use std::fmt::Write as _;
+    if message.len() > MAX_MESSAGE {
+        let mut cut = MAX_MESSAGE;
+        while !message.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let more = message.len() - cut;
+        message.truncate(cut);
+        let _ = write!(message, "… ({more} more bytes)");
+    }
+    message
+}
+
 /// Sorts diagnostics into their reporting order (file, line, column, code, message) and drops
 /// exact duplicates, so output never depends on the order stages or threads produced them in.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
@@ -91,4 +109,24 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
 /// Whether any diagnostic is an error.
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_quoting_a_huge_value_is_cut() {
+        let d = Diagnostic::error(
+            Code::UnknownKind,
+            format!("unknown kind `{}`", "é".repeat(5_000)),
+            None,
+        );
+        assert!(d.message.len() < MAX_MESSAGE + 40, "{}", d.message.len());
+        assert!(
+            d.message.ends_with("… (8015 more bytes)"),
+            "{}",
+            &d.message[1990..]
+        );
+    }
 }

@@ -12,8 +12,9 @@ pub use pointer::{Pointer, Segment};
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::diagnostic::Location;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::source::SourceFile;
+use crate::source::Sources;
 
 /// One YAML document of the fleet, as JSON.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,9 +31,30 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses every file (in parallel); the result does not depend on the thread count.
-pub fn load(sources: Vec<SourceFile>) -> Loaded {
+/// Parses every file (in parallel); the result does not depend on the thread count. Entries the
+/// source refused to read become findings at their path.
+pub fn load(sources: Sources) -> Loaded {
+    let refused: Vec<Diagnostic> = sources
+        .refused
+        .iter()
+        .map(|r| {
+            let location = Some(Location {
+                file: r.path.clone(),
+                line: 1,
+                column: 1,
+                length: 1,
+            });
+            let message = format!("{} {}", r.path, r.why.message());
+            let d = if r.why.is_warning() {
+                Diagnostic::warning(Code::FleetFile, message, location)
+            } else {
+                Diagnostic::error(Code::FleetFile, message, location)
+            };
+            d.with_help(r.why.help())
+        })
+        .collect();
     let parsed: Vec<_> = sources
+        .files
         .into_par_iter()
         .map(|source| match String::from_utf8(source.bytes) {
             Ok(mut text) => {
@@ -57,7 +79,7 @@ pub fn load(sources: Vec<SourceFile>) -> Loaded {
 
     let mut files = Files::default();
     let mut documents = Vec::new();
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = refused;
     for (path, text, docs, problems, bad_encoding) in parsed {
         let file = files.add(path, text);
         if let Some(valid) = bad_encoding {
@@ -141,13 +163,17 @@ fn problem_diagnostic(files: &Files, file: FileId, problem: yaml::Problem) -> Di
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::SourceFile;
 
     #[test]
     fn duplicate_keys_point_at_the_second_key() {
-        let loaded = load(vec![SourceFile {
-            path: "fleet/a.yaml".into(),
-            bytes: b"a: 1\nb:\n  c: 1\n  d: 2\n  c: 3\n".to_vec(),
-        }]);
+        let loaded = load(
+            vec![SourceFile {
+                path: "fleet/a.yaml".into(),
+                bytes: b"a: 1\nb:\n  c: 1\n  d: 2\n  c: 3\n".to_vec(),
+            }]
+            .into(),
+        );
         let d = &loaded.diagnostics[0];
         assert_eq!(d.code, Code::DuplicateKey);
         let l = d.location.as_ref().unwrap();
@@ -156,10 +182,13 @@ mod tests {
 
     #[test]
     fn bad_encoding_is_a_diagnostic() {
-        let loaded = load(vec![SourceFile {
-            path: "fleet/a.yaml".into(),
-            bytes: vec![b'a', b':', b' ', 0xff],
-        }]);
+        let loaded = load(
+            vec![SourceFile {
+                path: "fleet/a.yaml".into(),
+                bytes: vec![b'a', b':', b' ', 0xff],
+            }]
+            .into(),
+        );
         assert_eq!(loaded.diagnostics[0].code, Code::Encoding);
     }
 }

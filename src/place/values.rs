@@ -17,6 +17,14 @@ pub(crate) fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    // A value is the whole string: its final newline is part of it (a `|` block keeps it), as
+    // it is when the string is read directly.
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .build()
+            .expect("the default delimiters"),
+    );
     // A value template is a few lookups and filters; a runaway loop is a mistake, and a hook that
     // hangs on it is worse than one that says so.
     env.set_fuel(Some(FUEL));
@@ -160,22 +168,26 @@ impl<'env, 'source> Layer<'env, 'source> {
         let mut holes = Vec::new();
         let mut errors = Vec::new();
         for (pointer, source) in strings {
+            // minijinja's error ranges count from the start of what it compiled.
             let compiled = match single_expression(source) {
                 Some(expr) => match Path::parse(expr) {
                     Some(path) => Ok(Hole::Path(path)),
-                    None => env.compile_expression(expr).map(Hole::Expression),
+                    None => env
+                        .compile_expression(expr)
+                        .map(Hole::Expression)
+                        .map_err(|e| describe(&e, expr)),
                 },
-                None => env.template_from_str(source).map(|t| match pieces(source) {
-                    Some(pieces) => Hole::Text(pieces, t),
-                    None => Hole::Template(t),
-                }),
+                None => env
+                    .template_from_str(source)
+                    .map(|t| match pieces(source) {
+                        Some(pieces) => Hole::Text(pieces, t),
+                        None => Hole::Template(t),
+                    })
+                    .map_err(|e| describe(&e, source)),
             };
             match compiled {
                 Ok(hole) => holes.push((pointer, source, hole)),
-                Err(e) => errors.push(TemplateError {
-                    pointer,
-                    message: describe(&e, source),
-                }),
+                Err(message) => errors.push(TemplateError { pointer, message }),
             }
         }
         if errors.is_empty() {
@@ -233,7 +245,7 @@ impl<'env, 'source> Layer<'env, 'source> {
                 }
                 Hole::Expression(e) => e
                     .eval(scope.jinja())
-                    .map_err(|e| describe(&e, source))
+                    .map_err(|e| describe(&e, single_expression(source).unwrap_or(source)))
                     .and_then(|v| {
                         if v.is_undefined() {
                             let expression = single_expression(source).unwrap_or(source).trim();
@@ -313,7 +325,15 @@ fn describe(e: &minijinja::Error, source: &str) -> String {
         .filter(|p| !p.trim().is_empty());
     match (e.kind(), part) {
         (minijinja::ErrorKind::UndefinedError, Some(part)) => {
-            format!("`{}` is undefined", part.trim())
+            let part = part.trim();
+            let name = part
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '[' | ']' | '"' | '\''));
+            if name {
+                format!("`{part}` is undefined")
+            } else {
+                format!("`{part}` reads an undefined value")
+            }
         }
         (minijinja::ErrorKind::OutOfFuel, _) => format!(
             "it runs too long (over {FUEL} steps); a value template should be a few lookups \
@@ -524,6 +544,35 @@ mod tests {
             errors[0].message.contains("syntax"),
             "{}",
             errors[0].message
+        );
+    }
+
+    /// Hostile inputs m5: minijinja dropped a final newline that the direct read kept.
+    #[test]
+    fn a_final_newline_is_kept_by_both_paths() {
+        let values = json!({"a": "x {{ cluster.name }}\n", "b": "x {{ cluster.name | lower }}\n"});
+        assert_eq!(
+            eval(&values).unwrap(),
+            json!({"a": "x prod-eu-1\n", "b": "x prod-eu-1\n"})
+        );
+        assert_eq!(eval(&values), eval_by_engine(&values));
+    }
+
+    /// Hostile inputs m4: the quoted fragment of a failing single expression was shifted by
+    /// the two characters of `{{`.
+    #[test]
+    fn errors_in_single_expressions_quote_the_right_fragment() {
+        let errors = eval(&json!({"v": "{{ cluster.labels | nosuchfilter }}"})).unwrap_err();
+        assert!(
+            errors[0].message.contains("(at `nosuchfilter`)"),
+            "{}",
+            errors[0].message
+        );
+        let errors =
+            eval(&json!({"v": "{{ 2 if cluster.environment == 'prod' else 1 }}"})).unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "`if cluster.environment == 'prod'` reads an undefined value"
         );
     }
 

@@ -1,8 +1,16 @@
 use std::path::{Path, PathBuf};
 
-use git2::{ObjectType, Repository, TreeWalkMode, TreeWalkResult};
+use git2::{ObjectType, Repository, Tree};
 
-use super::{SourceError, SourceFile, display_path, is_yaml};
+use super::{
+    MAX_FILE_BYTES, Refusal, Refused, SourceError, SourceFile, Sources, display_name, display_path,
+    is_yaml, resolve_link,
+};
+
+/// Git's file modes.
+const MODE_SYMLINK: i32 = 0o120_000;
+const MODE_TREE: i32 = 0o040_000;
+const MODE_COMMIT: i32 = 0o160_000;
 
 /// A fleet directory at a git revision: which repository, which revision, which folder.
 #[derive(Debug, Clone)]
@@ -18,8 +26,9 @@ pub struct GitRevision<'a> {
 }
 
 /// Reads the fleet's YAML files as they are at a git revision, straight from the object
-/// database: no checkout, and the working tree is never touched.
-pub fn revision(at: &GitRevision<'_>) -> Result<Vec<SourceFile>, SourceError> {
+/// database: no checkout, and the working tree is never touched. The rules are the working
+/// tree's (see the module documentation).
+pub fn revision(at: &GitRevision<'_>) -> Result<Sources, SourceError> {
     let repo = Repository::discover(at.repo_dir)?;
     let workdir = repo.workdir().ok_or_else(|| {
         SourceError::Git("the repository is bare; fleetc needs a working tree".into())
@@ -34,7 +43,7 @@ pub fn revision(at: &GitRevision<'_>) -> Result<Vec<SourceFile>, SourceError> {
     })?;
     let root = object.peel_to_tree()?;
     let tree = if relative.as_os_str().is_empty() {
-        root
+        root.clone()
     } else {
         let entry = root
             .get_path(&relative)
@@ -50,35 +59,143 @@ pub fn revision(at: &GitRevision<'_>) -> Result<Vec<SourceFile>, SourceError> {
             ))
         })?
     };
-    let mut files = Vec::new();
-    let mut failure = None;
-    tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
-        let name = entry.name().unwrap_or_default();
-        if name.starts_with('.') {
-            return TreeWalkResult::Skip;
-        }
-        if entry.kind() != Some(ObjectType::Blob) || !is_yaml(name) {
-            return TreeWalkResult::Ok;
-        }
-        match repo.find_blob(entry.id()) {
-            Ok(blob) => {
-                files.push(SourceFile {
-                    path: display_path(at.display, &format!("{dir}{name}")),
+    let prefix = relative.to_string_lossy().replace('\\', "/");
+    let walk = Walk {
+        repo: &repo,
+        root: &root,
+        display: at.display,
+    };
+    let mut sources = Sources::default();
+    walk.tree(&tree, "", Some(&prefix), &mut sources)?;
+    sources.files.sort_by(|a, b| a.path.cmp(&b.path));
+    sources.refused.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(sources)
+}
+
+struct Walk<'a, 'r> {
+    repo: &'r Repository,
+    /// The revision's whole tree, where symlinks are resolved.
+    root: &'a Tree<'r>,
+    display: &'a str,
+}
+
+impl Walk<'_, '_> {
+    /// Reads the fleet files of `tree`: `relative` is its display path below the fleet folder
+    /// (empty or ending in `/`), `repo_path` its path in the repository.
+    fn tree(
+        &self,
+        tree: &Tree<'_>,
+        relative: &str,
+        repo_path: Option<&str>,
+        out: &mut Sources,
+    ) -> Result<(), SourceError> {
+        for entry in tree {
+            let name = display_name(entry.name_bytes());
+            if name.starts_with('.') {
+                continue;
+            }
+            let child = format!("{relative}{name}");
+            // The path git knows the entry by, for resolving symlinks (none when a name on the
+            // way is not UTF-8: a symlink below it is then not followed).
+            let child_repo = match (repo_path, entry.name().ok()) {
+                (Some(""), Some(raw)) => Some(raw.to_owned()),
+                (Some(parent), Some(raw)) => Some(format!("{parent}/{raw}")),
+                _ => None,
+            };
+            let refuse = |out: &mut Sources, why| {
+                out.refused.push(Refused {
+                    path: display_path(self.display, &child),
+                    why,
+                });
+            };
+            let blob = match (entry.filemode(), entry.kind()) {
+                (MODE_COMMIT, _) | (_, Some(ObjectType::Commit)) => {
+                    refuse(out, Refusal::Submodule);
+                    continue;
+                }
+                (_, Some(ObjectType::Tree)) => {
+                    let subtree = self.repo.find_tree(entry.id())?;
+                    self.tree(&subtree, &format!("{child}/"), child_repo.as_deref(), out)?;
+                    continue;
+                }
+                (MODE_SYMLINK, _) => {
+                    let followed = match &child_repo {
+                        Some(link) => follow(self.repo, self.root, link, entry.id())?,
+                        None => Followed::Refused(Refusal::SymlinkBroken),
+                    };
+                    match followed {
+                        Followed::File(id) if is_yaml(&name) => id,
+                        Followed::Folder => {
+                            refuse(out, Refusal::SymlinkedFolder);
+                            continue;
+                        }
+                        Followed::Refused(why) if is_yaml(&name) => {
+                            refuse(out, why);
+                            continue;
+                        }
+                        Followed::File(_) | Followed::Refused(_) => continue,
+                    }
+                }
+                _ if is_yaml(&name) => entry.id(),
+                _ => continue,
+            };
+            let blob = self.repo.find_blob(blob)?;
+            if blob.size() as u64 > MAX_FILE_BYTES {
+                refuse(out, Refusal::TooLarge);
+            } else {
+                out.files.push(SourceFile {
+                    path: display_path(self.display, &child),
                     bytes: blob.content().to_vec(),
                 });
-                TreeWalkResult::Ok
-            }
-            Err(e) => {
-                failure = Some(e);
-                TreeWalkResult::Abort
             }
         }
-    })?;
-    if let Some(e) = failure {
-        return Err(e.into());
+        Ok(())
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+}
+
+enum Followed {
+    File(git2::Oid),
+    Folder,
+    Refused(Refusal),
+}
+
+/// Where the symlink at `link` (repository-relative, its blob `id` holding the target) leads
+/// in the revision's tree `root`: links are followed as the file system would, but never out of
+/// the repository.
+fn follow(
+    repo: &Repository,
+    root: &Tree<'_>,
+    link: &str,
+    id: git2::Oid,
+) -> Result<Followed, git2::Error> {
+    let mut link = link.to_owned();
+    let mut id = id;
+    // As many hops as Linux follows before it calls it a loop.
+    for _ in 0..40 {
+        let blob = repo.find_blob(id)?;
+        let Ok(target) = std::str::from_utf8(blob.content()) else {
+            return Ok(Followed::Refused(Refusal::SymlinkBroken));
+        };
+        let Some(resolved) = resolve_link(&link, target) else {
+            return Ok(Followed::Refused(Refusal::SymlinkOutside));
+        };
+        if resolved.is_empty() {
+            return Ok(Followed::Folder);
+        }
+        let Ok(entry) = root.get_path(Path::new(&resolved)) else {
+            return Ok(Followed::Refused(Refusal::SymlinkBroken));
+        };
+        match entry.filemode() {
+            MODE_SYMLINK => {
+                link = resolved;
+                id = entry.id();
+            }
+            MODE_TREE => return Ok(Followed::Folder),
+            MODE_COMMIT => return Ok(Followed::Refused(Refusal::SymlinkToSpecial)),
+            _ => return Ok(Followed::File(entry.id())),
+        }
+    }
+    Ok(Followed::Refused(Refusal::SymlinkBroken))
 }
 
 /// `dir` relative to the repository's working tree root.

@@ -119,6 +119,29 @@ mod tests {
         assert!(out.contains("help: did you mean `region`?"), "{out}");
     }
 
+    /// Hostile inputs M2: a diagnostic never quotes more of a file than a short, escaped
+    /// excerpt of the line it points at (a one-line file of secrets is not printed whole).
+    #[test]
+    fn a_long_line_is_quoted_as_a_short_escaped_excerpt() {
+        let line = format!("{}SECRET=x\u{0}TAIL{}", "a".repeat(500), "b".repeat(5_000));
+        let d = Diagnostic::error(
+            Code::YamlSyntax,
+            "control characters are not allowed",
+            Some(Location {
+                file: "f".into(),
+                line: 1,
+                column: 510,
+                length: 1,
+            }),
+        );
+        let out = text(&[d], &One(Box::leak(line.into_boxed_str())), false);
+        assert!(out.len() < 500, "{out}");
+        assert!(out.contains("--> f:1:510"), "{out}");
+        assert!(out.contains("1 | ...aaaa"), "{out}");
+        assert!(out.contains("aaaaSECRET=x␀TAILbbbb"), "{out}");
+        assert!(!out.contains('\u{0}'), "{out}");
+    }
+
     #[test]
     fn columns_count_characters_not_bytes() {
         let d = Diagnostic::error(
