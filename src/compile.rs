@@ -42,7 +42,7 @@ impl Compilation {
     /// goes into every cluster's key.
     pub fn rendering(&self, salt: Digest) -> Option<Rendering<'_>> {
         let fleet = self.fleet.as_ref().filter(|_| self.is_valid())?;
-        Some(Rendering::new(fleet, &self.placements, salt))
+        Some(Rendering::new(fleet, &self.files, &self.placements, salt))
     }
 
     /// Renders everything; failing value templates become findings and the fleet invalid.

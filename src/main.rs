@@ -3,8 +3,14 @@
 use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 
+use fleetc::place::{BoundedAllocator, Report};
+
+/// The system allocator, bounding what a value template may allocate.
+#[global_allocator]
+static ALLOCATOR: BoundedAllocator = BoundedAllocator::new(template_exceeded_memory);
+
 fn main() -> ExitCode {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = color();
     let environment = fleetc::cli::Environment {
         cwd: std::env::current_dir().unwrap_or_else(|_| ".".into()),
         color,
@@ -14,4 +20,17 @@ fn main() -> ExitCode {
     let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
     let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
     ExitCode::from(outcome.status.code())
+}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// A value template passed its memory bound: report it as the finding it is and stop, since the
+/// template cannot be interrupted otherwise. Exit 1: the fleet is at fault, not fleetc.
+fn template_exceeded_memory(report: &Report) -> ! {
+    let text =
+        fleetc::diagnostic::format::text(std::slice::from_ref(&report.finding), report, color());
+    let _ = std::io::stderr().write_all(text.as_bytes());
+    std::process::exit(1)
 }

@@ -1,6 +1,7 @@
 //! Hostile inputs: what a pull request can commit, run through the real binary. Each test pins a
-//! finding of `../shared/reports/hostile-inputs.md` (made at commit `becce2b`) and is named after
-//! it: C1 is critical, M1-M6 major, m1-m7 minor.
+//! finding of the hostile-inputs report of issue 17 (made at commit `becce2b`) and is named after
+//! it: `critical_c1_…`, `major_m1_…` to `major_m6_…` (the report's M1-M6) and `minor_m1_…` to
+//! `minor_m7_…` (its m1-m7).
 
 mod support;
 
@@ -54,7 +55,7 @@ fn symlink(target: &Path, link: &Path) {
 
 #[cfg(unix)]
 #[test]
-fn c1_a_symlinked_folder_inside_out_is_refused_and_nothing_is_written_through_it() {
+fn critical_c1_a_symlinked_folder_inside_out_is_refused_and_nothing_is_written_through_it() {
     let dir = repo();
     let outside = victim();
     let before = snapshot(outside.path());
@@ -80,7 +81,7 @@ fn c1_a_symlinked_folder_inside_out_is_refused_and_nothing_is_written_through_it
 
 #[cfg(unix)]
 #[test]
-fn c1_an_out_folder_that_is_a_symlink_is_refused() {
+fn critical_c1_an_out_folder_that_is_a_symlink_is_refused() {
     let dir = repo();
     let outside = victim();
     let before = snapshot(outside.path());
@@ -104,7 +105,7 @@ fn c1_an_out_folder_that_is_a_symlink_is_refused() {
 
 #[cfg(unix)]
 #[test]
-fn m1_a_symlink_planted_under_a_staging_name_is_never_written_through() {
+fn major_m1_a_symlink_planted_under_a_staging_name_is_never_written_through() {
     let dir = repo();
     let outside = tempfile::tempdir().unwrap();
     let precious = outside.path().join("victim.txt");
@@ -139,7 +140,7 @@ fn m1_a_symlink_planted_under_a_staging_name_is_never_written_through() {
 }
 
 #[test]
-fn m7_an_out_folder_that_holds_the_fleet_or_the_repository_is_refused() {
+fn minor_m7_an_out_folder_that_holds_the_fleet_or_the_repository_is_refused() {
     let dir = repo();
     let committed = snapshot(&dir.path().join("out"));
     for out in [".", "..", "fleet", ".git/out"] {
@@ -161,7 +162,7 @@ fn m7_an_out_folder_that_holds_the_fleet_or_the_repository_is_refused() {
 
 #[cfg(unix)]
 #[test]
-fn m6_schema_write_replaces_a_symlink_instead_of_writing_through_it() {
+fn minor_m6_schema_write_replaces_a_symlink_instead_of_writing_through_it() {
     let dir = tempfile::tempdir().unwrap();
     let outside = tempfile::tempdir().unwrap();
     let precious = outside.path().join("victim.json");
@@ -181,7 +182,7 @@ fn m6_schema_write_replaces_a_symlink_instead_of_writing_through_it() {
 
 #[cfg(unix)]
 #[test]
-fn m4_a_link_to_dev_zero_in_out_is_refused_unread() {
+fn major_m4_a_link_to_dev_zero_in_out_is_refused_unread() {
     let dir = repo();
     symlink(Path::new("/dev/zero"), &dir.path().join("out/zero.yaml"));
     for command in ["check", "render"] {
@@ -197,7 +198,7 @@ fn m4_a_link_to_dev_zero_in_out_is_refused_unread() {
 
 #[cfg(unix)]
 #[test]
-fn m4_a_named_pipe_in_out_is_refused_without_hanging() {
+fn major_m4_a_named_pipe_in_out_is_refused_without_hanging() {
     let dir = repo();
     let status = std::process::Command::new("mkfifo")
         .arg(dir.path().join("out/hubs/pipe.yaml"))
@@ -221,7 +222,7 @@ fn m4_a_named_pipe_in_out_is_refused_without_hanging() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn m1_a_failed_rename_reports_exactly_what_changed_and_leaves_no_staging_file() {
+fn minor_m1_a_failed_rename_reports_exactly_what_changed_and_leaves_no_staging_file() {
     let dir = repo();
     change_a_value(dir.path());
     // A folder where a file belongs: its rename fails, whoever runs the test.
@@ -261,7 +262,7 @@ fn m1_a_failed_rename_reports_exactly_what_changed_and_leaves_no_staging_file() 
 
 #[cfg(unix)]
 #[test]
-fn m2_a_render_waits_while_another_run_holds_out() {
+fn minor_m2_a_render_waits_while_another_run_holds_out() {
     let dir = repo();
     change_a_value(dir.path());
     // What a render holds while it works: an exclusive lock on the out/ folder.
@@ -285,7 +286,7 @@ fn m2_a_render_waits_while_another_run_holds_out() {
 }
 
 #[test]
-fn m2_concurrent_renders_leave_a_complete_out_and_no_staging_files() {
+fn minor_m2_concurrent_renders_leave_a_complete_out_and_no_staging_files() {
     let dir = repo();
     change_a_value(dir.path());
     let spawn = || {
@@ -311,7 +312,7 @@ fn m2_concurrent_renders_leave_a_complete_out_and_no_staging_files() {
 }
 
 #[test]
-fn m7_check_reports_staging_files_an_interrupted_render_left() {
+fn minor_m7_check_reports_staging_files_an_interrupted_render_left() {
     let dir = repo();
     let leftover = dir
         .path()
@@ -331,7 +332,7 @@ fn m7_check_reports_staging_files_an_interrupted_render_left() {
 }
 
 #[test]
-fn m3_a_git_directory_where_the_cache_cannot_be_saved_only_disables_the_cache() {
+fn minor_m3_a_git_directory_where_the_cache_cannot_be_saved_only_disables_the_cache() {
     let dir = repo();
     // A file where the cache's folder belongs: saving fails for any user, root included.
     fs::write(dir.path().join(".git/fleetc"), "in the way").unwrap();
@@ -363,7 +364,7 @@ fn m3_a_git_directory_where_the_cache_cannot_be_saved_only_disables_the_cache() 
 
 #[cfg(unix)]
 #[test]
-fn m2_a_symlink_to_the_environment_is_not_read_and_nothing_of_it_is_printed() {
+fn major_m2_a_symlink_to_the_environment_is_not_read_and_nothing_of_it_is_printed() {
     let dir = repo();
     symlink(
         Path::new("/proc/self/environ"),
@@ -392,7 +393,7 @@ fn m2_a_symlink_to_the_environment_is_not_read_and_nothing_of_it_is_printed() {
 
 #[cfg(unix)]
 #[test]
-fn m2_symlinks_out_of_the_repository_or_into_git_are_refused_unread() {
+fn major_m2_symlinks_out_of_the_repository_or_into_git_are_refused_unread() {
     let dir = repo();
     let outside = tempfile::tempdir().unwrap();
     let target = outside.path().join("t.yaml");
@@ -432,7 +433,7 @@ fn m2_symlinks_out_of_the_repository_or_into_git_are_refused_unread() {
 
 #[cfg(unix)]
 #[test]
-fn m7_a_symlink_loop_is_a_finding_at_its_path() {
+fn minor_m7_a_symlink_loop_is_a_finding_at_its_path() {
     let dir = repo();
     symlink(Path::new("loop.yaml"), &dir.path().join("fleet/loop.yaml"));
     symlink(
@@ -458,7 +459,7 @@ fn m7_a_symlink_loop_is_a_finding_at_its_path() {
 
 #[cfg(unix)]
 #[test]
-fn m2_a_symlink_inside_the_repository_reads_the_same_on_disk_and_at_a_revision() {
+fn major_m2_a_symlink_inside_the_repository_reads_the_same_on_disk_and_at_a_revision() {
     let dir = repo();
     // One app moved out of fleet/ and linked back, committed.
     fs::create_dir(dir.path().join("shared")).unwrap();
@@ -489,7 +490,7 @@ fn m2_a_symlink_inside_the_repository_reads_the_same_on_disk_and_at_a_revision()
 }
 
 #[test]
-fn m6_fleet_files_in_a_submodule_are_refused_on_disk_and_at_a_revision() {
+fn major_m6_fleet_files_in_a_submodule_are_refused_on_disk_and_at_a_revision() {
     let dir = repo();
     let sub = dir.path().join("fleet/apps/sub");
     fs::create_dir(&sub).unwrap();
@@ -519,7 +520,7 @@ fn m6_fleet_files_in_a_submodule_are_refused_on_disk_and_at_a_revision() {
 
 #[cfg(target_os = "linux")]
 #[test]
-fn m4_file_names_cannot_forge_output_and_never_share_a_name() {
+fn minor_m4_file_names_cannot_forge_output_and_never_share_a_name() {
     use std::os::unix::ffi::OsStrExt as _;
     let dir = repo();
     let fleet = dir.path().join("fleet");
@@ -554,4 +555,379 @@ fn m4_file_names_cannot_forge_output_and_never_share_a_name() {
         let quoted = run.stderr[at..].lines().nth(2).unwrap_or_default();
         assert!(quoted.contains(kind), "{file}: {}", run.stderr);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output every reader accepts
+// ---------------------------------------------------------------------------------------------
+
+/// `s` as a YAML (and JSON) double-quoted string with every character outside printable ASCII
+/// escaped, so the fleet file itself holds nothing a reader could misread.
+fn quoted(s: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            ' '..='~' => out.push(c),
+            c if u32::from(c) <= 0xffff => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => {
+                let _ = write!(out, "\\U{:08X}", u32::from(c));
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An app on `hub-eu` whose values are `values` (a JSON object), written with [`quoted`] keys and
+/// strings.
+fn app_with_values(name: &str, values: &serde_json::Value) -> String {
+    fn flow(v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::String(s) => quoted(s),
+            serde_json::Value::Array(items) => {
+                format!(
+                    "[{}]",
+                    items.iter().map(flow).collect::<Vec<_>>().join(", ")
+                )
+            }
+            serde_json::Value::Object(map) => format!(
+                "{{{}}}",
+                map.iter()
+                    .map(|(k, v)| format!("{}: {}", quoted(k), flow(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            other => other.to_string(),
+        }
+    }
+    format!(
+        "apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata: {{name: {name}}}
+spec:
+  source: {{repoURL: \"https://example.invalid/r.git\", path: p, targetRevision: HEAD}}
+  destination: {{namespace: {name}}}
+  placement: {{clusters: [hub-eu]}}
+  values: {}
+",
+        flow(values)
+    )
+}
+
+/// Strings that once made fleetc write YAML a reader rejects, and strings YAML treats specially.
+fn hostile_values() -> serde_json::Value {
+    let strings = [
+        "\tlisten 80;\nserver_name x;",
+        "first\n\tsecond\n",
+        "a\u{2028}b",
+        "a\u{2029}b",
+        "a\u{feff}b",
+        "nul\u{0}esc\u{1b}bell\u{7}",
+        "it's \"quoted\"",
+        "key: value",
+        "# comment",
+        "---\n...\n- item\n",
+        "yes",
+        "0777",
+        "1e3",
+        "1:20",
+        "~",
+        "",
+        "  lead and trail  ",
+        "trailing space \nnext",
+        "&anchor *alias !tag %directive @at `tick`",
+        "{ not: a flow mapping }",
+        "😀 zürich ✓",
+        "\r\nwindows\r\n",
+    ];
+    let mut values = serde_json::Map::new();
+    for (i, s) in strings.iter().enumerate() {
+        values.insert(format!("v{i:02}"), serde_json::Value::from(*s));
+        values.insert(format!("k{i:02} {s}"), serde_json::Value::from(i));
+    }
+    values.insert(
+        "x".repeat(900),
+        serde_json::Value::from("a key near the limit"),
+    );
+    values.insert(
+        "key\u{2028}with separator".into(),
+        serde_json::json!({"nested\tkey": ["a\u{a0}b", "\tx\ny"]}),
+    );
+    serde_json::Value::Object(values)
+}
+
+/// Runs `python3` with `PyYAML` on `script` (which reads `sys.argv[1]`), or `None` when `PyYAML` is
+/// not there (the test then skips, or fails when tools are required).
+fn pyyaml(script: &str, file: &Path, test: &str) -> Option<String> {
+    if !support::tools::available("python3", &["--version"], test) {
+        return None;
+    }
+    let probe = std::process::Command::new("python3")
+        .args(["-c", "import yaml"])
+        .output()
+        .expect("python3 runs");
+    if !probe.status.success() {
+        assert!(
+            std::env::var(support::tools::REQUIRE_TOOLS_ENV).as_deref() != Ok("1"),
+            "{test}: PyYAML is not installed"
+        );
+        return None;
+    }
+    let output = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(file)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "{test}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(String::from_utf8(output.stdout).expect("JSON"))
+}
+
+#[test]
+fn major_m3_hostile_strings_render_to_yaml_that_kustomize_and_pyyaml_read_back() {
+    let test = "major_m3_hostile_strings_render_to_yaml_that_kustomize_and_pyyaml_read_back";
+    let dir = repo();
+    let values = hostile_values();
+    fs::write(
+        dir.path().join("fleet/apps/strings.yaml"),
+        app_with_values("strings", &values),
+    )
+    .unwrap();
+    fleetc(dir.path(), &["render"]).expect_code(0);
+    let cluster_file = dir.path().join("out/hubs/hub-eu/clusters/hub-eu.yaml");
+    // PyYAML, with libyaml and in pure Python, reads the values back exactly.
+    let script = "import sys, json, yaml
+for loader in (yaml.CSafeLoader, yaml.SafeLoader):
+    docs = list(yaml.load_all(open(sys.argv[1], encoding='utf-8').read(), Loader=loader))
+    app = [d for d in docs if d['metadata']['name'] == 'strings-hub-eu'][0]
+    print(json.dumps(app['spec']['source']['helm']['valuesObject'], sort_keys=True))";
+    if let Some(read) = pyyaml(script, &cluster_file, test) {
+        for line in read.lines() {
+            let back: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert_eq!(back, values);
+        }
+    }
+    // kubectl kustomize (go-yaml, and a JSON round trip) builds the hub, values intact.
+    if !support::tools::available("kubectl", &["version", "--client"], test) {
+        return;
+    }
+    let built = std::process::Command::new("kubectl")
+        .args(["kustomize", "out/hubs/hub-eu"])
+        .current_dir(dir.path())
+        .output()
+        .expect("kubectl runs");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let built_file = dir.path().join("built.yaml");
+    fs::write(&built_file, &built.stdout).unwrap();
+    if let Some(read) = pyyaml(script, &built_file, test) {
+        let back: serde_json::Value = serde_json::from_str(read.lines().next().unwrap()).unwrap();
+        assert_eq!(back, values);
+    }
+}
+
+#[test]
+fn major_m3_strings_kubernetes_tooling_cannot_carry_are_findings_at_their_position() {
+    let dir = repo();
+    fs::write(
+        dir.path().join("fleet/apps/strings.yaml"),
+        format!(
+            "apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata: {{name: strings}}
+spec:
+  source: {{repoURL: \"https://example.invalid/r.git\", path: p, targetRevision: HEAD}}
+  destination: {{namespace: strings}}
+  placement: {{clusters: [hub-eu]}}
+  values:
+    nonchar: \"a\\uFFFEb\"
+    del: \"a\\u007Fb\"
+    \"nel\\u0085key\": 1
+    ? {}
+    : 2
+    nel: \"a\\u0085b\"
+    fine: \"a\\u00A0b\"
+",
+            "k".repeat(1_100)
+        ),
+    )
+    .unwrap();
+    let run = fleetc(dir.path(), &["validate", "--format", "json"]);
+    run.expect_code(1);
+    let found: Vec<(u64, u64, String)> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            assert_eq!(d["code"], "unportable-text", "{d}");
+            (
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let at: Vec<(u64, u64)> = found.iter().map(|(l, c, _)| (*l, *c)).collect();
+    assert_eq!(
+        at,
+        [(9, 14), (10, 10), (11, 5), (12, 7), (14, 10)],
+        "{found:?}"
+    );
+    assert!(found[0].2.contains("U+FFFE"), "{found:?}");
+    assert!(found[3].2.contains("1102 characters long"), "{found:?}");
+}
+
+#[test]
+fn major_m4_a_template_that_allocates_without_bound_is_a_finding_not_an_abort() {
+    let dir = repo();
+    fs::write(
+        dir.path().join("fleet/apps/bomb.yaml"),
+        "apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata: {name: bomb}
+spec:
+  source: {repoURL: \"https://example.invalid/r.git\", path: p, targetRevision: HEAD}
+  destination: {namespace: bomb}
+  placement: {clusters: [hub-eu]}
+  values:
+    v: \"{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}\"
+",
+    )
+    .unwrap();
+    let committed = snapshot(&dir.path().join("out"));
+    for command in ["validate", "render"] {
+        let run = fleetc_within(dir.path(), &[command], 120);
+        run.expect_code(1);
+        assert!(
+            run.stderr.contains(
+                "error[value-template]: value template of app `bomb` needs more than 256 MiB of memory"
+            ),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("--> fleet/apps/bomb.yaml:9:8"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        snapshot(&dir.path().join("out")),
+        committed,
+        "out/ is untouched"
+    );
+}
+
+#[test]
+fn major_m4_template_results_past_their_size_limit_are_findings() {
+    let dir = repo();
+    fs::write(
+        dir.path().join("fleet/apps/bomb.yaml"),
+        "apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata: {name: bomb}
+spec:
+  source: {repoURL: \"https://example.invalid/r.git\", path: p, targetRevision: HEAD}
+  destination: {namespace: bomb}
+  placement: {clusters: [hub-eu]}
+  values:
+    nested: \"{{ [[[1] * 10000] * 10000] * 10000 }}\"
+    long: \"{{ [1] * 100000000 }}\"
+    text: \"x{{ 'y' * 2000000 }}\"
+",
+    )
+    .unwrap();
+    let run = fleetc_within(dir.path(), &["validate", "--format", "json"], 120);
+    run.expect_code(1);
+    let at: Vec<(u64, bool)> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("its result is larger than 1 MiB"),
+            )
+        })
+        .collect();
+    assert_eq!(at, [(9, true), (10, true), (11, true)]);
+}
+
+#[test]
+fn major_m4_an_application_larger_than_the_api_server_stores_is_a_finding() {
+    let dir = repo();
+    let values = serde_json::json!({"blob": "x".repeat(1_700_000)});
+    fs::write(
+        dir.path().join("fleet/apps/big.yaml"),
+        app_with_values("big", &values),
+    )
+    .unwrap();
+    let run = fleetc(dir.path(), &["render"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("error[object-size]: the Application of app `big` on cluster `hub-eu` is 17"),
+        "{}",
+        &run.stderr[..run.stderr.len().min(2_000)]
+    );
+    assert_eq!(git(dir.path(), &["status", "--porcelain", "out"]), "");
+}
+
+#[cfg(unix)]
+#[test]
+fn major_m4_the_position_index_of_a_large_file_stays_small() {
+    let dir = repo();
+    let items = vec!["1"; 200_000].join(",");
+    fs::write(
+        dir.path().join("fleet/apps/wide.yaml"),
+        format!(
+            "apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata: {{name: wide, bogus: 1}}
+spec:
+  source: {{repoURL: \"https://x.invalid/r.git\", path: p}}
+  destination: {{namespace: n}}
+  values:
+    ? {}
+    : [{items}]
+",
+            "k".repeat(100_000)
+        ),
+    )
+    .unwrap();
+    // Under 1 GB of address space (the index once took tens of GB for this file).
+    let script = format!(
+        "ulimit -v 1000000; exec '{}' validate --format json",
+        env!("CARGO_BIN_EXE_fleetc")
+    );
+    let output = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("\"code\": \"unknown-field\""), "{stdout}");
+    assert!(stdout.contains("\"line\": 3"), "{stdout}");
 }

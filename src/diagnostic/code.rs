@@ -57,11 +57,13 @@ codes! {
     ReservedLabel => "reserved-label", "a user label reuses a built-in placement label or an Argo CD key";
     Selector => "selector", "a label selector apimachinery would reject";
     Connection => "connection", "a cluster connection that cannot work";
+    UnportableText => "unportable-text", "a string or key Kubernetes tooling cannot carry (a character go-yaml rejects, a key over 1,000 characters)";
     Credential => "credential", "a credential declared in the fleet, where it would land in out/";
     Provisioning => "provisioning", "a provisioning declaration the provisioner cannot act on (provisioner, cloud facts, node pools, modules, ClusterClasses)";
     Expiry => "expiry", "an ephemeral cluster that has expired (error) or expires within 7 days (warning)";
     ValueTemplate => "value-template", "a value template that fails to render";
     ValueType => "value-type", "values that do not fit where they go";
+    ObjectSize => "object-size", "a rendered object larger than the hub's API server stores (1.5 MiB)";
     ApplicationNameCollision => "application-name-collision", "two placements produce the same Application name";
     NoPlacement => "no-placement", "an app that lands on no cluster";
 }

@@ -2,12 +2,15 @@
 //! positions; when a diagnostic needs one, the file is scanned once more with `saphyr-parser`,
 //! and this index maps every (document, pointer) to the spans of the node's key and value.
 //! Clean files are never scanned twice.
+//!
+//! Nodes are stored linked to their parent, each with its own key once, so the index is linear
+//! in the size of the file: a long key above many nodes is not copied into each of them.
 
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, Span};
 
-use super::pointer::Pointer;
+use super::pointer::{Pointer, Segment};
 
 /// A position in a file: 1-based line, 0-based character column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,10 +33,56 @@ pub(crate) struct NodePosition {
     pub(crate) value: NodeSpan,
 }
 
+/// A node's place under its parent: a mapping key or a sequence index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Step {
+    Key(Box<str>),
+    Index(usize),
+}
+
+/// The nodes of one document: node 0 is the root; a node is found from its parent and step.
+#[derive(Debug, Default)]
+struct DocumentNodes {
+    positions: Vec<NodePosition>,
+    children: HashMap<(u32, Step), u32>,
+}
+
+impl DocumentNodes {
+    fn add(&mut self, parent: Option<(u32, Step)>, position: NodePosition) -> u32 {
+        let id = u32::try_from(self.positions.len()).unwrap_or(u32::MAX);
+        self.positions.push(position);
+        if let Some(link) = parent {
+            self.children.insert(link, id);
+        }
+        id
+    }
+
+    /// The node at `pointer`, or its nearest ancestor that exists (and whether it was exact).
+    fn find(&self, pointer: &Pointer) -> Option<(NodePosition, bool)> {
+        let mut node = 0u32;
+        let root = *self.positions.first()?;
+        let mut found = root;
+        for segment in pointer.segments() {
+            let step = match segment {
+                Segment::Key(k) => Step::Key(k.as_str().into()),
+                Segment::Index(i) => Step::Index(*i),
+            };
+            match self.children.get(&(node, step)) {
+                Some(&child) => {
+                    node = child;
+                    found = self.positions[child as usize];
+                }
+                None => return Some((found, false)),
+            }
+        }
+        Some((found, true))
+    }
+}
+
 /// The positions of all nodes of all documents in one file.
 #[derive(Debug, Default)]
 pub(crate) struct PositionIndex {
-    documents: Vec<HashMap<Pointer, NodePosition>>,
+    documents: Vec<DocumentNodes>,
     /// Where each document starts, for diagnostics about a whole document.
     starts: Vec<Mark>,
     /// Every repeated key of a mapping, in file order.
@@ -42,12 +91,12 @@ pub(crate) struct PositionIndex {
 
 enum Frame {
     Mapping {
-        path: Pointer,
+        node: u32,
         key: Option<(String, NodeSpan)>,
         seen: std::collections::HashSet<String>,
     },
     Sequence {
-        path: Pointer,
+        node: u32,
         next: usize,
     },
     /// A complex (non-scalar) mapping key: nothing inside it is indexed.
@@ -78,7 +127,7 @@ impl PositionIndex {
             let Ok((event, at)) = item else { break };
             match event {
                 Event::DocumentStart(_) => {
-                    index.documents.push(HashMap::new());
+                    index.documents.push(DocumentNodes::default());
                     index.starts.push(mark(at.start));
                     stack.clear();
                 }
@@ -91,22 +140,22 @@ impl PositionIndex {
                 }
                 Event::MappingStart(..) | Event::SequenceStart(..) => {
                     let sequence = matches!(event, Event::SequenceStart(..));
-                    let path = index.node(&mut stack, span(at), None);
-                    stack.push(match path {
+                    let node = index.node(&mut stack, span(at), None);
+                    stack.push(match node {
                         None => Frame::Skip,
-                        Some(path) if sequence => Frame::Sequence { path, next: 0 },
-                        Some(path) => Frame::Mapping {
-                            path,
+                        Some(node) if sequence => Frame::Sequence { node, next: 0 },
+                        Some(node) => Frame::Mapping {
+                            node,
                             key: None,
                             seen: std::collections::HashSet::new(),
                         },
                     });
                 }
                 Event::MappingEnd | Event::SequenceEnd => {
-                    if let Some(Frame::Mapping { path, .. } | Frame::Sequence { path, .. }) =
+                    if let Some(Frame::Mapping { node, .. } | Frame::Sequence { node, .. }) =
                         stack.pop()
                         && let Some(doc) = index.documents.last_mut()
-                        && let Some(pos) = doc.get_mut(&path)
+                        && let Some(pos) = doc.positions.get_mut(node as usize)
                     {
                         pos.value.end = mark(at.end);
                     }
@@ -119,17 +168,7 @@ impl PositionIndex {
 
     /// The position of the node at `pointer` in document `doc`, or of its nearest ancestor.
     pub(crate) fn find(&self, doc: usize, pointer: &Pointer) -> Option<(NodePosition, bool)> {
-        let nodes = self.documents.get(doc)?;
-        let mut current = Some(pointer.clone());
-        let mut exact = true;
-        while let Some(p) = current {
-            if let Some(pos) = nodes.get(&p) {
-                return Some((*pos, exact));
-            }
-            exact = false;
-            current = p.parent();
-        }
-        None
+        self.documents.get(doc)?.find(pointer)
     }
 
     /// The first repeated mapping key at or after `line`.
@@ -145,7 +184,7 @@ impl PositionIndex {
         let root = self
             .documents
             .get(doc)
-            .and_then(|nodes| nodes.get(&Pointer::root()));
+            .and_then(|nodes| nodes.positions.first());
         root.map(|pos| pos.value.start)
             .or_else(|| self.starts.get(doc).copied())
     }
@@ -181,25 +220,25 @@ fn key_identity(text: &str, style: saphyr_parser::ScalarStyle, tagged: bool) -> 
 }
 
 impl PositionIndex {
-    /// Records one node event and returns the node's path, or `None` when the node is a mapping
+    /// Records one node event and returns the node's id, or `None` when the node is a mapping
     /// key or sits inside a complex key (neither is addressable by a pointer).
     fn node(
         &mut self,
         stack: &mut [Frame],
         at: NodeSpan,
         scalar: Option<(&str, &str)>,
-    ) -> Option<Pointer> {
-        let (path, key) = match stack.last_mut() {
-            None => (Some(Pointer::root()), None),
-            Some(Frame::Skip) => (None, None),
-            Some(Frame::Sequence { path, next }) => {
-                let p = path.clone().index(*next);
+    ) -> Option<u32> {
+        let (link, key) = match stack.last_mut() {
+            None => (None, None),
+            Some(Frame::Skip) => return None,
+            Some(Frame::Sequence { node, next }) => {
+                let link = (*node, Step::Index(*next));
                 *next += 1;
-                (Some(p), None)
+                (Some(link), None)
             }
-            Some(Frame::Mapping { path, key, seen }) => {
+            Some(Frame::Mapping { node, key, seen }) => {
                 if let Some((k, key_span)) = key.take() {
-                    (Some(path.clone().key(k)), Some(key_span))
+                    (Some((*node, Step::Key(k.into_boxed_str()))), Some(key_span))
                 } else {
                     // This node is a key.
                     if let Some((_, identity)) = scalar
@@ -215,9 +254,7 @@ impl PositionIndex {
                 }
             }
         };
-        if let (Some(p), Some(doc)) = (&path, self.documents.last_mut()) {
-            doc.insert(p.clone(), NodePosition { key, value: at });
-        }
-        path
+        let doc = self.documents.last_mut()?;
+        Some(doc.add(link, NodePosition { key, value: at }))
     }
 }

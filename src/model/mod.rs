@@ -10,6 +10,7 @@ pub mod digest;
 mod fact;
 mod fleet;
 pub mod label_selector;
+pub mod portable_text;
 mod provisioning;
 mod secret_key;
 mod terraform;

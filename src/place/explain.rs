@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::selector::{Requirement, Selector};
 use super::value_layers::{self, AppLayers, LayerId};
-use super::{application_name, values};
+use super::{application_name, template_memory, values};
 use crate::diagnostic::Location;
 use crate::load::{Files, Pointer, Target};
 use crate::model::{App, Cluster, Fleet};
@@ -179,7 +179,8 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
     };
     if verdict.lands() {
         let env = values::environment();
-        let (layers, mut errors) = AppLayers::compile(app, &env);
+        let site = |p: &Pointer| template_memory::site(app, files, p);
+        let (layers, mut errors) = AppLayers::compile(app, &env, &site);
         let (cluster_variable, app_variable, fleet_variable) = (
             values::cluster_variable(cluster),
             values::app_variable(app),

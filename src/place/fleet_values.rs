@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use super::Placement;
+use super::template_memory;
 use super::value_layers::{AppLayers, LayerError};
 use super::values::{self, Scope, Variable};
 use super::values_view::Evaluated;
@@ -28,6 +29,8 @@ pub struct FleetValues<'env, 'f> {
 #[derive(Debug, Default)]
 pub struct ValueErrors {
     errors: BTreeMap<(usize, Pointer, String), Vec<String>>,
+    /// Applications larger than the API server stores: by app, (cluster, bytes), and the limit.
+    oversized: BTreeMap<usize, (Vec<(String, usize)>, usize)>,
 }
 
 impl ValueErrors {
@@ -39,21 +42,62 @@ impl ValueErrors {
         }
     }
 
+    /// Records that app `app`'s Application on `cluster` is `bytes` long, over `limit`.
+    pub fn add_oversized(&mut self, app: usize, cluster: &str, bytes: usize, limit: usize) {
+        let entry = self
+            .oversized
+            .entry(app)
+            .or_insert_with(|| (Vec::new(), limit));
+        entry.0.push((cluster.to_owned(), bytes));
+    }
+
     /// Adds every failure of `other`.
     pub fn merge(&mut self, other: ValueErrors) {
         for (key, clusters) in other.errors {
             self.errors.entry(key).or_default().extend(clusters);
         }
+        for (app, (clusters, limit)) in other.oversized {
+            let entry = self
+                .oversized
+                .entry(app)
+                .or_insert_with(|| (Vec::new(), limit));
+            entry.0.extend(clusters);
+        }
     }
 
     /// Whether nothing failed.
     pub fn is_empty(&self) -> bool {
-        self.errors.is_empty()
+        self.errors.is_empty() && self.oversized.is_empty()
     }
 
-    /// One diagnostic per failing string and message, naming the clusters it failed for.
+    /// One diagnostic per failing string and message, naming the clusters it failed for, and
+    /// one per app whose Application is too large anywhere.
     pub fn diagnostics(self, fleet: &Fleet, files: &Files) -> Vec<Diagnostic> {
-        self.errors
+        let oversized = self.oversized.into_iter().map(|(app, (mut clusters, limit))| {
+            clusters.sort();
+            let app = &fleet.apps[app];
+            let (cluster, bytes) = clusters
+                .iter()
+                .max_by_key(|(c, b)| (*b, std::cmp::Reverse(c.clone())))
+                .cloned()
+                .unwrap_or_default();
+            let more = match clusters.len() {
+                1 => String::new(),
+                n => format!(" (and on {} more clusters)", n - 1),
+            };
+            Diagnostic::error(
+                Code::ObjectSize,
+                format!(
+                    "the Application of app `{}` on cluster `{cluster}` is {bytes} bytes{more}; \
+                     the hub's API server stores objects of at most about {limit} bytes (1.5 MiB)",
+                    app.name
+                ),
+                Some(files.locate(app.at, &Pointer::parse("/spec/values"), Target::Key)),
+            )
+            .with_help("keep large data out of Helm values: a values file in the app's repository is read by Argo CD, not stored in the Application")
+        });
+        let mut found: Vec<Diagnostic> = oversized.collect();
+        found.extend(self.errors
             .into_iter()
             .map(|((app, pointer, message), mut clusters)| {
                 clusters.sort();
@@ -79,16 +123,18 @@ impl ValueErrors {
                 } else {
                     d.with_help("value strings are minijinja templates: see https://docs.rs/minijinja for the syntax, filters and tests")
                 }
-            })
-            .collect()
+            }));
+        found
     }
 }
 
 impl<'env, 'f> FleetValues<'env, 'f> {
-    /// Compiles every app's value layers; syntax errors go to `errors`.
+    /// Compiles every app's value layers; syntax errors go to `errors`. `files` locates each
+    /// template, for the report should it pass the memory bound.
     pub fn new(
         env: &'env minijinja::Environment<'static>,
         fleet: &'f Fleet,
+        files: &Files,
         errors: &mut ValueErrors,
     ) -> Self {
         let apps = fleet
@@ -96,7 +142,8 @@ impl<'env, 'f> FleetValues<'env, 'f> {
             .iter()
             .enumerate()
             .map(|(i, app)| {
-                let (layers, failed) = AppLayers::compile(app, env);
+                let site = |p: &Pointer| template_memory::site(app, files, p);
+                let (layers, failed) = AppLayers::compile(app, env, &site);
                 errors.add(i, failed, None);
                 layers
             })

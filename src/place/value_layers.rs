@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::template_memory::Site;
 use super::values::{Layer, Scope};
 use super::values_view::Evaluated;
 use crate::load::Pointer;
@@ -35,9 +36,12 @@ pub(crate) struct AppLayers<'env, 'source> {
 
 impl<'env, 'source> AppLayers<'env, 'source> {
     /// Compiles every layer of `app`; syntax errors are returned, and those layers left out.
+    /// `site` gives each templated string (by its pointer in the App document) its report
+    /// should it pass the memory bound.
     pub(crate) fn compile(
         app: &'source App,
         env: &'env minijinja::Environment<'static>,
+        site: &dyn Fn(&Pointer) -> Site,
     ) -> (Self, Vec<LayerError>) {
         let sources = app.values.iter().map(|v| (LayerId::Values, v)).chain(
             app.overrides
@@ -48,7 +52,8 @@ impl<'env, 'source> AppLayers<'env, 'source> {
         let mut layers = Vec::new();
         let mut errors = Vec::new();
         for (id, values) in sources {
-            match Layer::compile(env, values) {
+            let in_document = |p: &Pointer| site(&id.pointer().join(p));
+            match Layer::compile(env, values, &in_document) {
                 Ok(layer) => layers.push((id, layer)),
                 Err(es) => errors.extend(
                     es.into_iter()

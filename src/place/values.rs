@@ -8,6 +8,7 @@ use minijinja::{Environment, Expression, Template, UndefinedBehavior};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::template_memory::{Site, bounded};
 use super::value_paths::{self as paths, Path, Piece, Rendered, Variables, pieces};
 use crate::load::{Pointer, Segment};
 use crate::model::{App, Cluster, Fleet};
@@ -108,6 +109,8 @@ pub(crate) struct Layer<'env, 'source> {
     /// The values with their templated strings marked, to be written without copying them.
     shape: Shape<'source>,
     holes: Vec<(Pointer, &'source str, Hole<'env, 'source>)>,
+    /// Per hole, its report should it pass the memory bound.
+    sites: Vec<Site>,
 }
 
 /// A layer's values, with each templated string replaced by its index among the layer's holes;
@@ -159,9 +162,12 @@ fn has_templates(value: &Value) -> bool {
 
 impl<'env, 'source> Layer<'env, 'source> {
     /// Compiles every templated string of `values`; syntax errors are reported per string.
+    /// `site` gives each (by its pointer below `values`) its report should it pass the memory
+    /// bound.
     pub(crate) fn compile(
         env: &'env Environment<'static>,
         values: &'source Value,
+        site: &dyn Fn(&Pointer) -> Site,
     ) -> Result<Self, Vec<TemplateError>> {
         let mut strings = Vec::new();
         collect_templated(values, &Pointer::root(), &mut strings);
@@ -194,6 +200,7 @@ impl<'env, 'source> Layer<'env, 'source> {
             Ok(Self {
                 base: values,
                 shape: Shape::of(values, &mut 0),
+                sites: holes.iter().map(|(p, _, _)| site(p)).collect(),
                 holes,
             })
         } else {
@@ -226,11 +233,16 @@ impl<'env, 'source> Layer<'env, 'source> {
         let mut results = Vec::with_capacity(self.holes.len());
         let mut errors = Vec::new();
         let render = |t: &Template<'_, '_>, source: &str| {
-            t.render(scope.jinja())
-                .map(Value::String)
-                .map_err(|e| describe(&e, source))
+            let mut out = LimitedText::default();
+            match t.render_captured_to(scope.jinja(), &mut out) {
+                Ok(_) => Ok(Value::String(
+                    String::from_utf8_lossy(&out.bytes).into_owned(),
+                )),
+                Err(_) if out.overflowed => Err(too_large()),
+                Err(e) => Err(describe(&e, source)),
+            }
         };
-        for (pointer, source, hole) in &self.holes {
+        for ((pointer, source, hole), site) in self.holes.iter().zip(&self.sites) {
             let result = match hole {
                 Hole::Path(path) => path
                     .lookup(&scope.variables())
@@ -240,23 +252,22 @@ impl<'env, 'source> Layer<'env, 'source> {
                     match paths::render(pieces, &scope.variables(), source) {
                         Rendered::Text(text) => Ok(Value::String(text)),
                         Rendered::Undefined(path) => Err(format!("`{path}` is undefined")),
-                        Rendered::NotText => render(template, source),
+                        Rendered::NotText => bounded(site, || render(template, source)),
                     }
                 }
-                Hole::Expression(e) => e
-                    .eval(scope.jinja())
-                    .map_err(|e| describe(&e, single_expression(source).unwrap_or(source)))
-                    .and_then(|v| {
-                        if v.is_undefined() {
-                            let expression = single_expression(source).unwrap_or(source).trim();
-                            Err(format!("`{expression}` is undefined"))
-                        } else {
-                            Ok(serde_json::to_value(&v).unwrap_or(Value::Null))
-                        }
-                    }),
-                Hole::Template(t) => render(t, source),
+                Hole::Expression(e) => bounded(site, || {
+                    let expression = single_expression(source).unwrap_or(source);
+                    let value = e
+                        .eval(scope.jinja())
+                        .map_err(|e| describe(&e, expression))?;
+                    if value.is_undefined() {
+                        return Err(format!("`{}` is undefined", expression.trim()));
+                    }
+                    to_json(&value, &mut RESULT_LIMIT.clone())
+                }),
+                Hole::Template(t) => bounded(site, || render(t, source)),
             };
-            match result {
+            match result.and_then(portable) {
                 Ok(value) => results.push(value),
                 Err(message) => errors.push(TemplateError {
                     pointer: pointer.clone(),
@@ -268,6 +279,116 @@ impl<'env, 'source> Layer<'env, 'source> {
             Ok(results)
         } else {
             Err(errors)
+        }
+    }
+}
+
+/// The largest result a value template may produce, in bytes of text (strings, numbers and
+/// keys; each item or entry counts a few bytes more).
+pub(crate) const RESULT_LIMIT: Budget = Budget(1 << 20);
+
+/// What is left of [`RESULT_LIMIT`] while a result is converted.
+#[derive(Clone, Copy)]
+pub(crate) struct Budget(usize);
+
+impl Budget {
+    fn spend(&mut self, bytes: usize) -> Result<(), String> {
+        self.0 = self.0.checked_sub(bytes).ok_or_else(too_large)?;
+        Ok(())
+    }
+}
+
+fn too_large() -> String {
+    format!(
+        "its result is larger than {} MiB; a value template should produce a value, not a \
+         document",
+        RESULT_LIMIT.0 >> 20
+    )
+}
+
+/// A template's result as JSON, refused once it passes `budget`: a nested repetition is small
+/// as a template value (its items are shared) but not once written out.
+fn to_json(value: &minijinja::Value, budget: &mut Budget) -> Result<Value, String> {
+    use minijinja::value::ValueKind;
+    const ITEM: usize = 8;
+    match value.kind() {
+        ValueKind::Seq | ValueKind::Iterable => {
+            let items = value.try_iter().map_err(|e| e.to_string())?;
+            let mut out = Vec::new();
+            for item in items {
+                budget.spend(ITEM)?;
+                out.push(to_json(&item, budget)?);
+            }
+            Ok(Value::Array(out))
+        }
+        ValueKind::Map => {
+            let keys = value.try_iter().map_err(|e| e.to_string())?;
+            let mut out = serde_json::Map::new();
+            for key in keys {
+                let item = value.get_item(&key).map_err(|e| e.to_string())?;
+                let name = match key.as_str() {
+                    Some(s) => s.to_owned(),
+                    None if key.is_number() || key.kind() == ValueKind::Bool => key.to_string(),
+                    None => return Err(format!("its result has a key that is not text: `{key}`")),
+                };
+                budget.spend(ITEM + name.len())?;
+                let item = to_json(&item, budget)?;
+                out.insert(name, item);
+            }
+            Ok(Value::Object(out))
+        }
+        ValueKind::String => {
+            let text = value.as_str().unwrap_or_default();
+            budget.spend(text.len())?;
+            Ok(Value::String(text.to_owned()))
+        }
+        ValueKind::Undefined | ValueKind::None => Ok(Value::Null),
+        _ => {
+            budget.spend(ITEM)?;
+            let scalar = serde_json::to_value(value).unwrap_or(Value::Null);
+            if let Value::String(s) = &scalar {
+                budget.spend(s.len())?;
+            }
+            Ok(scalar)
+        }
+    }
+}
+
+/// A template's text output, refused past [`RESULT_LIMIT`].
+#[derive(Default)]
+struct LimitedText {
+    bytes: Vec<u8>,
+    overflowed: bool,
+}
+
+impl std::io::Write for LimitedText {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > RESULT_LIMIT.0 {
+            self.overflowed = true;
+            return Err(std::io::Error::other("the result is too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A result every consumer of `out/` can carry (see [`crate::model::portable_text`]).
+fn portable(value: Value) -> Result<Value, String> {
+    let mut found = Vec::new();
+    crate::model::portable_text::problems(&value, &Pointer::root(), &mut found);
+    match found.first() {
+        None => Ok(value),
+        Some((at, is_key, problem)) => {
+            let within = if at.segments().is_empty() {
+                String::new()
+            } else {
+                format!(" (at `{}` in its result)", at.dotted())
+            };
+            Err(format!("{}{within}", problem.message(*is_key)))
         }
     }
 }
@@ -409,6 +530,7 @@ pub(crate) fn fleet_variable(fleet: &Fleet) -> Variable {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::place::template_memory::test_site;
     use serde_json::json;
 
     /// The variables of the tests: a cluster with a name, a number and labels.
@@ -424,7 +546,7 @@ mod tests {
 
     fn eval(values: &Value) -> Result<Value, Vec<TemplateError>> {
         let env = environment();
-        let layer = Layer::compile(&env, values)?;
+        let layer = Layer::compile(&env, values, &test_site)?;
         let (c, a, f) = variables();
         layer.evaluate(&Scope::new(&c, &a, &f))
     }
@@ -432,7 +554,7 @@ mod tests {
     /// The same, with every string given to the template engine (no direct reads).
     fn eval_by_engine(values: &Value) -> Result<Value, Vec<TemplateError>> {
         let env = environment();
-        let mut layer = Layer::compile(&env, values)?;
+        let mut layer = Layer::compile(&env, values, &test_site)?;
         for (_, source, hole) in &mut layer.holes {
             *hole = match single_expression(source) {
                 Some(expr) => Hole::Expression(env.compile_expression(expr).unwrap()),
@@ -536,7 +658,7 @@ mod tests {
     fn syntax_errors_are_reported_at_compile_time() {
         let env = environment();
         let values = json!({"bad": "{{ cluster.name "});
-        let Err(errors) = Layer::compile(&env, &values) else {
+        let Err(errors) = Layer::compile(&env, &values, &test_site) else {
             panic!("expected an error")
         };
         assert_eq!(errors[0].pointer.to_string(), "/bad");

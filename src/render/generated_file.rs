@@ -67,14 +67,15 @@ impl YamlFile {
         self.push_with(id, |text| write_document(document, text));
     }
 
-    /// Appends the document that `write` appends to the text.
-    pub(crate) fn push_with(&mut self, id: ObjectId, write: impl FnOnce(&mut String)) {
+    /// Appends the document that `write` appends to the text; returns its length in bytes.
+    pub(crate) fn push_with(&mut self, id: ObjectId, write: impl FnOnce(&mut String)) -> usize {
         if !self.objects.is_empty() {
             self.text.push_str("---\n");
         }
         let start = self.text.len();
         write(&mut self.text);
         self.objects.push((id, start..self.text.len()));
+        self.text.len() - start
     }
 
     /// Appends a document held as a JSON value, identified by its own fields.

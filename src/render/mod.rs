@@ -29,11 +29,17 @@ pub use cluster_secret::IN_CLUSTER_SERVER;
 use rayon::prelude::*;
 
 use crate::emit::{OutputFile, OutputTree};
+use crate::load::Files;
 use crate::model::Fleet;
 use crate::model::digest::{Digest, combine};
 use crate::place::{FleetValues, Placement, ValueErrors, value_environment};
 use generated_file::{YamlFile, yaml_file};
 use program::Programs;
+
+/// The largest object fleetc renders, in bytes of YAML: etcd, where the hub's API server keeps
+/// objects, refuses a request over 1.5 MiB by default, and an object's YAML is about its JSON's
+/// size.
+pub const MAX_OBJECT_BYTES: usize = 1_536 << 10;
 
 /// The files of one cluster: its cluster file, and its provisioning and Terraform files.
 pub type ClusterFiles = Vec<(String, OutputFile)>;
@@ -43,6 +49,8 @@ pub type ClusterFiles = Vec<(String, OutputFile)>;
 /// those) that says whether its files can have changed: equal keys render equal files.
 pub struct Rendering<'f> {
     fleet: &'f Fleet,
+    /// The fleet's files, to locate a value template that fails while it is evaluated.
+    files: &'f Files,
     /// Per cluster, its placements by Application name.
     by_cluster: Vec<Vec<&'f Placement>>,
     keys: Vec<Digest>,
@@ -51,7 +59,12 @@ pub struct Rendering<'f> {
 impl<'f> Rendering<'f> {
     /// Prepares the rendering of `placements` (sorted by app, then cluster, as the place stage
     /// returns them). `salt` goes into every key: a different fleetc must not trust another's.
-    pub fn new(fleet: &'f Fleet, placements: &'f [Placement], salt: Digest) -> Self {
+    pub fn new(
+        fleet: &'f Fleet,
+        files: &'f Files,
+        placements: &'f [Placement],
+        salt: Digest,
+    ) -> Self {
         let mut by_cluster: Vec<Vec<&Placement>> = vec![Vec::new(); fleet.clusters.len()];
         for p in placements {
             by_cluster[p.cluster].push(p);
@@ -70,6 +83,7 @@ impl<'f> Rendering<'f> {
             .collect();
         Self {
             fleet,
+            files,
             by_cluster,
             keys,
         }
@@ -120,7 +134,7 @@ impl<'f> Rendering<'f> {
     ) -> (R, ValueErrors) {
         let env = value_environment();
         let mut errors = ValueErrors::default();
-        let values = FleetValues::new(&env, self.fleet, &mut errors);
+        let values = FleetValues::new(&env, self.fleet, self.files, &mut errors);
         let result = work(&ClusterRenderer {
             rendering: self,
             values: &values,
@@ -158,9 +172,12 @@ impl<'f> Rendering<'f> {
             match values.evaluate(p) {
                 Ok(evaluated) => {
                     let program = programs.of(fleet, p, &evaluated);
-                    file.push_with(application::id(fleet, p), |out| {
+                    let bytes = file.push_with(application::id(fleet, p), |out| {
                         program.write(&p.application, &cluster.name, &evaluated, out);
                     });
+                    if bytes > MAX_OBJECT_BYTES {
+                        failed.add_oversized(p.app, &cluster.name, bytes, MAX_OBJECT_BYTES);
+                    }
                 }
                 Err(e) => failed.add(p.app, e, Some(&cluster.name)),
             }
@@ -251,9 +268,4 @@ fn cluster_file(cluster: &crate::model::Cluster) -> String {
 /// Where a CAPI cluster's Cluster API objects go.
 fn provisioning_file(cluster: &crate::model::Cluster) -> String {
     format!("hubs/{}/provisioning/{}.yaml", cluster.hub, cluster.name)
-}
-
-/// Renders everything (see [`Rendering`]).
-pub fn render(fleet: &Fleet, placements: &[Placement]) -> (OutputTree, ValueErrors) {
-    Rendering::new(fleet, placements, 0).render_all()
 }

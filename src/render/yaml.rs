@@ -221,7 +221,15 @@ impl Mapping<'_> {
         } else {
             pad(self.out, self.indent);
         }
+        let start = self.out.len();
         write_string(key, self.out);
+        if self.out.len() - start > MAX_IMPLICIT_KEY {
+            // YAML readers give up on an implicit key this long: say it is a key with `? `,
+            // and put its `:` on a line of its own.
+            self.out.insert_str(start, "? ");
+            self.out.push('\n');
+            pad(self.out, self.indent);
+        }
         self.out.push(':');
     }
 
@@ -715,11 +723,27 @@ impl ser::Serializer for KeyWriter<'_> {
     }
 }
 
+/// The longest key (as written) that is written as an implicit key: YAML readers look no
+/// further than 1,024 characters for the `:` after a key, so a longer key is written as an
+/// explicit one (`? key`).
+const MAX_IMPLICIT_KEY: usize = 1_000;
+
+/// Whether a character must be escaped (so only a double-quoted string can hold it): characters
+/// outside YAML's printable set (control characters, U+FFFE, U+FFFF), line breaks of YAML 1.1
+/// (U+0085, U+2028, U+2029) which 1.1 readers fold inside other styles, and the byte order mark.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        )
+}
+
 /// A one-line string: plain when safe, else single-quoted, else double-quoted with escapes.
 fn write_string(s: &str, out: &mut String) {
     if is_plain_safe(s) {
         out.push_str(s);
-    } else if s.chars().all(|c| !c.is_control()) {
+    } else if !s.chars().any(needs_escape) {
         out.push('\'');
         if s.contains('\'') {
             out.push_str(&s.replace('\'', "''"));
@@ -741,7 +765,7 @@ fn write_double_quoted(s: &str, out: &mut String) {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
+            c if needs_escape(c) => {
                 let _ = write!(out, "\\u{:04x}", u32::from(c));
             }
             c => out.push(c),
@@ -807,12 +831,14 @@ const PLAIN: [bool; 256] = {
 };
 
 /// Multi-line text is written as a literal block (`|`), unless it holds what a block cannot
-/// (control characters, a first line that starts with a space, trailing spaces on a line).
+/// (characters that need escaping, a first line that starts with a space or a tab, which readers
+/// take for indentation, trailing spaces or tabs on a line).
 fn block_scalar_fits(s: &str) -> bool {
     s.as_bytes().contains(&b'\n')
-        && !s.starts_with([' ', '\n'])
-        && s.chars().all(|c| c == '\n' || !c.is_control() || c == '\t')
-        && !s.lines().any(|l| l.ends_with(' '))
+        && !s.starts_with([' ', '\n', '\t'])
+        && s.chars()
+            .all(|c| c == '\n' || c == '\t' || !needs_escape(c))
+        && !s.lines().any(|l| l.ends_with([' ', '\t']))
 }
 
 fn write_block_scalar(s: &str, level: usize, out: &mut String) {
@@ -1061,5 +1087,120 @@ mod tests {
     fn numbers_print_as_json_does() {
         let v = json!({"i": -3, "u": 18_446_744_073_709_551_615_u64, "f": 1.5, "e": 1e300});
         assert_eq!(read(&yaml(&v)), v);
+    }
+
+    /// Hostile inputs M3: strings that made the output unreadable to libyaml and go-yaml.
+    #[test]
+    fn strings_readers_once_rejected_are_written_readably() {
+        let long_key = "k".repeat(1_500);
+        let v = json!({
+            "tab": "\tlisten 80;\nfoo",
+            "nonchar": "a\u{fffe}b\u{ffff}",
+            "bom": "a\u{feff}b",
+            "a\u{2028}b": "line separator in a key",
+            "p\u{2029}": "x",
+            "nel": "a\u{85}b",
+            long_key.clone(): {"nested": ["x", {"y": 1}]},
+            "list": [{long_key.clone(): "in an item"}],
+        });
+        let out = yaml(&v);
+        assert_eq!(read(&out), v, "{out}");
+        assert!(out.contains("tab: \"\\tlisten 80;\\nfoo\""), "{out}");
+        assert!(out.contains("\"a\\ufffeb\\uffff\""), "{out}");
+        assert!(out.contains("\"a\\u2028b\": line separator"), "{out}");
+        assert!(
+            out.contains(&format!("? {long_key}\n:\n  nested:")),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!("  - ? {long_key}\n    : in an item")),
+            "{out}"
+        );
+    }
+
+    /// Strings built mostly from what YAML treats specially, so the property below meets the
+    /// hard cases often, not once in a billion.
+    fn hostile_string() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let special = prop_oneof![
+            Just('\n'),
+            Just('\t'),
+            Just('\r'),
+            Just(' '),
+            Just(':'),
+            Just('#'),
+            Just('-'),
+            Just('\''),
+            Just('"'),
+            Just('\\'),
+            Just('{'),
+            Just('&'),
+            Just('*'),
+            Just('!'),
+            Just('|'),
+            Just('>'),
+            Just('%'),
+            Just('@'),
+            Just('`'),
+            Just('\u{0}'),
+            Just('\u{1b}'),
+            Just('\u{85}'),
+            Just('\u{a0}'),
+            Just('\u{2028}'),
+            Just('\u{2029}'),
+            Just('\u{feff}'),
+            Just('\u{fffe}'),
+            Just('\u{ffff}'),
+            Just('\u{1f600}'),
+        ];
+        let pieces = prop_oneof![
+            4 => special.prop_map(String::from),
+            2 => "[a-z0-9.]{1,6}",
+            1 => prop_oneof![
+                Just("yes"), Just("null"), Just("~"), Just("0777"), Just("1:20"), Just("---"),
+                Just("..."), Just("1e3"), Just(".inf"), Just("0x1F"), Just("2026-01-01"),
+            ]
+            .prop_map(String::from),
+            1 => any::<char>().prop_map(String::from),
+        ];
+        prop_oneof![
+            20 => proptest::collection::vec(pieces, 0..12).prop_map(|p| p.concat()),
+            1 => "[a-z]{1000,1030}",
+        ]
+    }
+
+    fn hostile_tree() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            4 => hostile_string().prop_map(Value::String),
+            1 => any::<i64>().prop_map(Value::from),
+            1 => any::<bool>().prop_map(Value::from),
+            1 => Just(Value::Null),
+        ];
+        leaf.prop_recursive(3, 24, 5, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map(hostile_string(), inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1_000))]
+
+        /// Whatever strings a fleet holds, as keys or values at any depth, the YAML written
+        /// reads back as the same data with an independent reader (libyaml's rules, through
+        /// `serde_yaml`).
+        #[test]
+        fn any_strings_round_trip_through_an_independent_reader(
+            doc in proptest::collection::btree_map(hostile_string(), hostile_tree(), 0..6)
+        ) {
+            let v = Value::Object(doc.into_iter().collect());
+            let out = yaml(&v);
+            let back: Result<serde_yaml::Value, _> = serde_yaml::from_str(&out);
+            let back = back.map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e}\n{out}")))?;
+            proptest::prop_assert_eq!(serde_json::to_value(back).unwrap(), v, "{}", out);
+        }
     }
 }

@@ -70,8 +70,28 @@ pub(crate) fn check_map(
             }
         }
     }
+    let total: usize = map.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if annotations && total > MAX_ANNOTATIONS_BYTES {
+        let largest = map.iter().max_by_key(|(k, v)| (k.len() + v.len(), *k));
+        if let Some((key, _)) = largest {
+            found.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    format!(
+                        "the annotations total {total} bytes; Kubernetes accepts at most \
+                         {MAX_ANNOTATIONS_BYTES} (256 KiB) on an object"
+                    ),
+                    locate(key, Target::Value),
+                )
+                .with_help("this is the largest; keep large data out of annotations"),
+            );
+        }
+    }
     found
 }
+
+/// What Kubernetes accepts in an object's annotations, keys and values together.
+const MAX_ANNOTATIONS_BYTES: usize = 256 << 10;
 
 /// A cluster's placement labels (its labels plus the built-in keys that are set), after
 /// checking its labels and annotations.

@@ -1,7 +1,8 @@
 //! The validate stage: JSON documents to the typed [`Fleet`], or diagnostics that say what is
 //! wrong and where. It runs in two passes, and reports everything a pass finds:
 //!
-//! 1. each document on its own: kind and apiVersion, its JSON Schema, credentials;
+//! 1. each document on its own: kind and apiVersion, its JSON Schema, credentials, strings that
+//!    Kubernetes tooling cannot carry;
 //! 2. the fleet as a whole, when every document passed: one Fleet, unique names, references
 //!    that resolve, clusters merged with templates and defaults, labels and selectors as
 //!    Kubernetes would accept them, connections that can work, provisioning declarations that
@@ -18,6 +19,7 @@ mod fleet;
 pub mod label_syntax;
 mod labels;
 mod names;
+mod portable;
 mod provisioners;
 mod provisioning;
 pub mod schema;
@@ -84,6 +86,7 @@ fn check_document(doc: &Document, files: &Files) -> (Option<Kind>, Vec<Diagnosti
             let (mut found, flagged) = credentials::scan(kind, doc, files);
             let skip = |key: &str| flagged.iter().any(|f| f == key);
             found.extend(schema::check(kind, doc, files, &skip));
+            found.extend(portable::scan(doc, files));
             (Some(kind), found)
         }
     }

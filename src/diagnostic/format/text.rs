@@ -9,6 +9,13 @@ pub trait SourceText {
     fn source_text(&self, file: &str) -> Option<&str>;
 }
 
+/// No source text: diagnostics are shown with their path and position only.
+impl SourceText for () {
+    fn source_text(&self, _: &str) -> Option<&str> {
+        None
+    }
+}
+
 /// Renders diagnostics for a terminal or a log: a title with the code, the <file:line:col>, the
 /// quoted source line with the offending part underlined, and a help line where there is one.
 pub fn text(diagnostics: &[Diagnostic], sources: &dyn SourceText, color: bool) -> String {

@@ -1,0 +1,231 @@
+//! A memory bound on value templates. minijinja bounds the steps a template takes (fleetc gives
+//! it [`super::values`]' fuel), not what it allocates: `[[[1] * 10000] * 10000] * 10000` is 40
+//! characters, and a loop can double a string each step. Rust cannot recover from a failed
+//! allocation, so the bound is kept by the allocator itself: while a template is evaluated on a
+//! thread, every byte it allocates (less what it frees) is charged to that thread, and when the
+//! charge passes [`TEMPLATE_MEMORY`], the allocator stops the process through a function the
+//! binary gives it, which reports the template (file, line and column) as a finding and exits
+//! with 1. Nothing else is charged, so the bound costs the rest of fleetc one thread-local read
+//! per allocation.
+//!
+//! The library's own tests run without this allocator (no bound); the binary installs
+//! [`BoundedAllocator`].
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
+
+use crate::diagnostic::format::SourceText;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::{Files, Pointer, Target};
+use crate::model::App;
+
+/// How much memory one value template may hold while it is evaluated.
+pub const TEMPLATE_MEMORY: usize = 256 << 20;
+
+/// No template is being evaluated on this thread: nothing is charged.
+const IDLE: isize = isize::MAX;
+
+/// A value template, as it is reported should it pass the bound: its finding, located, with the
+/// line it points at (the report is written when nothing else can be read).
+#[derive(Debug)]
+pub struct Report {
+    pub finding: Diagnostic,
+    /// The file's text up to the finding's line: empty lines, then that line.
+    lines: String,
+}
+
+impl SourceText for Report {
+    fn source_text(&self, file: &str) -> Option<&str> {
+        let at = self.finding.location.as_ref()?;
+        (at.file == file).then_some(self.lines.as_str())
+    }
+}
+
+pub(crate) type Site = Arc<Report>;
+
+/// The site of the value template at `pointer` (in the App document) of `app`.
+pub(crate) fn site(app: &App, files: &Files, pointer: &Pointer) -> Site {
+    let location = files.locate(app.at, pointer, Target::Value);
+    let line = files
+        .source_text(&location.file)
+        .and_then(|text| text.lines().nth(location.line.saturating_sub(1) as usize))
+        .unwrap_or_default();
+    let mut lines = "\n".repeat(location.line.saturating_sub(1) as usize);
+    lines.push_str(line);
+    Arc::new(Report {
+        finding: Diagnostic::error(
+            Code::ValueTemplate,
+            format!(
+                "value template of app `{}` needs more than {} MiB of memory",
+                app.name,
+                TEMPLATE_MEMORY >> 20
+            ),
+            Some(location),
+        )
+        .with_help(
+            "a value template should be a few lookups and filters: look for a list or string \
+             repeated with `*`, or a loop that makes a value grow",
+        ),
+        lines,
+    })
+}
+
+/// A site for tests that do not report one.
+#[cfg(test)]
+pub(crate) fn test_site(_: &Pointer) -> Site {
+    Arc::new(Report {
+        finding: Diagnostic::error(Code::ValueTemplate, "test", None),
+        lines: String::new(),
+    })
+}
+
+thread_local! {
+    /// Bytes the template being evaluated on this thread may still allocate, or [`IDLE`].
+    static REMAINING: Cell<isize> = const { Cell::new(IDLE) };
+    /// Set while the process is being stopped: allocations are no longer charged.
+    static STOPPING: Cell<bool> = const { Cell::new(false) };
+    /// Where the template being evaluated is, for the report.
+    static SITE: RefCell<Option<Site>> = const { RefCell::new(None) };
+}
+
+/// Charges the template on this thread's evaluation (if any) for `bytes`; whether it stays
+/// within its bound.
+fn charge(bytes: usize) -> bool {
+    REMAINING.with(|remaining| {
+        let left = remaining.get();
+        if left == IDLE || STOPPING.with(Cell::get) {
+            return true;
+        }
+        let left = left.saturating_sub(isize::try_from(bytes).unwrap_or(isize::MAX));
+        remaining.set(left);
+        left >= 0
+    })
+}
+
+/// Gives back `bytes` freed while a template is evaluated.
+fn refund(bytes: usize) {
+    REMAINING.with(|remaining| {
+        let left = remaining.get();
+        if left != IDLE {
+            remaining.set(left.saturating_add(isize::try_from(bytes).unwrap_or(isize::MAX)));
+        }
+    });
+}
+
+/// Evaluates a template under the bound: `site` is what is reported should it pass the bound.
+pub(crate) fn bounded<R>(site: &Site, evaluate: impl FnOnce() -> R) -> R {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            REMAINING.with(|r| r.set(IDLE));
+        }
+    }
+    SITE.with(|s| *s.borrow_mut() = Some(Arc::clone(site)));
+    REMAINING.with(|r| r.set(isize::try_from(TEMPLATE_MEMORY).unwrap_or(IDLE - 1)));
+    let _reset = Reset;
+    evaluate()
+}
+
+/// What the allocator does when a template passes the bound: report the finding and end the
+/// process.
+pub type OnExceeded = fn(report: &Report) -> !;
+
+/// The system allocator, charging value templates for what they allocate (see the module
+/// documentation). The binary installs it as the global allocator.
+pub struct BoundedAllocator {
+    on_exceeded: OnExceeded,
+}
+
+impl BoundedAllocator {
+    /// An allocator that calls `on_exceeded` when a template passes the bound.
+    pub const fn new(on_exceeded: OnExceeded) -> Self {
+        Self { on_exceeded }
+    }
+
+    #[cold]
+    fn exceeded(&self) -> ! {
+        // From here on allocations are not charged, so the report can be written.
+        STOPPING.with(|s| s.set(true));
+        let site = SITE.with(|s| s.borrow().clone()).unwrap_or_else(|| {
+            Arc::new(Report {
+                finding: Diagnostic::error(
+                    Code::ValueTemplate,
+                    "a value template needs too much memory",
+                    None,
+                ),
+                lines: String::new(),
+            })
+        });
+        (self.on_exceeded)(&site)
+    }
+}
+
+// SAFETY: every method hands the request unchanged to the system allocator; the only thing
+// added is bookkeeping in thread-local cells that neither allocate nor have destructors.
+#[allow(unsafe_code, reason = "a global allocator is unsafe to implement")]
+unsafe impl GlobalAlloc for BoundedAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if !charge(layout.size()) {
+            self.exceeded();
+        }
+        // SAFETY: the caller's contract is passed on unchanged.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if !charge(layout.size()) {
+            self.exceeded();
+        }
+        // SAFETY: as above.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        refund(layout.size());
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size > layout.size() {
+            if !charge(new_size - layout.size()) {
+                self.exceeded();
+            }
+        } else {
+            refund(layout.size() - new_size);
+        }
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_evaluations_are_charged_and_each_starts_afresh() {
+        assert!(
+            charge(usize::MAX),
+            "nothing is charged outside an evaluation"
+        );
+        let site = Arc::new(Report {
+            finding: Diagnostic::error(Code::ValueTemplate, "at 3:5", None),
+            lines: String::new(),
+        });
+        bounded(&site, || {
+            assert!(charge(TEMPLATE_MEMORY - 10));
+            refund(100);
+            assert!(charge(100));
+            assert!(!charge(11), "past the bound");
+        });
+        assert!(charge(usize::MAX), "the bound ends with the evaluation");
+        bounded(&site, || assert!(charge(TEMPLATE_MEMORY)));
+        assert_eq!(
+            SITE.with(|s| s.borrow().clone())
+                .map(|r| r.finding.message.clone()),
+            Some("at 3:5".to_owned())
+        );
+    }
+}
