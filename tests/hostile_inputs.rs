@@ -931,3 +931,137 @@ spec:
     assert!(stdout.contains("\"code\": \"unknown-field\""), "{stdout}");
     assert!(stdout.contains("\"line\": 3"), "{stdout}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Credentials
+// ---------------------------------------------------------------------------------------------
+
+/// One way a credential was smuggled past the check: the file changed, what replaces what, and
+/// the secret text that must not reach `out/`.
+struct Smuggled {
+    file: &'static str,
+    from: &'static str,
+    to: &'static str,
+    secret: &'static str,
+}
+
+const SMUGGLED: [Smuggled; 12] = [
+    Smuggled {
+        file: "fleet/fleet.yaml",
+        from: "url: https://github.com/acme/fleet.git",
+        to: "url: https://x-access-token:REPOURLPASSWORD@github.com/acme/fleet.git",
+        secret: "REPOURLPASSWORD",
+    },
+    Smuggled {
+        file: "fleet/fleet.yaml",
+        from: "source: git::https://github.com/acme/terraform-talos-cluster.git?ref=v1.8.0",
+        to: "source: git::https://bot:MODULEPASSWORD@github.com/acme/terraform-talos-cluster.git?ref=v1.8.0",
+        secret: "MODULEPASSWORD",
+    },
+    Smuggled {
+        file: "fleet/clusters/prod-eu-legacy.yaml",
+        from: "server: https://BF1B4CCB",
+        to: "server: https://admin:EKSPASSWORD@BF1B4CCB",
+        secret: "EKSPASSWORD",
+    },
+    Smuggled {
+        file: "fleet/apps/guestbook.yaml",
+        from: "repoURL: https://github.com/argoproj/argocd-example-apps.git",
+        to: "repoURL: https://user:APPREPOPASSWORD@github.com/argoproj/argocd-example-apps.git",
+        secret: "APPREPOPASSWORD",
+    },
+    Smuggled {
+        file: "fleet/apps/guestbook.yaml",
+        from: "    replicaCount: 1\n",
+        to: "    replicaCount: 1\n    db: \"{{ {'password': 'TEMPLATEDPASSWORD'} }}\"\n",
+        secret: "TEMPLATEDPASSWORD",
+    },
+    Smuggled {
+        file: "fleet/apps/guestbook.yaml",
+        from: "    replicaCount: 1\n",
+        to: "    replicaCount: 1\n    auth: {password: [LISTPASSWORD]}\n",
+        secret: "LISTPASSWORD",
+    },
+    Smuggled {
+        file: "fleet/apps/guestbook.yaml",
+        from: "    replicaCount: 1\n",
+        to: "    replicaCount: 1\n    jwtSecret: JWTSECRETVALUE\n",
+        secret: "JWTSECRETVALUE",
+    },
+    Smuggled {
+        file: "fleet/apps/guestbook.yaml",
+        from: "    replicaCount: 1\n",
+        to: "    replicaCount: 1\n    pаssword: HOMOGLYPHPASSWORD\n",
+        secret: "HOMOGLYPHPASSWORD",
+    },
+    Smuggled {
+        file: "fleet/clusters/hub-eu.yaml",
+        from: "    aws_vpc_id: vpc-0ce791c9071f1dd63\n",
+        to: "    aws_vpc_id: vpc-0ce791c9071f1dd63\n    note: \"Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJib2IifQ.BEARERJWT\"\n",
+        secret: "BEARERJWT",
+    },
+    Smuggled {
+        file: "fleet/clusters/hub-eu.yaml",
+        from: "    team: platform\n",
+        to: "    team: platform\n    gh: ghp_0123456789LABELTOKENabcdefghijklmnop\n",
+        secret: "LABELTOKEN",
+    },
+    Smuggled {
+        file: "fleet/clusters/hub-eu.yaml",
+        from: "    aws_vpc_id: vpc-0ce791c9071f1dd63\n",
+        to: "    aws_vpc_id: vpc-0ce791c9071f1dd63\n    sops_key: \"-----BEGIN PGP PRIVATE KEY BLOCK-----\\nPGPSECRET\\n-----END PGP PRIVATE KEY BLOCK-----\\n\"\n",
+        secret: "PGPSECRET",
+    },
+    Smuggled {
+        file: "fleet/clusters/hub-eu.yaml",
+        from: "    aws_vpc_id: vpc-0ce791c9071f1dd63\n",
+        to: "    aws_vpc_id: vpc-0ce791c9071f1dd63\n    admin_kubeconfig_ref: \"apiVersion: v1\\nkind: Config\\nusers:\\n- name: a\\n  user:\\n    token: KUBECONFIGTOKEN\\n\"\n",
+        secret: "KUBECONFIGTOKEN",
+    },
+];
+
+#[test]
+fn major_m5_credentials_that_once_passed_are_findings_and_never_reach_out() {
+    for case in &SMUGGLED {
+        let dir = repo();
+        edit(&dir.path().join(case.file), case.from, case.to);
+        let run = fleetc(dir.path(), &["validate", "--format", "json"]);
+        run.expect_code(1);
+        let credential = run
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "credential" && d["file"] == case.file);
+        assert!(credential, "{}: {}", case.secret, run.stdout);
+        fleetc(dir.path(), &["render"]).expect_code(1);
+        let written = snapshot(&dir.path().join("out"));
+        assert!(
+            written
+                .values()
+                .all(|bytes| !String::from_utf8_lossy(bytes).contains(case.secret)),
+            "{} reached out/",
+            case.secret
+        );
+    }
+}
+
+#[test]
+fn credential_references_and_templates_are_not_credentials() {
+    let dir = repo();
+    edit(
+        &dir.path().join("fleet/apps/guestbook.yaml"),
+        "    replicaCount: 1\n",
+        "    replicaCount: 1
+    dex: {clientSecret: $dex.github.clientSecret}
+    oidc: {clientSecret: \"$oidc-secret:clientSecret\"}
+    apiKey: \"${API_KEY}\"
+    repo: \"https://${GIT_USER}:${GIT_TOKEN}@github.com/acme/private.git\"
+    token: \"{{ cluster.name }}\"
+    database: {password: {secretKeyRef: {name: db, key: password}}}
+    existingSecret: guestbook-admin
+",
+    );
+    let run = fleetc(dir.path(), &["validate"]);
+    run.expect_code(0);
+}

@@ -5,6 +5,7 @@
 mod app;
 mod capi;
 mod cluster;
+pub mod credential;
 mod deep_merge;
 pub mod digest;
 mod fact;

@@ -191,7 +191,7 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
         errors.extend(failed);
         explanation.errors = errors
             .into_iter()
-            .map(|(p, m)| (locate(&p, Target::Value), m))
+            .map(|(p, _, m)| (locate(&p, Target::Value), m))
             .collect();
         if let Some(merged) = value_layers::merge(&evaluated) {
             explanation.values = origins(app, &merged, &evaluated, files);

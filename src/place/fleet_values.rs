@@ -28,16 +28,30 @@ pub struct FleetValues<'env, 'f> {
 /// failed for (none for a syntax error).
 #[derive(Debug, Default)]
 pub struct ValueErrors {
-    errors: BTreeMap<(usize, Pointer, String), Vec<String>>,
+    errors: BTreeMap<(usize, Pointer, Code, String), Vec<String>>,
     /// Applications larger than the API server stores: by app, (cluster, bytes), and the limit.
     oversized: BTreeMap<usize, (Vec<(String, usize)>, usize)>,
+    /// Rendered objects that look like they hold a secret: what produced each, and what.
+    secrets: BTreeMap<(Origin, String), &'static str>,
+}
+
+/// What a rendered object comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    /// An app's Application (index into the fleet's apps).
+    App(usize),
+    /// A cluster's own objects (index into the fleet's clusters).
+    Cluster(usize),
 }
 
 impl ValueErrors {
     /// Records the failures of one app, on one cluster or (syntax errors) on none.
     pub fn add(&mut self, app: usize, failed: Vec<LayerError>, cluster: Option<&str>) {
-        for (pointer, message) in failed {
-            let clusters = self.errors.entry((app, pointer, message)).or_default();
+        for (pointer, code, message) in failed {
+            let clusters = self
+                .errors
+                .entry((app, pointer, code, message))
+                .or_default();
             clusters.extend(cluster.map(str::to_owned));
         }
     }
@@ -51,8 +65,15 @@ impl ValueErrors {
         entry.0.push((cluster.to_owned(), bytes));
     }
 
+    /// Records that the rendered `object` (as users name it: its file and kind and name) looks
+    /// like it holds `what`.
+    pub fn add_rendered_secret(&mut self, origin: Origin, object: String, what: &'static str) {
+        self.secrets.insert((origin, object), what);
+    }
+
     /// Adds every failure of `other`.
     pub fn merge(&mut self, other: ValueErrors) {
+        self.secrets.extend(other.secrets);
         for (key, clusters) in other.errors {
             self.errors.entry(key).or_default().extend(clusters);
         }
@@ -67,7 +88,7 @@ impl ValueErrors {
 
     /// Whether nothing failed.
     pub fn is_empty(&self) -> bool {
-        self.errors.is_empty() && self.oversized.is_empty()
+        self.errors.is_empty() && self.oversized.is_empty() && self.secrets.is_empty()
     }
 
     /// One diagnostic per failing string and message, naming the clusters it failed for, and
@@ -97,9 +118,27 @@ impl ValueErrors {
             .with_help("keep large data out of Helm values: a values file in the app's repository is read by Argo CD, not stored in the Application")
         });
         let mut found: Vec<Diagnostic> = oversized.collect();
+        found.extend(self.secrets.into_iter().map(|((origin, object), what)| {
+            let (whose, at) = match origin {
+                Origin::App(i) => (format!("app `{}`", fleet.apps[i].name), fleet.apps[i].at),
+                Origin::Cluster(i) => (
+                    format!("cluster `{}`", fleet.clusters[i].name),
+                    fleet.clusters[i].origin.cluster,
+                ),
+            };
+            Diagnostic::error(
+                Code::Credential,
+                format!(
+                    "{object}, rendered from {whose}, looks like it holds {what}; fleetc writes \
+                     no credential into out/"
+                ),
+                Some(files.document_location(at)),
+            )
+            .with_help("find where the value comes from (`fleetc explain`), and keep the secret in a secrets manager")
+        }));
         found.extend(self.errors
             .into_iter()
-            .map(|((app, pointer, message), mut clusters)| {
+            .map(|((app, pointer, code, message), mut clusters)| {
                 clusters.sort();
                 let app = &fleet.apps[app];
                 let on = match clusters.as_slice() {
@@ -114,11 +153,15 @@ impl ValueErrors {
                 };
                 let undefined = message.ends_with("is undefined");
                 let d = Diagnostic::error(
-                    Code::ValueTemplate,
+                    code,
                     format!("value template of app `{}` fails{on}: {message}", app.name),
                     Some(files.locate(app.at, &pointer, Target::Value)),
                 );
-                if undefined {
+                if code == Code::Credential {
+                    d.with_help("put the secret in a Kubernetes Secret on the cluster and point the chart at it, or refer to it (Argo CD's `$secret:key`, a `${VAR}` placeholder)")
+                } else if code == Code::UnportableText {
+                    d.with_help("drop the character from what the template produces")
+                } else if undefined {
                     d.with_help("value templates see `cluster` (name, labels, annotations, provider, region, environment, hub, kubernetesVersion), `app` and `fleet`; use `| default(…)` for a name some clusters lack")
                 } else {
                     d.with_help("value strings are minijinja templates: see https://docs.rs/minijinja for the syntax, filters and tests")

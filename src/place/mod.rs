@@ -29,7 +29,7 @@ use label_index::LabelIndex;
 pub use application_name::application_name;
 pub use changes::{AppChange, PlacementChanges, Side as PlacementSide, placement_changes};
 pub use explain::{Explanation, OverrideCheck, RequirementCheck, ValueOrigin, Verdict, explain};
-pub use fleet_values::{FleetValues, ValueErrors, environment as value_environment};
+pub use fleet_values::{FleetValues, Origin, ValueErrors, environment as value_environment};
 pub use template_memory::{BoundedAllocator, OnExceeded, Report, TEMPLATE_MEMORY};
 pub use value_layers::LayerError;
 pub use value_layers::LayerId;

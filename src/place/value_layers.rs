@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::template_memory::Site;
 use super::values::{Layer, Scope};
 use super::values_view::Evaluated;
+use crate::diagnostic::Code;
 use crate::load::Pointer;
 use crate::model::{App, Cluster, deep_merge};
 
@@ -26,8 +27,8 @@ impl LayerId {
     }
 }
 
-/// A value template that failed: where in the App document, and why.
-pub type LayerError = (Pointer, String);
+/// A value template that failed: where in the App document, what kind of finding, and why.
+pub type LayerError = (Pointer, Code, String);
 
 /// An app's compiled layers.
 pub(crate) struct AppLayers<'env, 'source> {
@@ -57,7 +58,7 @@ impl<'env, 'source> AppLayers<'env, 'source> {
                 Ok(layer) => layers.push((id, layer)),
                 Err(es) => errors.extend(
                     es.into_iter()
-                        .map(|e| (id.pointer().join(&e.pointer), e.message)),
+                        .map(|e| (id.pointer().join(&e.pointer), e.code, e.message)),
                 ),
             }
         }
@@ -85,7 +86,7 @@ impl<'env, 'source> AppLayers<'env, 'source> {
                 Ok(v) => evaluated.push((*id, v)),
                 Err(es) => errors.extend(
                     es.into_iter()
-                        .map(|e| (id.pointer().join(&e.pointer), e.message)),
+                        .map(|e| (id.pointer().join(&e.pointer), e.code, e.message)),
                 ),
             }
         }
@@ -119,7 +120,7 @@ impl AppLayers<'_, '_> {
                 Ok(results) => evaluated.push((layer.shape(), results)),
                 Err(es) => errors.extend(
                     es.into_iter()
-                        .map(|e| (id.pointer().join(&e.pointer), e.message)),
+                        .map(|e| (id.pointer().join(&e.pointer), e.code, e.message)),
                 ),
             }
         }

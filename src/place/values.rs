@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::template_memory::{Site, bounded};
 use super::value_paths::{self as paths, Path, Piece, Rendered, Variables, pieces};
+use crate::diagnostic::Code;
 use crate::load::{Pointer, Segment};
 use crate::model::{App, Cluster, Fleet};
 
@@ -36,6 +37,9 @@ pub(crate) fn environment() -> Environment<'static> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TemplateError {
     pub(crate) pointer: Pointer,
+    /// What kind of finding it is: most are `value-template`; a result holding a credential is
+    /// `credential`, one Kubernetes tooling cannot carry `unportable-text`.
+    pub(crate) code: Code,
     pub(crate) message: String,
 }
 
@@ -193,7 +197,11 @@ impl<'env, 'source> Layer<'env, 'source> {
             };
             match compiled {
                 Ok(hole) => holes.push((pointer, source, hole)),
-                Err(message) => errors.push(TemplateError { pointer, message }),
+                Err(message) => errors.push(TemplateError {
+                    pointer,
+                    code: Code::ValueTemplate,
+                    message,
+                }),
             }
         }
         if errors.is_empty() {
@@ -267,10 +275,15 @@ impl<'env, 'source> Layer<'env, 'source> {
                 }),
                 Hole::Template(t) => bounded(site, || render(t, source)),
             };
-            match result.and_then(portable) {
+            let checked = result
+                .map_err(|message| (Code::ValueTemplate, message))
+                .and_then(portable)
+                .and_then(credential_free);
+            match checked {
                 Ok(value) => results.push(value),
-                Err(message) => errors.push(TemplateError {
+                Err((code, message)) => errors.push(TemplateError {
                     pointer: pointer.clone(),
+                    code,
                     message,
                 }),
             }
@@ -376,8 +389,49 @@ impl std::io::Write for LimitedText {
     }
 }
 
+/// A result that holds no credential: no credential-named key with a value, nothing that looks
+/// like a secret (see [`crate::model::credential`]).
+fn credential_free(value: Value) -> Result<Value, (Code, String)> {
+    fn find(value: &Value, at: &Pointer) -> Option<(Pointer, String)> {
+        use crate::model::credential::{holds_credential, is_credential_key, secret_in_text};
+        match value {
+            Value::String(s) => secret_in_text(s)
+                .map(|secret| (at.clone(), format!("looks like {}", secret.describe()))),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, item)| find(item, &at.clone().index(i))),
+            Value::Object(map) => map.iter().find_map(|(k, v)| {
+                let here = at.clone().key(k.clone());
+                if is_credential_key(k) && holds_credential(v) {
+                    Some((here, format!("holds a credential under `{k}`")))
+                } else {
+                    find(v, &here)
+                }
+            }),
+            _ => None,
+        }
+    }
+    match find(&value, &Pointer::root()) {
+        None => Ok(value),
+        Some((at, what)) => {
+            let within = if at.segments().is_empty() {
+                String::new()
+            } else {
+                format!(" (at `{}`)", at.dotted())
+            };
+            Err((
+                Code::Credential,
+                format!(
+                    "its result {what}{within}: Helm values are rendered into out/ in plain text"
+                ),
+            ))
+        }
+    }
+}
+
 /// A result every consumer of `out/` can carry (see [`crate::model::portable_text`]).
-fn portable(value: Value) -> Result<Value, String> {
+fn portable(value: Value) -> Result<Value, (Code, String)> {
     let mut found = Vec::new();
     crate::model::portable_text::problems(&value, &Pointer::root(), &mut found);
     match found.first() {
@@ -388,7 +442,10 @@ fn portable(value: Value) -> Result<Value, String> {
             } else {
                 format!(" (at `{}` in its result)", at.dotted())
             };
-            Err(format!("{}{within}", problem.message(*is_key)))
+            Err((
+                Code::UnportableText,
+                format!("{}{within}", problem.message(*is_key)),
+            ))
         }
     }
 }

@@ -78,6 +78,13 @@ impl YamlFile {
         self.text.len() - start
     }
 
+    /// The text of the last document appended.
+    pub(crate) fn last_document(&self) -> &str {
+        self.objects
+            .last()
+            .map_or("", |(_, range)| &self.text[range.clone()])
+    }
+
     /// Appends a document held as a JSON value, identified by its own fields.
     pub fn push_value(&mut self, document: &Value) {
         self.push(object_id(document), document);

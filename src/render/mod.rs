@@ -31,8 +31,9 @@ use rayon::prelude::*;
 use crate::emit::{OutputFile, OutputTree};
 use crate::load::Files;
 use crate::model::Fleet;
+use crate::model::credential::secret_in_text;
 use crate::model::digest::{Digest, combine};
-use crate::place::{FleetValues, Placement, ValueErrors, value_environment};
+use crate::place::{FleetValues, Origin, Placement, ValueErrors, value_environment};
 use generated_file::{YamlFile, yaml_file};
 use program::Programs;
 
@@ -152,11 +153,18 @@ impl<'f> Rendering<'f> {
         let fleet = self.fleet;
         let cluster = &fleet.clusters[index];
         let mut failed = ValueErrors::default();
+        let cluster_path = cluster_file(cluster);
         let mut file = YamlFile::with_capacity(4096 + 1536 * self.by_cluster[index].len());
         if let Some(secret) = cluster_secret::cluster_secret(cluster, fleet) {
             file.push(
                 cluster_secret::secret_id(cluster, fleet, "Secret", "v1"),
                 &secret,
+            );
+            screen(
+                &mut failed,
+                file.last_document(),
+                Origin::Cluster(index),
+                || format!("the cluster Secret in {cluster_path}"),
             );
         }
         if let Some(es) = external_secret::external_secret(cluster, fleet) {
@@ -167,7 +175,14 @@ impl<'f> Rendering<'f> {
                 "external-secrets.io/v1",
             );
             file.push(id, &es);
+            screen(
+                &mut failed,
+                file.last_document(),
+                Origin::Cluster(index),
+                || format!("the ExternalSecret in {cluster_path}"),
+            );
         }
+        let mut oversized = Vec::new();
         for p in &self.by_cluster[index] {
             match values.evaluate(p) {
                 Ok(evaluated) => {
@@ -176,13 +191,22 @@ impl<'f> Rendering<'f> {
                         program.write(&p.application, &cluster.name, &evaluated, out);
                     });
                     if bytes > MAX_OBJECT_BYTES {
-                        failed.add_oversized(p.app, &cluster.name, bytes, MAX_OBJECT_BYTES);
+                        oversized.push((p.app, bytes));
                     }
+                    screen(
+                        &mut failed,
+                        file.last_document(),
+                        Origin::App(p.app),
+                        || format!("the Application `{}` in {cluster_path}", p.application),
+                    );
                 }
                 Err(e) => failed.add(p.app, e, Some(&cluster.name)),
             }
         }
-        let mut files = vec![(cluster_file(cluster), file.finish())];
+        for (app, bytes) in oversized {
+            failed.add_oversized(app, &cluster.name, bytes, MAX_OBJECT_BYTES);
+        }
+        let mut files = vec![(cluster_path.clone(), file.finish())];
         if let Some(objects) = capi::provisioning(cluster, fleet) {
             files.push((provisioning_file(cluster), yaml_file(&objects)));
         }
@@ -191,6 +215,10 @@ impl<'f> Rendering<'f> {
                 .into_iter()
                 .map(|(p, b)| (p, b.into())),
         );
+        for (path, file) in &files[1..] {
+            let text = String::from_utf8_lossy(&file.bytes);
+            screen(&mut failed, &text, Origin::Cluster(index), || path.clone());
+        }
         (files, failed)
     }
 
@@ -260,6 +288,14 @@ impl ClusterRenderer<'_, '_, '_> {
     }
 }
 
+/// The last line of defence: nothing that looks like a secret is written, whatever produced it
+/// (see [`crate::model::credential`]); `object` names what was rendered, for the finding.
+fn screen(failed: &mut ValueErrors, text: &str, origin: Origin, object: impl FnOnce() -> String) {
+    if let Some(secret) = secret_in_text(text) {
+        failed.add_rendered_secret(origin, object(), secret.describe());
+    }
+}
+
 /// Where a cluster's Secret or `ExternalSecret` and Applications go.
 fn cluster_file(cluster: &crate::model::Cluster) -> String {
     format!("hubs/{}/clusters/{}.yaml", cluster.hub, cluster.name)
@@ -268,4 +304,56 @@ fn cluster_file(cluster: &crate::model::Cluster) -> String {
 /// Where a CAPI cluster's Cluster API objects go.
 fn provisioning_file(cluster: &crate::model::Cluster) -> String {
     format!("hubs/{}/provisioning/{}.yaml", cluster.hub, cluster.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::compile::{Options, compile};
+    use crate::source::SourceFile;
+
+    /// Hostile inputs M5: credentials reached out/ past the checks of the fleet's documents.
+    /// Rendering screens every object itself, whatever validated before it: here the model is
+    /// changed after validation, as a gap in the earlier checks would leave it.
+    #[test]
+    fn a_secret_in_any_rendered_object_is_refused_whatever_produced_it() {
+        let text = "apiVersion: fleetc.dev/v1alpha1
+kind: Fleet
+metadata: {name: acme}
+spec:
+  hubs: [{name: hub-eu}]
+---
+apiVersion: fleetc.dev/v1alpha1
+kind: Cluster
+metadata: {name: hub-eu}
+spec: {provider: aws, hub: hub-eu, connection: {inCluster: true}}
+---
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata: {name: web}
+spec:
+  source: {repoURL: 'https://example.com/web.git', path: web}
+  destination: {namespace: web}
+";
+        let mut compiled = compile(
+            vec![SourceFile {
+                path: "fleet/test.yaml".into(),
+                bytes: text.as_bytes().to_vec(),
+            }],
+            &Options {
+                now: "2026-11-21T00:00:00Z".parse().expect("a time"),
+            },
+        );
+        assert!(compiled.is_valid(), "{:#?}", compiled.diagnostics);
+        let fleet = compiled.fleet.as_mut().expect("a valid fleet");
+        fleet.apps[0].source.repo_url = "https://bot:hunter2@example.com/web.git".into();
+        let (_, errors) = compiled.rendering(0).expect("a rendering").render_all();
+        let found = errors.diagnostics(compiled.fleet.as_ref().unwrap(), &compiled.files);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(
+            found[0].message,
+            "the Application `web-hub-eu` in hubs/hub-eu/clusters/hub-eu.yaml, rendered from app \
+             `web`, looks like it holds a URL with a password in it (`user:password@`); fleetc \
+             writes no credential into out/"
+        );
+    }
 }
