@@ -182,8 +182,87 @@ static SHAPES: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the credential pattern compiles")
 });
 
-/// The first secret `text` holds, by its look.
+/// The first secret `text` (a string of the fleet, or a template's result) holds, by its look.
 pub fn secret_in_text(text: &str) -> Option<Secret> {
+    secret_in_output(text).or_else(|| kubeconfig_credential(text).then_some(Secret::Kubeconfig))
+}
+
+/// Where a secret's shape can start: every [`SHAPES`] alternative begins at, or (a URL) shortly
+/// before, one of these, and they are found far faster than the pattern itself.
+static ANCHORS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    // Leftmost-first semantics let the search run on SIMD (Teddy) over the text.
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build([
+            "-----BEGIN",
+            "LS0tLS1CRUdJTi",
+            "eyJ",
+            "Bearer",
+            "bearer",
+            "BEARER",
+            "ghp_",
+            "gho_",
+            "ghu_",
+            "ghs_",
+            "ghr_",
+            "github_pat_",
+            "glpat-",
+            "xox",
+            "AKIA",
+            "ASIA",
+            "AIza",
+            "sk_live_",
+            "npm_",
+            URL_ANCHOR,
+        ])
+        .expect("the anchors build")
+});
+
+/// The anchor of a URL: a password in one sits between it and the next `@` before any `/`.
+const URL_ANCHOR: &str = "://";
+
+/// The first secret a whole rendered object or file holds, by its look (not a kubeconfig: its
+/// keys are the ESO templates fleetc writes): the last line of defence, run on everything fleetc
+/// writes. Only the text around each [`ANCHORS`] match is searched for a shape.
+pub fn secret_in_output(text: &str) -> Option<Secret> {
+    // Every shape but a URL's is at least 20 characters long; most values are shorter.
+    if text.len() < 20 && !text.contains(URL_ANCHOR) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    for anchor in ANCHORS.find_iter(text) {
+        let url = &bytes[anchor.start()..anchor.end()] == URL_ANCHOR.as_bytes();
+        if url {
+            // Most URLs have no user info: look no further unless an `@` comes before the
+            // path, a space or a quote.
+            let after = &bytes[anchor.end()..bytes.len().min(anchor.end() + 512)];
+            let stop = after
+                .iter()
+                .position(|b| matches!(b, b'/' | b'@' | b'\'' | b'"') || b.is_ascii_whitespace());
+            if stop.is_none_or(|i| after[i] != b'@') {
+                continue;
+            }
+        }
+        let back = if url { 64 } else { 0 };
+        let start = floor_boundary(text, anchor.start().saturating_sub(back));
+        let end = floor_boundary(text, anchor.end().saturating_add(512).min(text.len()));
+        if let Some(secret) = shape_in(&text[start..end]) {
+            return Some(secret);
+        }
+    }
+    None
+}
+
+/// The largest character boundary of `text` at or before `at`.
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The first secret in `text` told by its shape (not a kubeconfig).
+fn shape_in(text: &str) -> Option<Secret> {
     for found in SHAPES.captures_iter(text) {
         let group = (1..=6).find(|&i| found.get(i).is_some());
         let secret = match group {
@@ -209,7 +288,7 @@ pub fn secret_in_text(text: &str) -> Option<Secret> {
         };
         return Some(secret);
     }
-    kubeconfig_credential(text).then_some(Secret::Kubeconfig)
+    None
 }
 
 /// Whether base64 text that starts like an encoded PEM block holds a private key (and not,
@@ -225,7 +304,7 @@ fn encoded_private_key(encoded: &str) -> bool {
 /// Whether text is a kubeconfig (it has `users:`) with a token, password or client key in it
 /// that is not a reference.
 fn kubeconfig_credential(text: &str) -> bool {
-    if !text.contains("users:") {
+    if text.len() < 20 || !text.contains("users:") {
         return false;
     }
     text.lines().any(|line| {
@@ -376,6 +455,10 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(secret_in_text(text), expected, "{text}");
+            if expected != Some(Secret::Kubeconfig) {
+                let embedded = format!("{}key: {text}\n{}", "x\n".repeat(300), "y ".repeat(300));
+                assert_eq!(secret_in_output(&embedded), expected, "{text}");
+            }
         }
     }
 }

@@ -54,6 +54,9 @@ fn rejected(c: char) -> bool {
 
 /// The problem with `s` as a string value, if any.
 pub fn value_problem(s: &str) -> Option<Unportable> {
+    if s.is_ascii() && !s.as_bytes().contains(&0x7f) {
+        return None;
+    }
     s.chars().find(|&c| rejected(c)).map(Unportable::Character)
 }
 

@@ -12,7 +12,7 @@
 //! [`BoundedAllocator`].
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::sync::Arc;
 
 use crate::diagnostic::format::SourceText;
@@ -81,20 +81,22 @@ pub(crate) fn test_site(_: &Pointer) -> Site {
 }
 
 thread_local! {
-    /// Bytes the template being evaluated on this thread may still allocate, or [`IDLE`].
+    /// Bytes the template being evaluated on this thread may still allocate, or [`IDLE`] (also
+    /// while the process is being stopped, so the report can allocate).
     static REMAINING: Cell<isize> = const { Cell::new(IDLE) };
-    /// Set while the process is being stopped: allocations are no longer charged.
-    static STOPPING: Cell<bool> = const { Cell::new(false) };
-    /// Where the template being evaluated is, for the report.
-    static SITE: RefCell<Option<Site>> = const { RefCell::new(None) };
+    /// The report of the template being evaluated, while it is (null otherwise). A pointer, not
+    /// a counted reference: two threads counting references to one site, once per evaluation,
+    /// would fight over its cache line.
+    static SITE: Cell<*const Report> = const { Cell::new(std::ptr::null()) };
 }
 
 /// Charges the template on this thread's evaluation (if any) for `bytes`; whether it stays
 /// within its bound.
+#[inline]
 fn charge(bytes: usize) -> bool {
     REMAINING.with(|remaining| {
         let left = remaining.get();
-        if left == IDLE || STOPPING.with(Cell::get) {
+        if left == IDLE {
             return true;
         }
         let left = left.saturating_sub(isize::try_from(bytes).unwrap_or(isize::MAX));
@@ -104,6 +106,7 @@ fn charge(bytes: usize) -> bool {
 }
 
 /// Gives back `bytes` freed while a template is evaluated.
+#[inline]
 fn refund(bytes: usize) {
     REMAINING.with(|remaining| {
         let left = remaining.get();
@@ -119,9 +122,10 @@ pub(crate) fn bounded<R>(site: &Site, evaluate: impl FnOnce() -> R) -> R {
     impl Drop for Reset {
         fn drop(&mut self) {
             REMAINING.with(|r| r.set(IDLE));
+            SITE.with(|s| s.set(std::ptr::null()));
         }
     }
-    SITE.with(|s| *s.borrow_mut() = Some(Arc::clone(site)));
+    SITE.with(|s| s.set(Arc::as_ptr(site)));
     REMAINING.with(|r| r.set(isize::try_from(TEMPLATE_MEMORY).unwrap_or(IDLE - 1)));
     let _reset = Reset;
     evaluate()
@@ -146,18 +150,27 @@ impl BoundedAllocator {
     #[cold]
     fn exceeded(&self) -> ! {
         // From here on allocations are not charged, so the report can be written.
-        STOPPING.with(|s| s.set(true));
-        let site = SITE.with(|s| s.borrow().clone()).unwrap_or_else(|| {
-            Arc::new(Report {
+        REMAINING.with(|r| r.set(IDLE));
+        let site = SITE.with(Cell::get);
+        // SAFETY: the pointer is set only while `bounded` runs, from a `Site` its caller holds,
+        // and an allocation past the bound happens on this thread inside that call: the report
+        // is alive.
+        #[allow(
+            unsafe_code,
+            reason = "reading the report the evaluation's caller holds"
+        )]
+        let report = (!site.is_null()).then(|| unsafe { &*site });
+        match report {
+            Some(report) => (self.on_exceeded)(report),
+            None => (self.on_exceeded)(&Report {
                 finding: Diagnostic::error(
                     Code::ValueTemplate,
                     "a value template needs too much memory",
                     None,
                 ),
                 lines: String::new(),
-            })
-        });
-        (self.on_exceeded)(&site)
+            }),
+        }
     }
 }
 
@@ -222,10 +235,13 @@ mod tests {
         });
         assert!(charge(usize::MAX), "the bound ends with the evaluation");
         bounded(&site, || assert!(charge(TEMPLATE_MEMORY)));
-        assert_eq!(
-            SITE.with(|s| s.borrow().clone())
-                .map(|r| r.finding.message.clone()),
-            Some("at 3:5".to_owned())
+        bounded(&site, || {
+            let current = SITE.with(Cell::get);
+            assert!(std::ptr::eq(current, Arc::as_ptr(&site)));
+        });
+        assert!(
+            SITE.with(Cell::get).is_null(),
+            "no site outside an evaluation"
         );
     }
 }

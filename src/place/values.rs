@@ -48,7 +48,8 @@ enum Hole<'env, 'source> {
     Path(Path),
     /// Text and paths only, read directly; the template for values that are not text.
     Text(Vec<Piece>, Template<'env, 'source>),
-    Expression(Expression<'env, 'source>),
+    /// A single expression, with its text (inside the braces).
+    Expression(Expression<'env, 'source>, &'source str),
     Template(Template<'env, 'source>),
 }
 
@@ -184,7 +185,7 @@ impl<'env, 'source> Layer<'env, 'source> {
                     Some(path) => Ok(Hole::Path(path)),
                     None => env
                         .compile_expression(expr)
-                        .map(Hole::Expression)
+                        .map(|e| Hole::Expression(e, expr))
                         .map_err(|e| describe(&e, expr)),
                 },
                 None => env
@@ -263,8 +264,7 @@ impl<'env, 'source> Layer<'env, 'source> {
                         Rendered::NotText => bounded(site, || render(template, source)),
                     }
                 }
-                Hole::Expression(e) => bounded(site, || {
-                    let expression = single_expression(source).unwrap_or(source);
+                Hole::Expression(e, expression) => bounded(site, || {
                     let value = e
                         .eval(scope.jinja())
                         .map_err(|e| describe(&e, expression))?;
@@ -614,7 +614,7 @@ mod tests {
         let mut layer = Layer::compile(&env, values, &test_site)?;
         for (_, source, hole) in &mut layer.holes {
             *hole = match single_expression(source) {
-                Some(expr) => Hole::Expression(env.compile_expression(expr).unwrap()),
+                Some(expr) => Hole::Expression(env.compile_expression(expr).unwrap(), expr),
                 None => Hole::Template(env.template_from_str(source).unwrap()),
             };
         }

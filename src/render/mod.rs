@@ -25,13 +25,15 @@ mod yaml;
 
 pub use application::{APP_LABEL, CLUSTER_LABEL, RESOURCES_FINALIZER};
 pub use cluster_secret::IN_CLUSTER_SERVER;
+#[cfg(feature = "fuzzing")]
+pub(crate) use yaml::write_document as write_yaml_document;
 
 use rayon::prelude::*;
 
 use crate::emit::{OutputFile, OutputTree};
 use crate::load::Files;
 use crate::model::Fleet;
-use crate::model::credential::secret_in_text;
+use crate::model::credential::secret_in_output;
 use crate::model::digest::{Digest, combine};
 use crate::place::{FleetValues, Origin, Placement, ValueErrors, value_environment};
 use generated_file::{YamlFile, yaml_file};
@@ -291,7 +293,7 @@ impl ClusterRenderer<'_, '_, '_> {
 /// The last line of defence: nothing that looks like a secret is written, whatever produced it
 /// (see [`crate::model::credential`]); `object` names what was rendered, for the finding.
 fn screen(failed: &mut ValueErrors, text: &str, origin: Origin, object: impl FnOnce() -> String) {
-    if let Some(secret) = secret_in_text(text) {
+    if let Some(secret) = secret_in_output(text) {
         failed.add_rendered_secret(origin, object(), secret.describe());
     }
 }

@@ -14,6 +14,7 @@ use serde::{Serialize, Serializer};
 use super::application::{self, CLUSTER, NAME};
 use super::yaml::{self, Mark, Slot};
 use crate::model::Fleet;
+use crate::model::credential::{Secret, secret_in_output};
 use crate::place::{Evaluated, Placement, Plan};
 
 /// Slot holding the whole values of a placement, where they have no [`Plan`].
@@ -28,6 +29,8 @@ pub(super) struct Program {
     marks: Vec<Mark>,
     /// The (layer, template) of each result slot, from [`FIRST_RESULT`] on.
     results: Vec<(usize, usize)>,
+    /// What looks like a secret in the text around the slots, screened once.
+    secret: Option<Secret>,
 }
 
 impl Program {
@@ -56,6 +59,7 @@ impl Program {
         };
         let (text, marks) = record(values);
         Self {
+            secret: secret_in_output(&text),
             text,
             marks,
             results: results.into_inner(),
@@ -63,8 +67,17 @@ impl Program {
     }
 
     /// Appends the Application named `name` on cluster `cluster`, whose layers `evaluated`
-    /// holds.
-    pub(super) fn write(&self, name: &str, cluster: &str, evaluated: &Evaluated, out: &mut String) {
+    /// holds, and says whether anything in it looks like a secret. The text around the slots was
+    /// screened once; what fills them was screened before: the name and cluster are DNS names,
+    /// and every template result was screened where it was produced (and the values' literals
+    /// with the fleet's documents), so every byte of every Application is screened once.
+    pub(super) fn write(
+        &self,
+        name: &str,
+        cluster: &str,
+        evaluated: &Evaluated,
+        out: &mut String,
+    ) -> Option<Secret> {
         yaml::fill(&self.text, &self.marks, out, |mark, out| match mark.slot {
             NAME => yaml::write_at(name, mark, out),
             CLUSTER => yaml::write_at(cluster, mark, out),
@@ -80,6 +93,7 @@ impl Program {
                 yaml::write_at(evaluated.result(layer, index), mark, out);
             }
         });
+        self.secret
     }
 }
 
@@ -231,7 +245,7 @@ mod tests {
                 yaml::record_document(&Document { name: "n", values, after: [1] })
             });
             let mut written = String::new();
-            program.write("unused", "unused", &filled, &mut written);
+            let _ = program.write("unused", "unused", &filled, &mut written);
             let mut whole = String::new();
             yaml::write_document(
                 &Document { name: "n", values: filled.view(), after: [1] },
