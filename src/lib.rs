@@ -11,6 +11,8 @@ pub mod cli;
 mod compile;
 pub mod diagnostic;
 pub mod emit;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod load;
 pub mod model;
 pub mod place;
