@@ -31,6 +31,8 @@ pub(crate) struct NodeSpan {
 pub(crate) struct NodePosition {
     pub(crate) key: Option<NodeSpan>,
     pub(crate) value: NodeSpan,
+    /// Whether the key was written plain (not quoted): `<<` is a merge key only then.
+    pub(crate) plain_key: bool,
 }
 
 /// A node's place under its parent: a mapping key or a sequence index.
@@ -92,7 +94,8 @@ pub(crate) struct PositionIndex {
 enum Frame {
     Mapping {
         node: u32,
-        key: Option<(String, NodeSpan)>,
+        /// The key just read: its text, span and whether it was plain.
+        key: Option<(String, NodeSpan, bool)>,
         seen: std::collections::HashSet<String>,
     },
     Sequence {
@@ -133,7 +136,8 @@ impl PositionIndex {
                 }
                 Event::Scalar(value, style, _, tag) => {
                     let identity = key_identity(&value, style, tag.is_some());
-                    index.node(&mut stack, span(at), Some((&value, &identity)));
+                    let plain = style == saphyr_parser::ScalarStyle::Plain && tag.is_none();
+                    index.node(&mut stack, span(at), Some((&value, &identity, plain)));
                 }
                 Event::Alias(_) => {
                     index.node(&mut stack, span(at), None);
@@ -169,6 +173,15 @@ impl PositionIndex {
     /// The position of the node at `pointer` in document `doc`, or of its nearest ancestor.
     pub(crate) fn find(&self, doc: usize, pointer: &Pointer) -> Option<(NodePosition, bool)> {
         self.documents.get(doc)?.find(pointer)
+    }
+
+    /// Whether the key of the node at `pointer` in document `doc` was written plain; `None`
+    /// when there is no such node.
+    pub(crate) fn plain_key(&self, doc: usize, pointer: &Pointer) -> Option<bool> {
+        match self.documents.get(doc)?.find(pointer)? {
+            (position, true) => Some(position.plain_key),
+            (_, false) => None,
+        }
     }
 
     /// The first repeated mapping key at or after `line`.
@@ -226,35 +239,50 @@ impl PositionIndex {
         &mut self,
         stack: &mut [Frame],
         at: NodeSpan,
-        scalar: Option<(&str, &str)>,
+        scalar: Option<(&str, &str, bool)>,
     ) -> Option<u32> {
-        let (link, key) = match stack.last_mut() {
-            None => (None, None),
+        let (link, key, plain_key) = match stack.last_mut() {
+            None => (None, None, false),
             Some(Frame::Skip) => return None,
             Some(Frame::Sequence { node, next }) => {
                 let link = (*node, Step::Index(*next));
                 *next += 1;
-                (Some(link), None)
+                (Some(link), None, false)
             }
             Some(Frame::Mapping { node, key, seen }) => {
-                if let Some((k, key_span)) = key.take() {
-                    (Some((*node, Step::Key(k.into_boxed_str()))), Some(key_span))
+                if let Some((k, key_span, plain)) = key.take() {
+                    (
+                        Some((*node, Step::Key(k.into_boxed_str()))),
+                        Some(key_span),
+                        plain,
+                    )
                 } else {
                     // This node is a key.
-                    if let Some((_, identity)) = scalar
+                    if let Some((_, identity, _)) = scalar
                         && !seen.insert(identity.to_owned())
                     {
                         self.duplicates.push(at);
                     }
                     *key = Some((
-                        scalar.map(|(text, _)| text).unwrap_or_default().to_owned(),
+                        scalar
+                            .map(|(text, _, _)| text)
+                            .unwrap_or_default()
+                            .to_owned(),
                         at,
+                        scalar.is_some_and(|(_, _, plain)| plain),
                     ));
                     return None;
                 }
             }
         };
         let doc = self.documents.last_mut()?;
-        Some(doc.add(link, NodePosition { key, value: at }))
+        Some(doc.add(
+            link,
+            NodePosition {
+                key,
+                value: at,
+                plain_key,
+            },
+        ))
     }
 }

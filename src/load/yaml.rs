@@ -46,6 +46,11 @@ impl Problem {
 pub(crate) fn parse(text: &str) -> (Vec<(u32, Value)>, Vec<Problem>) {
     let mut documents = Vec::new();
     let mut problems = Vec::new();
+    // `serde_yaml` does not say how a key was written, and only a plain `<<` is a merge key:
+    // a file that has one is scanned for how its keys were written.
+    let styles = text
+        .contains("<<")
+        .then(|| super::position::PositionIndex::build(text));
     for (index, de) in serde_yaml::Deserializer::from_str(text).enumerate() {
         let index = u32::try_from(index).unwrap_or(u32::MAX);
         match Yaml::deserialize(de) {
@@ -54,6 +59,7 @@ pub(crate) fn parse(text: &str) -> (Vec<(u32, Value)>, Vec<Problem>) {
                 let mut converter = Converter {
                     doc: index,
                     problems: &mut problems,
+                    styles: styles.as_ref(),
                 };
                 documents.push((index, converter.convert(yaml, &Pointer::root())));
             }
@@ -106,6 +112,8 @@ fn strip_position(message: &str) -> String {
 struct Converter<'a> {
     doc: u32,
     problems: &'a mut Vec<Problem>,
+    /// How the file's keys were written, when it has a `<<`.
+    styles: Option<&'a super::position::PositionIndex>,
 }
 
 impl Converter<'_> {
@@ -194,10 +202,10 @@ impl Converter<'_> {
     }
 
     /// Mapping keys become strings, as Kubernetes' YAML reader makes them; keys that cannot be
-    /// strings, and merge keys, are problems.
+    /// strings, and merge keys (a plain `<<`; a quoted one is text), are problems.
     fn key(&mut self, key: Yaml, at: &Pointer) -> Option<String> {
         match key {
-            Yaml::String(s) if s == "<<" => {
+            Yaml::String(s) if s == "<<" && self.merge_key(at) => {
                 self.problem(
                     &at.clone().key("<<"),
                     Target::Key,
@@ -225,6 +233,15 @@ impl Converter<'_> {
                 None
             }
         }
+    }
+}
+
+impl Converter<'_> {
+    /// Whether the `<<` key of the mapping at `at` was written plain (a merge key).
+    fn merge_key(&self, at: &Pointer) -> bool {
+        self.styles
+            .and_then(|styles| styles.plain_key(self.doc as usize, &at.clone().key("<<")))
+            .unwrap_or(true)
     }
 }
 
@@ -282,6 +299,16 @@ mod tests {
             panic!("{problems:?}")
         };
         assert_eq!((*code, *line), (Code::YamlSyntax, 4));
+    }
+
+    /// Hostile inputs m7: a quoted `'<<'` key, plain text in YAML, was refused as a merge key.
+    #[test]
+    fn a_quoted_merge_key_is_text() {
+        let (docs, problems) = parse("a:\n  '<<': x\nb: {\"<<\": y}\n");
+        assert_eq!(problems, vec![], "{problems:?}");
+        assert_eq!(docs[0].1, json!({"a": {"<<": "x"}, "b": {"<<": "y"}}));
+        let (_, problems) = parse("x: &x {a: 1}\nb:\n  '<<': 1\nc:\n  <<: *x\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
     }
 
     #[test]
