@@ -8,7 +8,9 @@ mod support;
 use std::fs;
 use std::path::Path;
 
-use support::fleet::{edit, example_copy, fleetc, fleetc_within, git, snapshot, staging_files};
+use support::fleet::{
+    NOW, edit, example_copy, fleetc, fleetc_command, fleetc_within, git, snapshot, staging_files,
+};
 
 /// A committed copy of the example in a git repository, `out/` current.
 fn repo() -> tempfile::TempDir {
@@ -124,6 +126,7 @@ fn major_m1_a_symlink_planted_under_a_staging_name_is_never_written_through() {
     let output = std::process::Command::new("sh")
         .args(["-c", &script])
         .current_dir(dir.path())
+        .env("FLEETC_NOW", NOW)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -268,9 +271,8 @@ fn minor_m2_a_render_waits_while_another_run_holds_out() {
     // What a render holds while it works: an exclusive lock on the out/ folder.
     let held = fs::File::open(dir.path().join("out")).unwrap();
     held.lock().unwrap();
-    let mut waiting = std::process::Command::new(env!("CARGO_BIN_EXE_fleetc"))
+    let mut waiting = fleetc_command(dir.path())
         .arg("render")
-        .current_dir(dir.path())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("fleetc runs");
@@ -290,9 +292,8 @@ fn minor_m2_concurrent_renders_leave_a_complete_out_and_no_staging_files() {
     let dir = repo();
     change_a_value(dir.path());
     let spawn = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_fleetc"))
+        fleetc_command(dir.path())
             .args(["render", "--no-cache", "-j", "1"])
-            .current_dir(dir.path())
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("fleetc runs")
@@ -371,9 +372,8 @@ fn major_m2_a_symlink_to_the_environment_is_not_read_and_nothing_of_it_is_printe
         &dir.path().join("fleet/env.yaml"),
     );
     for format in ["text", "json", "github"] {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_fleetc"))
+        let output = fleetc_command(dir.path())
             .args(["validate", "--format", format])
-            .current_dir(dir.path())
             .env("MY_CI_SECRET", "ghp_SECRETVALUE123")
             .output()
             .unwrap();
@@ -919,6 +919,7 @@ spec:
     let output = std::process::Command::new("sh")
         .args(["-c", &script])
         .current_dir(dir.path())
+        .env("FLEETC_NOW", NOW)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -30,6 +30,7 @@ fn run(dir: &Path, home: &Path, program: &str, args: &[&str]) -> Output {
         .current_dir(dir)
         .env("PATH", path)
         .env("PRE_COMMIT_HOME", home.join("pre-commit"))
+        .env("FLEETC_NOW", support::fleet::NOW)
         .env("NO_COLOR", "1")
         .env("GIT_AUTHOR_NAME", "fleetc tests")
         .env("GIT_AUTHOR_EMAIL", "tests@fleetc.invalid")

@@ -30,8 +30,8 @@ pub(crate) struct Global {
     #[arg(short = 'j', long, global = true, value_name = "N")]
     pub(crate) jobs: Option<usize>,
     /// Judge cluster expiries as of this time (RFC 3339, or a date meaning its midnight UTC)
-    /// instead of now, for reproducible runs.
-    #[arg(long, global = true, value_name = "TIME", value_parser = parse_time)]
+    /// instead of now, for reproducible runs (CI, tests).
+    #[arg(long, global = true, env = "FLEETC_NOW", value_name = "TIME", value_parser = parse_time)]
     pub(crate) now: Option<jiff::Timestamp>,
     /// Render everything instead of trusting the render cache (kept in the git directory).
     #[arg(long, global = true)]

@@ -40,12 +40,24 @@ impl Run {
     }
 }
 
-/// Runs `fleetc` with `args` in `dir`, with colour off.
-pub fn fleetc(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_fleetc"))
-        .args(args)
+/// The time every test runs fleetc at (`FLEETC_NOW`, unless a test passes `--now`), so that no
+/// test depends on the clock.
+pub const NOW: &str = "2026-11-29T00:00:00Z";
+
+/// The `fleetc` binary, to run in `dir`: colour off, the time fixed at [`NOW`].
+pub fn fleetc_command(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fleetc"));
+    command
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("FLEETC_NOW", NOW);
+    command
+}
+
+/// Runs `fleetc` with `args` in `dir` (see [`fleetc_command`]).
+pub fn fleetc(dir: &Path, args: &[&str]) -> Run {
+    let output = fleetc_command(dir)
+        .args(args)
         .output()
         .expect("fleetc runs");
     Run {
@@ -143,10 +155,8 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
 /// has not ended after `seconds` (for inputs that once made fleetc hang).
 #[track_caller]
 pub fn fleetc_within(dir: &Path, args: &[&str], seconds: u64) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fleetc"))
+    let mut child = fleetc_command(dir)
         .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
