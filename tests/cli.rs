@@ -467,3 +467,36 @@ fn fleet_and_out_flags_render_from_another_cwd() {
         0
     );
 }
+
+/// Issue 10: `check`, the pre-commit and CI gate, printed no warnings, so nobody heard of a
+/// cluster about to expire until the day the fleet turned invalid.
+#[test]
+fn check_shows_the_fleets_warnings_in_every_format_without_failing() {
+    let dir = example_copy();
+    // The example's preview expires on 2036-06-30T18:00Z: five days before, it warns.
+    let now = "2036-06-25T18:00:00Z";
+    let file = "fleet/clusters/dev-eu-vcluster-1.yaml";
+    let run = fleetc(dir.path(), &["check", "--format", "github", "--now", now]);
+    run.expect_code(0);
+    let annotation = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(&format!("::warning file={file},line=")))
+        .unwrap_or_else(|| panic!("no expiry warning:\n{}", run.stdout));
+    assert!(annotation.contains("title=fleetc expiry::"), "{annotation}");
+    assert!(annotation.contains("expires"), "{annotation}");
+
+    let run = fleetc(dir.path(), &["check", "--format", "json", "--now", now]);
+    run.expect_code(0);
+    let findings = run.json();
+    let findings = findings.as_array().expect("an array");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["severity"], "warning");
+    assert_eq!(findings[0]["code"], "expiry");
+    assert_eq!(findings[0]["file"], file);
+
+    let run = fleetc(dir.path(), &["check", "--now", now]);
+    run.expect_code(0);
+    assert!(run.stderr.contains("warning[expiry]"), "{}", run.stderr);
+    assert!(run.stderr.contains("out is up to date"), "{}", run.stderr);
+}

@@ -6,7 +6,9 @@ use crate::diagnostic::format::{github_escape_data, github_escape_property};
 use crate::emit::{self, Drift};
 
 /// `fleetc check`: exit 1 when the fleet is invalid or `out/` differs from what `fleetc render`
-/// would write, naming every stale, missing or extra file. Nothing is written.
+/// would write, naming every stale, missing or extra file. Nothing is written. The fleet's
+/// warnings (an expiry coming, an app that lands nowhere) are shown as `validate` shows them,
+/// without changing the exit code.
 pub(crate) fn run(context: &Context, format: Format) -> Outcome {
     let mut compilation = match context.compile() {
         Ok(c) => c,
@@ -17,10 +19,28 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
         Err(outcome) => return outcome,
     };
     let mut outcome = Outcome::new(Status::Clean);
+    let fleet_warnings = &compilation.diagnostics;
+    match format {
+        Format::Text => outcome.stderr.push_str(&crate::diagnostic::format::text(
+            fleet_warnings,
+            &compilation.files,
+            context.color,
+        )),
+        Format::Github => outcome
+            .stdout
+            .push_str(&crate::diagnostic::format::github(fleet_warnings)),
+        Format::Json => {}
+    }
     warnings(&drift.warnings, format, &mut outcome);
+    let mut json: Vec<serde_json::Value> = if format == Format::Json {
+        serde_json::from_str(&crate::diagnostic::format::json(fleet_warnings))
+            .expect("diagnostics are a JSON array")
+    } else {
+        Vec::new()
+    };
     if drift.is_clean() {
         if format == Format::Json {
-            outcome.stdout.push_str("[]\n");
+            outcome.stdout = serde_json::to_string_pretty(&json).expect("JSON") + "\n";
         }
         if format == Format::Text {
             let _ = writeln!(
@@ -50,21 +70,18 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
             );
         }
         Format::Json => {
-            let items: Vec<serde_json::Value> = entries
-                .iter()
-                .map(|(state, path, message)| {
-                    serde_json::json!({
-                        "severity": "error",
-                        "code": format!("{state}-output"),
-                        "message": message,
-                        "file": path,
-                        "line": null,
-                        "column": null,
-                        "help": "run `fleetc render`",
-                    })
+            json.extend(entries.iter().map(|(state, path, message)| {
+                serde_json::json!({
+                    "severity": "error",
+                    "code": format!("{state}-output"),
+                    "message": message,
+                    "file": path,
+                    "line": null,
+                    "column": null,
+                    "help": "run `fleetc render`",
                 })
-                .collect();
-            outcome.stdout = serde_json::to_string_pretty(&items).expect("JSON") + "\n";
+            }));
+            outcome.stdout = serde_json::to_string_pretty(&json).expect("JSON") + "\n";
         }
         Format::Github => {
             for (state, path, message) in &entries {
