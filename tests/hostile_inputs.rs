@@ -1066,3 +1066,100 @@ fn credential_references_and_templates_are_not_credentials() {
     let run = fleetc(dir.path(), &["validate"]);
     run.expect_code(0);
 }
+
+/// Issue 10: where the heuristic is still wrong, the fleet can mark a field as not a
+/// credential; the mark is a note of `validate`, so it is seen in review.
+#[test]
+fn a_field_marked_as_not_a_credential_passes_and_is_reported() {
+    let dir = repo();
+    let app = dir.path().join("fleet/apps/guestbook.yaml");
+    edit(
+        &app,
+        "    replicaCount: 1\n",
+        "    replicaCount: 1\n    tlsSecret: guestbook-tls\n    auth: \"{{ {'token': cluster.name ~ '-reader'} }}\"\n",
+    );
+    // Unmarked, the key names read as credentials.
+    let run = fleetc(dir.path(), &["validate", "--format", "json"]);
+    run.expect_code(1);
+    let codes: Vec<String> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{} {}", d["code"].as_str().unwrap(), d["line"]))
+        .collect();
+    assert_eq!(codes, ["credential 21"], "{}", run.stdout);
+    // The template's result is judged once the rest is valid.
+    edit(&app, "    tlsSecret: guestbook-tls\n", "");
+    let run = fleetc(dir.path(), &["validate", "--format", "json"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout
+            .contains("its result holds a credential under `token`"),
+        "{}",
+        run.stdout
+    );
+    edit(
+        &app,
+        "    replicaCount: 1\n",
+        "    replicaCount: 1\n    tlsSecret: guestbook-tls\n",
+    );
+
+    edit(
+        &app,
+        "  name: guestbook\n",
+        "  name: guestbook\n  notCredentials: [/spec/values/tlsSecret, /spec/values/auth]\n",
+    );
+    let run = fleetc(dir.path(), &["validate", "--format", "json"]);
+    run.expect_code(0);
+    let notes: Vec<(String, String)> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["severity"].as_str().unwrap().to_owned(),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            (
+                "note".to_owned(),
+                "`/spec/values/tlsSecret` is marked as not a credential: fleetc does not check it"
+                    .to_owned()
+            ),
+            (
+                "note".to_owned(),
+                "`/spec/values/auth` is marked as not a credential: fleetc does not check it"
+                    .to_owned()
+            ),
+        ]
+    );
+    let github = fleetc(dir.path(), &["validate", "--format", "github"]);
+    assert!(
+        github
+            .stdout
+            .contains("::notice file=fleet/apps/guestbook.yaml,line=9,col=20,"),
+        "{}",
+        github.stdout
+    );
+    fleetc(dir.path(), &["render"]).expect_code(0);
+    let check = fleetc(dir.path(), &["check"]);
+    check.expect_code(0);
+    assert!(!check.stderr.contains("note["), "{}", check.stderr);
+
+    // A mark that points at no field is an error, not a silent no-op.
+    edit(&app, "/spec/values/tlsSecret", "/spec/values/tlsSecrt");
+    let run = fleetc(dir.path(), &["validate"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("`/spec/values/tlsSecrt` marks no field of this document"),
+        "{}",
+        run.stderr
+    );
+}

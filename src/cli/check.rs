@@ -19,7 +19,14 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
         Err(outcome) => return outcome,
     };
     let mut outcome = Outcome::new(Status::Clean);
-    let fleet_warnings = &compilation.diagnostics;
+    // Notes (fields marked as not credentials) are for review: `validate` shows them.
+    let fleet_warnings: Vec<_> = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != crate::diagnostic::Severity::Note)
+        .cloned()
+        .collect();
+    let fleet_warnings = &fleet_warnings;
     match format {
         Format::Text => outcome.stderr.push_str(&crate::diagnostic::format::text(
             fleet_warnings,

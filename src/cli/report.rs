@@ -37,18 +37,28 @@ pub(crate) fn summary(context: &Context, compilation: &Compilation) -> String {
             .filter(|d: &&Diagnostic| d.severity == severity)
             .count()
     };
-    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
-    let warnings_text = plural(warnings, "warning");
+    let (errors, warnings, notes) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note),
+    );
+    let mut others = Vec::new();
+    if warnings > 0 {
+        others.push(plural(warnings, "warning"));
+    }
+    if notes > 0 {
+        others.push(plural(notes, "note"));
+    }
     let source = match &context.rev {
         Some(rev) => format!("{} at {rev}", context.fleet_display),
         None => context.fleet_display.clone(),
     };
     match &compilation.fleet {
         Some(fleet) if compilation.is_valid() => {
-            let extra = if warnings > 0 {
-                format!(", {warnings_text}")
-            } else {
+            let extra = if others.is_empty() {
                 String::new()
+            } else {
+                format!(", {}", others.join(", "))
             };
             format!(
                 "{source} is valid: {}, {}, {}{extra}\n",
@@ -58,10 +68,10 @@ pub(crate) fn summary(context: &Context, compilation: &Compilation) -> String {
             )
         }
         _ => {
-            let extra = if warnings > 0 {
-                format!(" and {warnings_text}")
-            } else {
+            let extra = if others.is_empty() {
                 String::new()
+            } else {
+                format!(" and {}", others.join(" and "))
             };
             format!(
                 "error: {source} is invalid: {}{extra}\n",

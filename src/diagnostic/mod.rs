@@ -9,12 +9,15 @@ pub use code::Code;
 
 use serde::Serialize;
 
-/// How bad a finding is. Errors make a fleet invalid (exit 1); warnings do not.
+/// How bad a finding is. Errors make a fleet invalid (exit 1); warnings do not; notes say
+/// what the fleet chose to do differently (a field marked as not a credential), so that review
+/// sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+    Note,
 }
 
 /// Where in the fleet a diagnostic points: a display path (as the user named it, relative to
@@ -56,6 +59,14 @@ impl Diagnostic {
     pub fn warning(code: Code, message: impl Into<String>, location: Option<Location>) -> Self {
         Self {
             severity: Severity::Warning,
+            ..Self::error(code, message, location)
+        }
+    }
+
+    /// A note at `location`.
+    pub fn note(code: Code, message: impl Into<String>, location: Option<Location>) -> Self {
+        Self {
+            severity: Severity::Note,
             ..Self::error(code, message, location)
         }
     }

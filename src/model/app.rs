@@ -28,6 +28,8 @@ pub struct App {
     /// Helm values before templating (a JSON object), if any.
     pub values: Option<Value>,
     pub overrides: Vec<Override>,
+    /// JSON pointers into the App document of fields marked as not credentials.
+    pub not_credentials: Vec<String>,
 }
 
 /// The Argo CD source, as declared (values are added at render time).

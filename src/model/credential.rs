@@ -32,9 +32,11 @@ const SECRET_KEY_ENDINGS: [&str; 15] = [
 ];
 
 /// Key names that end like a credential but name something else: a reference to a secret, a
-/// setting about one, or fleetc's own field naming a Secret (`asoCredentialSecret`).
-const NOT_SECRET_KEYS: [&str; 15] = [
+/// setting about one, or fleetc's own fields (`asoCredentialSecret` names a Secret,
+/// `notCredentials` lists marks).
+const NOT_SECRET_KEYS: [&str; 16] = [
     "asocredentialsecret",
+    "notcredentials",
     "existingsecret",
     "secretname",
     "secretref",
@@ -140,6 +142,16 @@ pub fn holds_credential(value: &Value) -> bool {
     }
 }
 
+/// Whether `pointer` is one of the fields `marks` (JSON pointers, from a document's
+/// `metadata.notCredentials`) marks as not a credential, or inside one.
+pub fn is_marked(marks: &[String], pointer: &crate::load::Pointer) -> bool {
+    let text = pointer.to_string();
+    marks.iter().any(|mark| {
+        text.strip_prefix(mark.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
 /// A secret that can be told by its look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Secret {
@@ -225,6 +237,12 @@ const URL_ANCHOR: &str = "://";
 /// keys are the ESO templates fleetc writes): the last line of defence, run on everything fleetc
 /// writes. Only the text around each [`ANCHORS`] match is searched for a shape.
 pub fn secret_in_output(text: &str) -> Option<Secret> {
+    secret_in_output_except(text, &|_| false)
+}
+
+/// [`secret_in_output`], passing over what `exempt` says the fleet marked as no credential (a
+/// shape found inside the text of a field named in a `metadata.notCredentials`).
+pub fn secret_in_output_except(text: &str, exempt: &dyn Fn(&str) -> bool) -> Option<Secret> {
     // Every shape but a URL's is at least 20 characters long; most values are shorter.
     if text.len() < 20 && !text.contains(URL_ANCHOR) {
         return None;
@@ -246,7 +264,7 @@ pub fn secret_in_output(text: &str) -> Option<Secret> {
         let back = if url { 64 } else { 0 };
         let start = floor_boundary(text, anchor.start().saturating_sub(back));
         let end = floor_boundary(text, anchor.end().saturating_add(512).min(text.len()));
-        if let Some(secret) = shape_in(&text[start..end]) {
+        if let Some(secret) = shape_in(&text[start..end], exempt) {
             return Some(secret);
         }
     }
@@ -262,8 +280,11 @@ fn floor_boundary(text: &str, mut at: usize) -> usize {
 }
 
 /// The first secret in `text` told by its shape (not a kubeconfig).
-fn shape_in(text: &str) -> Option<Secret> {
+fn shape_in(text: &str, exempt: &dyn Fn(&str) -> bool) -> Option<Secret> {
     for found in SHAPES.captures_iter(text) {
+        if found.get(0).is_some_and(|m| exempt(m.as_str())) {
+            continue;
+        }
         let group = (1..=6).find(|&i| found.get(i).is_some());
         let secret = match group {
             Some(1) => Secret::PrivateKey,

@@ -21,6 +21,17 @@ pub struct Fleet {
     pub clusters: Vec<Cluster>,
     /// Sorted by name.
     pub apps: Vec<App>,
+    /// The text of every field the fleet marks as not a credential (`metadata.notCredentials`):
+    /// the screen of rendered objects passes over what looks like a secret inside them.
+    pub not_credential_texts: Vec<String>,
+}
+
+impl Fleet {
+    /// Whether `text` (something that looks like a secret) lies inside a field the fleet marks
+    /// as not a credential.
+    pub fn marked_not_credential(&self, text: &str) -> bool {
+        self.not_credential_texts.iter().any(|t| t.contains(text))
+    }
 }
 
 impl Fleet {

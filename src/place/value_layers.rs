@@ -8,6 +8,7 @@ use super::values::{Layer, Scope};
 use super::values_view::Evaluated;
 use crate::diagnostic::Code;
 use crate::load::Pointer;
+use crate::model::credential::is_marked;
 use crate::model::{App, Cluster, deep_merge};
 
 /// Which layer: the app's `values`, or override number `i`.
@@ -54,7 +55,8 @@ impl<'env, 'source> AppLayers<'env, 'source> {
         let mut errors = Vec::new();
         for (id, values) in sources {
             let in_document = |p: &Pointer| site(&id.pointer().join(p));
-            match Layer::compile(env, values, &in_document) {
+            let marked = |p: &Pointer| is_marked(&app.not_credentials, &id.pointer().join(p));
+            match Layer::compile(env, values, &in_document, &marked) {
                 Ok(layer) => layers.push((id, layer)),
                 Err(es) => errors.extend(
                     es.into_iter()

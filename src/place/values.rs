@@ -116,6 +116,8 @@ pub(crate) struct Layer<'env, 'source> {
     holes: Vec<(Pointer, &'source str, Hole<'env, 'source>)>,
     /// Per hole, its report should it pass the memory bound.
     sites: Vec<Site>,
+    /// Per hole, whether the fleet marked it as not a credential.
+    marked: Vec<bool>,
 }
 
 /// A layer's values, with each templated string replaced by its index among the layer's holes;
@@ -168,11 +170,12 @@ fn has_templates(value: &Value) -> bool {
 impl<'env, 'source> Layer<'env, 'source> {
     /// Compiles every templated string of `values`; syntax errors are reported per string.
     /// `site` gives each (by its pointer below `values`) its report should it pass the memory
-    /// bound.
+    /// bound; `marked` says whether the fleet marked it as not a credential.
     pub(crate) fn compile(
         env: &'env Environment<'static>,
         values: &'source Value,
         site: &dyn Fn(&Pointer) -> Site,
+        marked: &dyn Fn(&Pointer) -> bool,
     ) -> Result<Self, Vec<TemplateError>> {
         let mut strings = Vec::new();
         collect_templated(values, &Pointer::root(), &mut strings);
@@ -210,6 +213,7 @@ impl<'env, 'source> Layer<'env, 'source> {
                 base: values,
                 shape: Shape::of(values, &mut 0),
                 sites: holes.iter().map(|(p, _, _)| site(p)).collect(),
+                marked: holes.iter().map(|(p, _, _)| marked(p)).collect(),
                 holes,
             })
         } else {
@@ -251,7 +255,9 @@ impl<'env, 'source> Layer<'env, 'source> {
                 Err(e) => Err(describe(&e, source)),
             }
         };
-        for ((pointer, source, hole), site) in self.holes.iter().zip(&self.sites) {
+        for (((pointer, source, hole), site), marked) in
+            self.holes.iter().zip(&self.sites).zip(&self.marked)
+        {
             let result = match hole {
                 Hole::Path(path) => path
                     .lookup(&scope.variables())
@@ -278,7 +284,16 @@ impl<'env, 'source> Layer<'env, 'source> {
             let checked = result
                 .map_err(|message| (Code::ValueTemplate, message))
                 .and_then(portable)
-                .and_then(credential_free);
+                .and_then(|value| {
+                    // A template under a credential-named key is judged by what it produces:
+                    // a value derived from the (checked) fleet is not a secret, a map with a
+                    // credential in it or a token's shape is.
+                    if *marked {
+                        Ok(value)
+                    } else {
+                        credential_free(value)
+                    }
+                });
             match checked {
                 Ok(value) => results.push(value),
                 Err((code, message)) => errors.push(TemplateError {
@@ -603,7 +618,7 @@ mod tests {
 
     fn eval(values: &Value) -> Result<Value, Vec<TemplateError>> {
         let env = environment();
-        let layer = Layer::compile(&env, values, &test_site)?;
+        let layer = Layer::compile(&env, values, &test_site, &|_| false)?;
         let (c, a, f) = variables();
         layer.evaluate(&Scope::new(&c, &a, &f))
     }
@@ -611,7 +626,7 @@ mod tests {
     /// The same, with every string given to the template engine (no direct reads).
     fn eval_by_engine(values: &Value) -> Result<Value, Vec<TemplateError>> {
         let env = environment();
-        let mut layer = Layer::compile(&env, values, &test_site)?;
+        let mut layer = Layer::compile(&env, values, &test_site, &|_| false)?;
         for (_, source, hole) in &mut layer.holes {
             *hole = match single_expression(source) {
                 Some(expr) => Hole::Expression(env.compile_expression(expr).unwrap(), expr),
@@ -715,7 +730,7 @@ mod tests {
     fn syntax_errors_are_reported_at_compile_time() {
         let env = environment();
         let values = json!({"bad": "{{ cluster.name "});
-        let Err(errors) = Layer::compile(&env, &values, &test_site) else {
+        let Err(errors) = Layer::compile(&env, &values, &test_site, &|_| false) else {
             panic!("expected an error")
         };
         assert_eq!(errors[0].pointer.to_string(), "/bad");

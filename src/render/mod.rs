@@ -33,7 +33,7 @@ use rayon::prelude::*;
 use crate::emit::{OutputFile, OutputTree};
 use crate::load::Files;
 use crate::model::Fleet;
-use crate::model::credential::secret_in_output;
+use crate::model::credential::secret_in_output_except;
 use crate::model::digest::{Digest, combine};
 use crate::place::{FleetValues, Origin, Placement, ValueErrors, value_environment};
 use generated_file::{YamlFile, yaml_file};
@@ -163,6 +163,7 @@ impl<'f> Rendering<'f> {
                 &secret,
             );
             screen(
+                fleet,
                 &mut failed,
                 file.last_document(),
                 Origin::Cluster(index),
@@ -178,6 +179,7 @@ impl<'f> Rendering<'f> {
             );
             file.push(id, &es);
             screen(
+                fleet,
                 &mut failed,
                 file.last_document(),
                 Origin::Cluster(index),
@@ -196,6 +198,7 @@ impl<'f> Rendering<'f> {
                         oversized.push((p.app, bytes));
                     }
                     screen(
+                        fleet,
                         &mut failed,
                         file.last_document(),
                         Origin::App(p.app),
@@ -219,7 +222,9 @@ impl<'f> Rendering<'f> {
         );
         for (path, file) in &files[1..] {
             let text = String::from_utf8_lossy(&file.bytes);
-            screen(&mut failed, &text, Origin::Cluster(index), || path.clone());
+            screen(fleet, &mut failed, &text, Origin::Cluster(index), || {
+                path.clone()
+            });
         }
         (files, failed)
     }
@@ -292,8 +297,14 @@ impl ClusterRenderer<'_, '_, '_> {
 
 /// The last line of defence: nothing that looks like a secret is written, whatever produced it
 /// (see [`crate::model::credential`]); `object` names what was rendered, for the finding.
-fn screen(failed: &mut ValueErrors, text: &str, origin: Origin, object: impl FnOnce() -> String) {
-    if let Some(secret) = secret_in_output(text) {
+fn screen(
+    fleet: &Fleet,
+    failed: &mut ValueErrors,
+    text: &str,
+    origin: Origin,
+    object: impl FnOnce() -> String,
+) {
+    if let Some(secret) = secret_in_output_except(text, &|t| fleet.marked_not_credential(t)) {
         failed.add_rendered_secret(origin, object(), secret.describe());
     }
 }

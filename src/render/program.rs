@@ -14,7 +14,7 @@ use serde::{Serialize, Serializer};
 use super::application::{self, CLUSTER, NAME};
 use super::yaml::{self, Mark, Slot};
 use crate::model::Fleet;
-use crate::model::credential::{Secret, secret_in_output};
+use crate::model::credential::{Secret, secret_in_output_except};
 use crate::place::{Evaluated, Placement, Plan};
 
 /// Slot holding the whole values of a placement, where they have no [`Plan`].
@@ -29,7 +29,8 @@ pub(super) struct Program {
     marks: Vec<Mark>,
     /// The (layer, template) of each result slot, from [`FIRST_RESULT`] on.
     results: Vec<(usize, usize)>,
-    /// What looks like a secret in the text around the slots, screened once.
+    /// What looks like a secret in the text around the slots, screened once (when compiled for
+    /// a fleet).
     secret: Option<Secret>,
 }
 
@@ -38,9 +39,12 @@ impl Program {
     /// `evaluated`.
     pub(super) fn compile(fleet: &Fleet, placement: &Placement, evaluated: &Evaluated) -> Self {
         let app = &fleet.apps[placement.app];
-        Self::record(evaluated, |values| {
+        let mut program = Self::record(evaluated, |values| {
             yaml::record_document(&application::application(fleet, app, values))
-        })
+        });
+        program.secret =
+            secret_in_output_except(&program.text, &|t| fleet.marked_not_credential(t));
+        program
     }
 
     /// The program of the document `record` records with the values of `evaluated`'s layers.
@@ -59,7 +63,7 @@ impl Program {
         };
         let (text, marks) = record(values);
         Self {
-            secret: secret_in_output(&text),
+            secret: None,
             text,
             marks,
             results: results.into_inner(),

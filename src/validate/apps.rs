@@ -25,13 +25,15 @@ struct AppInput {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct AppMeta {
     name: String,
     #[serde(default)]
     labels: BTreeMap<String, String>,
     #[serde(default)]
     annotations: BTreeMap<String, String>,
+    #[serde(default)]
+    not_credentials: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -173,6 +175,7 @@ fn build_one(
         },
         values: spec.values,
         overrides,
+        not_credentials: input.metadata.not_credentials,
     })
 }
 

@@ -8,7 +8,28 @@ use serde_json::Value;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Document, Files, Pointer, Target};
 use crate::model::Kind;
-use crate::model::credential::{Secret, holds_credential, is_credential_key, secret_in_text};
+use crate::model::credential::{
+    Secret, holds_credential, is_credential_key, is_marked, secret_in_text,
+};
+
+/// The text of every string in the fields a document marks as not credentials, which the
+/// screen of rendered objects passes over.
+pub(crate) fn marked_texts(doc: &Document, out: &mut Vec<String>) {
+    fn strings(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+            Value::Object(map) => map.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    let listed = doc.value.pointer(MARKS).and_then(Value::as_array);
+    for mark in listed.into_iter().flatten().filter_map(Value::as_str) {
+        if let Some(value) = doc.value.pointer(mark) {
+            strings(value, out);
+        }
+    }
+}
 
 /// Whether a string holds a PEM private key.
 pub(crate) fn is_private_key(s: &str) -> bool {
@@ -27,6 +48,8 @@ pub(crate) fn scan(kind: Kind, doc: &Document, files: &Files) -> (Vec<Diagnostic
         Kind::Cluster | Kind::ClusterTemplate | Kind::App => KeysCount::Everywhere,
     };
     walk(&doc.value, &Pointer::root(), keys_count, &mut found);
+    let (marks, mut diagnostics) = check_marks(doc, files);
+    found.retain(|(pointer, _)| !is_marked(&marks, pointer));
     let keys = found
         .iter()
         .filter_map(|(_, what)| match what {
@@ -34,11 +57,48 @@ pub(crate) fn scan(kind: Kind, doc: &Document, files: &Files) -> (Vec<Diagnostic
             Found::Shape(_) => None,
         })
         .collect();
-    let diagnostics = found
-        .into_iter()
-        .map(|(pointer, what)| diagnostic(kind, doc, files, &pointer, &what))
-        .collect();
+    diagnostics.extend(
+        found
+            .into_iter()
+            .map(|(pointer, what)| diagnostic(kind, doc, files, &pointer, &what)),
+    );
     (diagnostics, keys)
+}
+
+/// Where the fields marked as not credentials (`metadata.notCredentials`) of a document are
+/// listed.
+const MARKS: &str = "/metadata/notCredentials";
+
+/// The document's marks that point at one of its fields, as JSON pointer strings; a note for
+/// each (so review sees it) and an error for each that points at nothing.
+fn check_marks(doc: &Document, files: &Files) -> (Vec<String>, Vec<Diagnostic>) {
+    let mut marks = Vec::new();
+    let mut diagnostics = Vec::new();
+    let listed = doc.value.pointer(MARKS).and_then(Value::as_array);
+    for (i, mark) in listed.into_iter().flatten().enumerate() {
+        let Some(mark) = mark.as_str().filter(|m| m.starts_with('/')) else {
+            continue; // the schema says what is wrong with it
+        };
+        let at = Some(files.locate(doc.at, &Pointer::parse(MARKS).index(i), Target::Value));
+        if doc.value.pointer(mark).is_some() {
+            marks.push(mark.to_owned());
+            diagnostics.push(Diagnostic::note(
+                Code::Credential,
+                format!("`{mark}` is marked as not a credential: fleetc does not check it"),
+                at,
+            ));
+        } else {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    format!("`{mark}` marks no field of this document"),
+                    at,
+                )
+                .with_help("a mark is a JSON pointer into the same document, such as `/spec/values/dex/clientSecret`"),
+            );
+        }
+    }
+    (marks, diagnostics)
 }
 
 /// Where credential-named keys count.

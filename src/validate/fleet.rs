@@ -137,7 +137,17 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
         terraform: spec.terraform,
         clusters: Vec::new(),
         apps: Vec::new(),
+        not_credential_texts: Vec::new(),
     };
+    for doc in docs
+        .fleets
+        .iter()
+        .chain(&docs.templates)
+        .chain(&docs.clusters)
+        .chain(&docs.apps)
+    {
+        super::credentials::marked_texts(doc, &mut fleet.not_credential_texts);
+    }
     provisioners::check(&fleet, findings);
     fleet.clusters = clusters::resolve(&fleet, fleet_doc, &templates, &docs.clusters, findings);
     let names: BTreeSet<&str> = docs.clusters.iter().map(|d| name_of(d)).collect();

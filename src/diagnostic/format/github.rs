@@ -10,6 +10,7 @@ pub fn github(diagnostics: &[Diagnostic]) -> String {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "notice",
         };
         let mut properties = vec![format!(
             "title={}",

@@ -36,6 +36,7 @@ fn report<'a>(d: &'a Diagnostic, sources: &'a dyn SourceText) -> Vec<Group<'a>> 
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
+        Severity::Note => Level::NOTE,
     };
     let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
     let mut group = Group::with_title(title);
