@@ -2470,6 +2470,303 @@ spec:
 }
 
 // ---------------------------------------------------------------------------------------------
+// The label vocabulary (issue 10): a selector key no cluster carries and the Fleet does not
+// declare is a typo, not a plan; a declared vocabulary also binds clusters and selector values
+// ---------------------------------------------------------------------------------------------
+
+/// ingress-nginx placed by one requirement on `placement.selector` (line 17).
+fn ingress_with_requirement(requirement: &str) -> String {
+    format!(
+        r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: ingress-nginx
+  labels:
+    team: platform
+spec:
+  source:
+    repoURL: https://kubernetes.github.io/ingress-nginx
+    chart: ingress-nginx
+    targetRevision: 4.13.0
+  destination:
+    namespace: ingress-nginx
+  placement:
+    selector:
+      matchExpressions:
+        - {requirement}
+"#
+    )
+}
+
+#[test]
+fn selector_key_misspelt_with_not_in_would_match_every_cluster() {
+    Broken::new()
+        .write(
+            INGRESS_NGINX,
+            &ingress_with_requirement("{key: envirnoment, operator: NotIn, values: [prod]}"),
+        )
+        .expect(
+            error("label-vocabulary")
+                .at(INGRESS_NGINX, 17, 17, "envirnoment")
+                .message("no cluster carries the label `envirnoment`")
+                .help("did you mean `environment`?"),
+        );
+}
+
+#[test]
+fn selector_key_misspelt_with_in() {
+    Broken::new()
+        .write(
+            INGRESS_NGINX,
+            &ingress_with_requirement("{key: regoin, operator: In, values: [eu-west-1]}"),
+        )
+        .expect(
+            error("label-vocabulary")
+                .at(INGRESS_NGINX, 17, 17, "regoin")
+                .help("did you mean `region`?"),
+        );
+}
+
+#[test]
+fn selector_key_misspelt_with_exists() {
+    Broken::new()
+        .write(
+            INGRESS_NGINX,
+            &ingress_with_requirement("{key: teem, operator: Exists}"),
+        )
+        .expect(
+            error("label-vocabulary")
+                .at(INGRESS_NGINX, 17, 17, "teem")
+                .help("did you mean `team`?"),
+        );
+}
+
+#[test]
+fn selector_key_misspelt_in_match_labels() {
+    Broken::new()
+        .write(
+            PAYMENTS_API,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: payments-api
+spec:
+  source:
+    repoURL: https://github.com/acme/payments.git
+    path: charts/api
+    targetRevision: v2.1.0
+  destination:
+    namespace: payments
+  placement:
+    selector:
+      matchLabels: {tema: payments}
+"#,
+        )
+        .expect(
+            error("label-vocabulary")
+                .at(PAYMENTS_API, 14, 21, "tema")
+                .help("did you mean `team`?"),
+        );
+}
+
+#[test]
+fn selector_key_misspelt_in_an_override() {
+    Broken::new()
+        .write(
+            INGRESS_NGINX,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: ingress-nginx
+spec:
+  source:
+    repoURL: https://kubernetes.github.io/ingress-nginx
+    chart: ingress-nginx
+    targetRevision: 4.13.0
+  destination:
+    namespace: ingress-nginx
+  values:
+    replicaCount: 1
+  overrides:
+    - selector: {matchLabels: {tier: standard, enviroment: prod}}
+      values:
+        replicaCount: 3
+"#,
+        )
+        .expect(
+            error("label-vocabulary")
+                .at(INGRESS_NGINX, 15, 48, "enviroment")
+                .help("did you mean `environment`?"),
+        );
+}
+
+/// The base fleet's Fleet with a label vocabulary (lines 14 to 19).
+const FLEET_WITH_LABELS: &str = r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: Fleet
+metadata:
+  name: acme
+spec:
+  repo:
+    url: https://github.com/acme/fleet.git
+    targetRevision: main
+  hubs:
+    - name: hub-eu
+    - name: hub-us
+  labels:
+    environment: {values: [dev, staging, prod]}
+    team: {description: Who runs workloads there, values: [payments, search, platform]}
+    tier: {values: [critical, standard]}
+    role: {values: [hub]}
+    managed-by: {values: [platform]}
+    wave: {description: Rollout wave, values: ["1", "2"]}
+  secretStores:
+    - name: aws-eu
+      provider: aws
+    - name: gcp-us
+      provider: gcp
+  defaults:
+    metadata:
+      labels:
+        managed-by: platform
+    spec:
+      kubernetesVersion: "1.33"
+"#;
+
+#[test]
+fn a_declared_key_no_cluster_carries_yet_is_accepted() {
+    let repo = base_repo();
+    Broken::new()
+        .write(FLEET, FLEET_WITH_LABELS)
+        .write(
+            INGRESS_NGINX,
+            &ingress_with_requirement("{key: wave, operator: In, values: [\"1\"]}"),
+        )
+        .apply(repo.path());
+    let run = fleetc(repo.path(), &["validate", "--format", "json"]);
+    run.expect_code(0);
+    let run = fleetc(repo.path(), &["ls", "labels", "--format", "json"]);
+    run.expect_code(0);
+    let wave = run
+        .json()
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|row| row["key"] == "wave")
+        .cloned()
+        .expect("wave is listed");
+    assert_eq!(wave["clusters"], 0);
+    assert_eq!(wave["declared"]["description"], "Rollout wave");
+}
+
+#[test]
+fn a_selector_value_outside_the_declared_values() {
+    Broken::new()
+        .write(FLEET, FLEET_WITH_LABELS)
+        .write(
+            INGRESS_NGINX,
+            &ingress_with_requirement("{key: environment, operator: In, values: [prod, prdo]}"),
+        )
+        .expect(
+            error("label-vocabulary")
+                .at(INGRESS_NGINX, 17, 59, "prdo")
+                .message("`prdo` is not one of the values the Fleet allows for label `environment`")
+                .help("did you mean `prod`?"),
+        );
+}
+
+#[test]
+fn a_cluster_label_value_outside_the_declared_values() {
+    Broken::new()
+        .write(FLEET, FLEET_WITH_LABELS)
+        .write(
+            DEV_US_1,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: Cluster
+metadata:
+  name: dev-us-1
+  labels:
+    team: serach
+spec:
+  provider: gcp
+  region: us-central1
+  environment: dev
+  hub: hub-us
+  connection:
+    secretStore: {name: gcp-us}
+"#,
+        )
+        .expect(
+            error("label-vocabulary")
+                .at(DEV_US_1, 6, 11, "serach")
+                .help("did you mean `search`?"),
+        );
+}
+
+#[test]
+fn a_cluster_label_key_outside_the_declared_vocabulary() {
+    Broken::new()
+        .write(FLEET, FLEET_WITH_LABELS)
+        .write(
+            DEV_US_1,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: Cluster
+metadata:
+  name: dev-us-1
+  labels:
+    teams: search
+spec:
+  provider: gcp
+  region: us-central1
+  environment: dev
+  hub: hub-us
+  connection:
+    secretStore: {name: gcp-us}
+"#,
+        )
+        .expect(
+            error("label-vocabulary")
+                .at(DEV_US_1, 6, 5, "teams")
+                .message("label `teams` is not in the fleet's label vocabulary")
+                .help("did you mean `team`?"),
+        );
+}
+
+#[test]
+fn a_built_in_value_outside_the_declared_values() {
+    Broken::new()
+        .write(FLEET, FLEET_WITH_LABELS)
+        .write(
+            DEV_US_1,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: Cluster
+metadata:
+  name: dev-us-1
+  labels:
+    team: search
+spec:
+  provider: gcp
+  region: us-central1
+  environment: develop
+  hub: hub-us
+  connection:
+    secretStore: {name: gcp-us}
+"#,
+        )
+        .expect(
+            error("label-vocabulary")
+                .at(DEV_US_1, 10, 16, "develop")
+                .help("expected one of `dev`, `staging`, `prod`"),
+        );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Credentials: nothing secret may enter the fleet
 // ---------------------------------------------------------------------------------------------
 

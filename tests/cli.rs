@@ -500,3 +500,55 @@ fn check_shows_the_fleets_warnings_in_every_format_without_failing() {
     assert!(run.stderr.contains("warning[expiry]"), "{}", run.stderr);
     assert!(run.stderr.contains("out is up to date"), "{}", run.stderr);
 }
+
+/// Issue 10: a misspelt key in `ls -l` matched nothing (or, with `notin`, everything), silently.
+#[test]
+fn ls_clusters_refuses_a_selector_key_no_cluster_carries() {
+    for (selector, column, suggestion) in [
+        ("envirnoment notin (prod)", 1, "environment"),
+        ("environment=prod,tierr", 18, "tier"),
+        ("!legacyy", 2, "legacy"),
+    ] {
+        let run = fleetc(&repo_root(), &["ls", "clusters", "-l", selector]);
+        run.expect_code(2);
+        assert!(
+            run.stderr
+                .contains(&format!("column {column}: no cluster carries the label")),
+            "{selector}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .contains(&format!("did you mean `{suggestion}`?")),
+            "{selector}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn ls_labels_lists_every_key_with_its_values_and_how_many_clusters_carry_it() {
+    let run = fleetc(&repo_root(), &["ls", "labels", "--format", "json"]);
+    run.expect_code(0);
+    let rows = run.json();
+    let rows = rows.as_array().expect("rows");
+    let keys: Vec<&str> = rows.iter().map(|r| text_at(r, "key")).collect();
+    assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+    let row = |key: &str| rows.iter().find(|r| r["key"] == key).expect("a row");
+    assert_eq!(row("hub")["builtin"], true);
+    assert_eq!(row("hub")["clusters"], 17);
+    assert_eq!(row("hub")["values"]["hub-eu"], 9);
+    assert_eq!(row("hub")["values"]["hub-us"], 8);
+    let team = row("team");
+    assert_eq!(
+        team["declared"]["values"],
+        serde_json::json!(["payments", "search", "platform"])
+    );
+    let carried: u64 = team["values"]
+        .as_object()
+        .expect("values")
+        .values()
+        .map(|n| n.as_u64().expect("a count"))
+        .sum();
+    assert_eq!(carried, team["clusters"].as_u64().expect("a count"));
+}

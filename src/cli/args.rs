@@ -206,6 +206,12 @@ pub(crate) enum Ls {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
+    /// The label vocabulary: every key clusters carry or the Fleet declares, with its values
+    /// and how many clusters carry each.
+    Labels {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
 }
 
 #[cfg(test)]

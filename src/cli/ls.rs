@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::args::{ListFormat, Ls};
 use super::{Context, Outcome, Status, report};
 use crate::compile::Compilation;
+use crate::model::label_vocabulary::LabelVocabulary;
 use crate::model::{BUILTIN_LABELS, Cluster};
 use crate::place::selector_string;
 
@@ -37,7 +38,77 @@ pub(crate) fn run(context: &Context, ls: &Ls) -> Outcome {
             cluster.as_deref(),
             *format,
         ),
+        Ls::Labels { format } => labels(&compilation, *format),
     }
+}
+
+/// The fleet's label vocabulary (see [`LabelVocabulary`]).
+fn vocabulary(compilation: &Compilation) -> LabelVocabulary {
+    let fleet = compilation.fleet.as_ref().expect("a valid fleet");
+    LabelVocabulary::new(fleet.labels.as_ref(), &fleet.clusters)
+}
+
+#[derive(Serialize)]
+struct LabelRow<'a> {
+    key: &'a str,
+    #[serde(flatten)]
+    info: &'a crate::model::label_vocabulary::LabelKey,
+}
+
+fn labels(compilation: &Compilation, format: ListFormat) -> Outcome {
+    let vocabulary = vocabulary(compilation);
+    let rows: Vec<LabelRow<'_>> = vocabulary
+        .keys()
+        .map(|(key, info)| LabelRow { key, info })
+        .collect();
+    let mut outcome = Outcome::new(Status::Clean);
+    match format {
+        ListFormat::Json => outcome.stdout = to_json(&rows),
+        ListFormat::Text => {
+            let table: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    let carried: Vec<String> = r
+                        .info
+                        .values
+                        .iter()
+                        .map(|(v, n)| format!("{v} ({n})"))
+                        .collect();
+                    let declared = r.info.declared.as_ref();
+                    let source = match (r.info.builtin, declared.is_some()) {
+                        (true, _) => "built-in",
+                        (false, true) => "declared",
+                        (false, false) => "carried",
+                    };
+                    let allowed = declared
+                        .and_then(|d| d.values.as_ref())
+                        .map_or_else(|| "any".to_owned(), |v| v.join(","));
+                    vec![
+                        r.key.to_owned(),
+                        source.to_owned(),
+                        r.info.clusters.to_string(),
+                        allowed,
+                        declared
+                            .and_then(|d| d.description.clone())
+                            .unwrap_or_default(),
+                        carried.join(", "),
+                    ]
+                })
+                .collect();
+            outcome.stdout = columns(
+                &[
+                    "KEY",
+                    "SOURCE",
+                    "CLUSTERS",
+                    "ALLOWED",
+                    "DESCRIPTION",
+                    "VALUES (CLUSTERS)",
+                ],
+                &table,
+            );
+        }
+    }
+    outcome
 }
 
 #[derive(Serialize)]
@@ -55,6 +126,7 @@ struct ClusterRow<'a> {
 
 fn clusters(compilation: &Compilation, selector: Option<&str>, format: ListFormat) -> Outcome {
     let fleet = compilation.fleet.as_ref().expect("a valid fleet");
+    let selector_text = selector;
     let selector = match selector.map(selector_string::parse).transpose() {
         Ok(s) => s,
         Err(e) => {
@@ -63,6 +135,26 @@ fn clusters(compilation: &Compilation, selector: Option<&str>, format: ListForma
             return o;
         }
     };
+    if let (Some(parsed), Some(text)) = (&selector, selector_text) {
+        let vocabulary = vocabulary(compilation);
+        for requirement in parsed.requirements() {
+            let key = requirement.key();
+            if vocabulary.knows(key) {
+                continue;
+            }
+            // Where the key is in what was typed: the first time it stands as a whole word.
+            let column = key_column(text, key).unwrap_or(1);
+            let mut o = Outcome::failure(format!(
+                "invalid selector: column {column}: no cluster carries the label `{key}` and \
+                 the Fleet does not declare it"
+            ));
+            let names = vocabulary.names();
+            let help = crate::validate::suggest_help(key, &names)
+                .unwrap_or_else(|| format!("the keys are {}", names.join(", ")));
+            let _ = writeln!(o.stderr, "help: {help} (`fleetc ls labels` lists them)");
+            return o;
+        }
+    }
     let rows: Vec<ClusterRow<'_>> = fleet
         .clusters
         .iter()
@@ -188,6 +280,18 @@ fn placements(
         }
     }
     outcome
+}
+
+/// The 1-based character column where `key` first stands as a whole word in `text`.
+fn key_column(text: &str, key: &str) -> Option<usize> {
+    let word = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/');
+    text.match_indices(key)
+        .find(|(i, _)| {
+            let before = text[..*i].chars().next_back();
+            let after = text[i + key.len()..].chars().next();
+            !before.is_some_and(word) && !after.is_some_and(word)
+        })
+        .map(|(i, _)| text[..i].chars().count() + 1)
 }
 
 fn to_json<T: Serialize>(rows: &T) -> String {

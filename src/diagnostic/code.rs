@@ -56,6 +56,7 @@ codes! {
     LabelValue => "label-value", "a label value Kubernetes would reject";
     ReservedLabel => "reserved-label", "a user label reuses a built-in placement label or an Argo CD key";
     Selector => "selector", "a label selector apimachinery would reject";
+    LabelVocabulary => "label-vocabulary", "a selector key no cluster carries and the Fleet does not declare, or a label key or value outside the Fleet's declared vocabulary";
     Connection => "connection", "a cluster connection that cannot work";
     UnportableText => "unportable-text", "a string or key Kubernetes tooling cannot carry (a character go-yaml rejects, a key over 1,000 characters)";
     Credential => "credential", "a credential declared in the fleet, where it would land in out/";

@@ -14,6 +14,9 @@ pub struct Fleet {
     pub repo: Option<Repo>,
     pub argocd: ArgoCd,
     pub hubs: Vec<Hub>,
+    /// The declared label vocabulary (`spec.labels`), if any.
+    pub labels:
+        Option<std::collections::BTreeMap<String, super::label_vocabulary::LabelDeclaration>>,
     pub secret_stores: Vec<SecretStore>,
     pub capi: CapiSettings,
     pub terraform: TerraformSettings,

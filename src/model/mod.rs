@@ -11,6 +11,7 @@ pub mod digest;
 mod fact;
 mod fleet;
 pub mod label_selector;
+pub mod label_vocabulary;
 pub mod portable_text;
 mod provisioning;
 mod secret_key;

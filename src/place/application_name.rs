@@ -114,7 +114,7 @@ mod tests {
         format!(
             "apiVersion: fleetc.dev/v1alpha1\nkind: App\nmetadata: {{name: {name}}}\n\
              spec: {{source: {{repoURL: https://x.invalid/r.git, path: p}}, destination: {{namespace: n}}, \
-             placement: {{selector: {{matchLabels: {{nowhere: \"true\"}}}}}}}}\n---\n"
+             placement: {{selector: {{matchLabels: {{hub: nowhere}}}}}}}}\n---\n"
         )
     }
 

@@ -8,11 +8,12 @@ use serde_json::Value;
 
 use super::decode::decode;
 use super::labels::check_map;
-use super::{Findings, suggest};
+use super::{Findings, suggest, vocabulary};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Document, Pointer, Target};
 use crate::model::digest::{Digest, digest_of};
 use crate::model::label_selector::LabelSelector;
+use crate::model::label_vocabulary::LabelVocabulary;
 use crate::model::{App, AppSource, FLEETC_LABEL_PREFIX, Override, PlacementRule};
 use crate::place::selector::{PathSegment, Selector};
 
@@ -86,11 +87,12 @@ struct OverrideInput {
 pub(crate) fn build(
     documents: &[&Document],
     clusters: &BTreeSet<&str>,
+    labels: &LabelVocabulary,
     findings: &mut Findings<'_>,
 ) -> Vec<App> {
     let mut apps: Vec<App> = documents
         .iter()
-        .filter_map(|doc| build_one(doc, clusters, findings))
+        .filter_map(|doc| build_one(doc, clusters, labels, findings))
         .collect();
     apps.sort_by(|a, b| a.name.cmp(&b.name));
     apps
@@ -99,6 +101,7 @@ pub(crate) fn build(
 fn build_one(
     doc: &Document,
     clusters: &BTreeSet<&str>,
+    labels: &LabelVocabulary,
     findings: &mut Findings<'_>,
 ) -> Option<App> {
     let input: AppInput = decode(&doc.value, doc.at, &Pointer::root(), findings.files)
@@ -120,11 +123,11 @@ fn build_one(
     );
 
     let base = Pointer::parse("/spec/placement");
-    let selector = spec
-        .placement
-        .selector
-        .as_ref()
-        .and_then(|s| compile(doc, s, &base.clone().key("selector"), findings));
+    let selector = spec.placement.selector.as_ref().and_then(|s| {
+        let at = base.clone().key("selector");
+        vocabulary::check_selector(labels, doc, s, &at, findings);
+        compile(doc, s, &at, findings)
+    });
     let selector_ok = spec.placement.selector.is_none() || selector.is_some();
     for (list, names) in [
         ("clusters", &spec.placement.clusters),
@@ -147,6 +150,7 @@ fn build_one(
     let mut overrides = Vec::new();
     for (i, o) in spec.overrides.into_iter().enumerate() {
         let at = Pointer::parse("/spec/overrides").index(i).key("selector");
+        vocabulary::check_selector(labels, doc, &o.selector, &at, findings);
         if let Some(selector) = compile(doc, &o.selector, &at, findings) {
             overrides.push(Override {
                 selector,
@@ -306,8 +310,10 @@ mod tests {
 
     #[test]
     fn where_an_app_goes_is_not_part_of_what_it_renders() {
-        let digest =
-            |placement: &str, values: &str| fleet("", &app(placement, values)).apps[0].digest;
+        // `tier` is declared, since no cluster carries it.
+        let digest = |placement: &str, values: &str| {
+            fleet("  labels: {tier: {}}", &app(placement, values)).apps[0].digest
+        };
         let base = digest("{selector: {matchLabels: {tier: api}}}", "{replicas: 1}");
         assert_eq!(
             base,

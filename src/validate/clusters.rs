@@ -248,7 +248,7 @@ fn resolve_one(
         expires,
         placement_labels: BTreeMap::new(),
     };
-    cluster.placement_labels = labels::placement_labels(&cluster, &layers, findings);
+    cluster.placement_labels = labels::placement_labels(fleet, &cluster, &layers, findings);
     connection::check(&cluster, fleet, &layers, findings);
     provisioning::check(&cluster, fleet, &layers, findings);
     Some(cluster)

@@ -1,15 +1,16 @@
 //! The Fleet document, and the fleet assembled from all documents.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::decode::decode;
 use super::names::check_unique;
-use super::{Documents, Findings, apps, clusters, provisioners};
+use super::{Documents, Findings, apps, clusters, provisioners, vocabulary};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Pointer, Target};
+use crate::model::label_vocabulary::{LabelDeclaration, LabelVocabulary};
 use crate::model::{ArgoCd, CapiSettings, Fleet, Hub, Repo, SecretStore, TerraformSettings};
 
 /// The document's `apiVersion` and `kind` were checked when it was classified.
@@ -34,6 +35,8 @@ struct FleetSpec {
     #[serde(default)]
     argocd: ArgoCd,
     hubs: Vec<Hub>,
+    #[serde(default)]
+    labels: Option<BTreeMap<String, LabelDeclaration>>,
     #[serde(default)]
     secret_stores: Vec<SecretStore>,
     #[serde(default)]
@@ -132,6 +135,7 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
         repo: spec.repo,
         argocd: spec.argocd,
         hubs: spec.hubs,
+        labels: spec.labels,
         secret_stores: spec.secret_stores,
         capi: spec.capi,
         terraform: spec.terraform,
@@ -149,9 +153,11 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
         super::credentials::marked_texts(doc, &mut fleet.not_credential_texts);
     }
     provisioners::check(&fleet, findings);
+    vocabulary::check_declarations(&fleet, fleet_doc, findings);
     fleet.clusters = clusters::resolve(&fleet, fleet_doc, &templates, &docs.clusters, findings);
     let names: BTreeSet<&str> = docs.clusters.iter().map(|d| name_of(d)).collect();
-    fleet.apps = apps::build(&docs.apps, &names, findings);
+    let labels = LabelVocabulary::new(fleet.labels.as_ref(), &fleet.clusters);
+    fleet.apps = apps::build(&docs.apps, &names, &labels, findings);
     Some(fleet)
 }
 

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use super::Findings;
 use super::clusters::Layers;
 use super::label_syntax::{annotation_key_problems, label_key_problems, label_value_problems};
+use super::vocabulary::cluster_label_problem;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::load::{Pointer, Target};
-use crate::model::{BUILTIN_LABELS as BUILTIN, Cluster, SECRET_TYPE_LABEL as SECRET_TYPE};
+use crate::model::{BUILTIN_LABELS as BUILTIN, Cluster, Fleet, SECRET_TYPE_LABEL as SECRET_TYPE};
 
 /// What a valid label or annotation key looks like.
 const KEY_HELP: &str = "a key is an optional lowercase DNS prefix and `/`, then a name of at most \
@@ -96,6 +97,7 @@ const MAX_ANNOTATIONS_BYTES: usize = 256 << 10;
 /// A cluster's placement labels (its labels plus the built-in keys that are set), after
 /// checking its labels and annotations.
 pub(crate) fn placement_labels(
+    fleet: &Fleet,
     cluster: &Cluster,
     layers: &Layers<'_>,
     findings: &mut Findings<'_>,
@@ -124,6 +126,19 @@ pub(crate) fn placement_labels(
         let found = check_map(map, annotations, &reserved, &locate);
         findings.diagnostics.extend(found);
     }
+    for (key, value) in &cluster.labels {
+        if BUILTIN.contains(&key.as_str()) {
+            continue;
+        }
+        if let Some((mut d, target)) = cluster_label_problem(key, value, fleet, false) {
+            let p = Pointer::root()
+                .key("metadata")
+                .key("labels")
+                .key(key.clone());
+            d.location = layers.locate(findings, &p, target);
+            findings.push(d);
+        }
+    }
 
     let mut labels = cluster.labels.clone();
     labels.retain(|k, _| !BUILTIN.contains(&k.as_str()));
@@ -135,6 +150,14 @@ pub(crate) fn placement_labels(
     ];
     for (key, value) in builtins {
         let Some(value) = value else { continue };
+        if let Some((mut d, _)) = cluster_label_problem(key, value, fleet, true) {
+            d.location = layers.locate(
+                findings,
+                &Pointer::root().key("spec").key(key),
+                Target::Value,
+            );
+            findings.push(d);
+        }
         for problem in label_value_problems(value) {
             findings.push(
                 Diagnostic::error(

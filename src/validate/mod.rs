@@ -24,6 +24,7 @@ mod provisioners;
 mod provisioning;
 pub mod schema;
 mod suggest;
+mod vocabulary;
 
 use rayon::prelude::*;
 
@@ -31,6 +32,11 @@ use crate::compile::Options;
 use crate::diagnostic::{self, Diagnostic, Location};
 use crate::load::{DocRef, Document, Files, Pointer, Target};
 use crate::model::{Fleet, Kind};
+
+/// "Did you mean `x`?" for a misspelt name among `candidates`, or the choices when there are few.
+pub fn suggest_help(word: &str, candidates: &[&str]) -> Option<String> {
+    suggest::help(word, candidates)
+}
 
 /// What the validate stage produces: the fleet when it is valid, and every finding.
 pub struct Validated {
