@@ -315,7 +315,9 @@ mod deletion_gate {
         let repo = repo_deleting_three_applications();
         repo.fleetc(&["diff", "--max-deletions", "3"])
             .expect_code(0);
-        // 108 Applications, 17 cluster Secrets and 2 root Applications: 5% allows 6.
+        // 5% of every object the base renders (108 Applications, 17 cluster Secrets, the
+        // Cluster API objects and Terraform files, each hub's kustomization and root
+        // Application) allows more than 3.
         repo.fleetc(&["diff", "--max-deletions", "5%"])
             .expect_code(0);
     }
@@ -325,7 +327,11 @@ mod deletion_gate {
         let repo = repo_deleting_three_applications();
         let run = repo.fleetc(&["diff", "--max-deletions", "2"]);
         run.expect_code(1);
-        assert!(run.stderr.contains("deletes 3 objects"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("removes 3 objects of every kind"),
+            "{}",
+            run.stderr
+        );
         for cluster in GCP_CLUSTERS {
             assert!(
                 run.stderr.contains(&format!(
@@ -336,7 +342,7 @@ mod deletion_gate {
                 run.stderr
             );
         }
-        // 1% of 127 allows 1.
+        // 1% of the base's objects allows 1.
         repo.fleetc(&["diff", "--max-deletions", "1%"])
             .expect_code(1);
         let json = repo.fleetc(&["diff", "--max-deletions", "2", "--format", "json"]);
@@ -352,33 +358,54 @@ mod deletion_gate {
         );
     }
 
+    /// Issue 10: `--max-deletions` counted Applications and cluster Secrets only, not the
+    /// Cluster API objects or Terraform files a removed cluster takes along.
     #[test]
-    fn removing_a_cluster_counts_its_secret_and_its_applications() {
+    fn removing_a_cluster_counts_every_object_it_takes_along() {
         let repo = Repo::new();
-        fs::remove_file(repo.file("fleet/clusters/staging-us-gcp-1.yaml")).unwrap();
+        fs::remove_file(repo.file("fleet/clusters/staging-us-azure-1.yaml")).unwrap();
         let listed = repo.fleetc(&[
             "--rev",
             "HEAD",
             "ls",
             "placements",
             "--cluster",
-            "staging-us-gcp-1",
+            "staging-us-azure-1",
             "--format",
             "json",
         ]);
         let applications = listed.json().as_array().unwrap().len();
+        let json = repo.fleetc(&["diff", "--max-deletions", "0", "--format", "json"]);
+        let json = json.json();
+        let removed = json["objects"]["removed"].as_array().unwrap();
+        let kinds: std::collections::BTreeSet<&str> = removed
+            .iter()
+            .map(|o| o["kind"].as_str().unwrap())
+            .collect();
+        // staging-us-azure-1 is provisioned by Terraform: its two files go with it.
+        assert_eq!(
+            kinds.into_iter().collect::<Vec<_>>(),
+            ["Application", "ExternalSecret", "File"]
+        );
+        assert_eq!(removed.len(), applications + 1 + 2);
+        assert_eq!(json["deletionGate"]["deletions"], removed.len());
         let run = repo.fleetc(&["diff", "--max-deletions", "0"]);
         run.expect_code(1);
         assert!(
             run.stderr
-                .contains(&format!("deletes {} objects", applications + 1)),
+                .contains(&format!("removes {} objects of every kind", removed.len())),
             "{}",
             run.stderr
         );
         assert!(
-            run.stderr.contains("argocd/cluster-staging-us-gcp-1"),
+            run.stderr.contains("argocd/cluster-staging-us-azure-1"),
             "{}",
             run.stderr
+        );
+        assert!(
+            run.stdout.contains("ORPHANS 1 TERRAFORM ROOT MODULE"),
+            "{}",
+            run.stdout
         );
     }
 
@@ -528,5 +555,194 @@ mod explain {
         );
         run.expect_code(2);
         assert!(run.stderr.contains("no app named `nope`"), "{}", run.stderr);
+    }
+}
+
+/// Issue 10: changes classified by what they do at runtime; a hub move of a Cluster API
+/// cluster destroyed it and `diff --max-deletions 10%` passed.
+mod runtime_effect {
+    use super::*;
+
+    /// The preview vcluster, which Cluster API provisions on hub-eu, moved to hub-us.
+    fn repo_moving_the_vcluster() -> Repo {
+        let repo = Repo::new();
+        edit(
+            &repo.file("fleet/clusters/dev-eu-vcluster-1.yaml"),
+            "  hub: hub-eu\n",
+            "  hub: hub-us\n",
+        );
+        repo
+    }
+
+    #[test]
+    fn a_hub_move_of_a_capi_cluster_is_refused_as_a_destroy_and_called_a_move() {
+        let repo = repo_moving_the_vcluster();
+        let run = repo.fleetc(&["diff", "--max-deletions", "10%"]);
+        run.expect_code(1);
+        assert!(
+            run.stderr.contains(
+                "error: this change destroys 1 cluster: Cluster API deletes the real cluster"
+            ),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .contains("  - dev-eu-vcluster-1 on hub-eu (moved to hub-us)"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("clusterctl move"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("--allow-destroy dev-eu-vcluster-1"),
+            "{}",
+            run.stderr
+        );
+        // The report opens with the dangerous changes, most dangerous first.
+        let body = run
+            .stdout
+            .split_once("\n\n")
+            .map(|(_, body)| body)
+            .unwrap_or_default();
+        assert!(
+            body.starts_with("THIS CHANGE DESTROYS 1 CLUSTER:"),
+            "{}",
+            run.stdout
+        );
+        let order: Vec<usize> = [
+            "DESTROYS 1 CLUSTER",
+            "MOVES 1 CLUSTER BETWEEN HUBS",
+            "DELETES THE WORKLOADS OF",
+            "DISCONNECTS 1 CLUSTER FROM ARGO CD",
+            "objects:",
+        ]
+        .iter()
+        .map(|s| {
+            run.stdout
+                .find(s)
+                .unwrap_or_else(|| panic!("{s}: {}", run.stdout))
+        })
+        .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{}", run.stdout);
+        assert!(
+            run.stdout
+                .contains("  - `dev-eu-vcluster-1`: `hub-eu` → `hub-us`"),
+            "{}",
+            run.stdout
+        );
+    }
+
+    #[test]
+    fn allow_destroy_names_the_clusters_a_change_may_destroy() {
+        let repo = repo_moving_the_vcluster();
+        repo.fleetc(&["diff", "--allow-destroy", "dev-eu-vcluster-1"])
+            .expect_code(0);
+        repo.fleetc(&["diff", "--allow-destroy", "all"])
+            .expect_code(0);
+        repo.fleetc(&["diff", "--allow-destroy", "dev-eu-aws-1"])
+            .expect_code(1);
+        let json = repo.fleetc(&["diff", "--format", "json"]);
+        json.expect_code(1);
+        let report = json.json();
+        assert_eq!(
+            report["refusedDestroys"],
+            serde_json::json!(["dev-eu-vcluster-1"])
+        );
+        assert_eq!(
+            report["impact"]["destroyed"],
+            serde_json::json!([{"cluster": "dev-eu-vcluster-1", "hub": "hub-eu", "movedTo": "hub-us"}])
+        );
+        assert_eq!(
+            report["impact"]["moves"],
+            serde_json::json!([{"cluster": "dev-eu-vcluster-1", "from": "hub-eu", "to": "hub-us", "capi": true}])
+        );
+    }
+
+    #[test]
+    fn the_markdown_opens_with_the_dangerous_changes() {
+        let repo = repo_moving_the_vcluster();
+        let run = repo.fleetc(&["diff", "--format", "markdown"]);
+        run.expect_code(1);
+        let (title, rest) = run.stdout.split_once("\n\n").expect("a title");
+        assert!(title.starts_with("### fleetc diff:"), "{title}");
+        assert!(
+            rest.starts_with("> [!CAUTION]\n> **This change destroys 1 cluster**:"),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            rest.contains(
+                "> **Refused**: destroying a cluster needs `--allow-destroy dev-eu-vcluster-1`."
+            ),
+            "{}",
+            run.stdout
+        );
+    }
+
+    #[test]
+    fn max_deletions_zero_fails_for_every_kind_of_removed_object() {
+        /// What a case is called, the change it makes, and the kinds it must remove.
+        type Case<'a> = (&'a str, &'a dyn Fn(&Repo), &'a [&'a str]);
+        // Each change removes objects of another kind.
+        let cases: [Case<'_>; 4] = [
+            (
+                "an app",
+                &|repo| fs::remove_file(repo.file("fleet/apps/guestbook.yaml")).unwrap(),
+                &["Application"],
+            ),
+            (
+                "a Cluster API cluster",
+                &|repo| fs::remove_file(repo.file("fleet/clusters/prod-us-gcp-1.yaml")).unwrap(),
+                &["Cluster", "GCPManagedCluster", "GCPManagedControlPlane"],
+            ),
+            (
+                "a Terraform cluster",
+                &|repo| {
+                    fs::remove_file(repo.file("fleet/clusters/staging-us-azure-1.yaml")).unwrap();
+                },
+                &["File", "ExternalSecret"],
+            ),
+            (
+                "the fleet repo (the hubs' root Applications)",
+                &|repo| {
+                    edit(
+                        &repo.file("fleet/fleet.yaml"),
+                        "  repo:\n    # Each hub gets a root Application that syncs out/hubs/<hub>/ from here.\n    url: https://github.com/acme/fleet.git\n    targetRevision: main\n    path: out\n",
+                        "",
+                    );
+                },
+                &["Application"],
+            ),
+        ];
+        for (what, change, kinds) in cases {
+            let repo = Repo::new();
+            change(&repo);
+            let run = repo.fleetc(&[
+                "diff",
+                "--max-deletions",
+                "0",
+                "--allow-destroy",
+                "all",
+                "--format",
+                "json",
+            ]);
+            run.expect_code(1);
+            let report = run.json();
+            let removed: Vec<&str> = report["objects"]["removed"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["kind"].as_str().unwrap())
+                .collect();
+            for kind in kinds {
+                assert!(removed.contains(kind), "{what}: no {kind} in {removed:?}");
+            }
+            assert_eq!(
+                report["deletionGate"]["deletions"],
+                removed.len(),
+                "{what}: every removed object counts"
+            );
+            assert_eq!(report["deletionGate"]["exceeded"], true, "{what}");
+        }
     }
 }

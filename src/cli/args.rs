@@ -137,10 +137,15 @@ pub(crate) struct DiffArgs {
     /// Exit 1 when anything differs.
     #[arg(long)]
     pub(crate) exit_code: bool,
-    /// Fail when the change would delete more Applications and cluster Secrets than this: a
-    /// number, or a percentage of those in the base (`10%`).
+    /// Fail when the change would remove more objects (of every kind) than this: a number, or
+    /// a percentage of the objects the base renders (`10%`).
     #[arg(long, value_name = "N|N%", value_parser = parse_limit)]
     pub(crate) max_deletions: Option<DeletionLimit>,
+    /// Let the change destroy this cluster (remove its Cluster API `Cluster`, which deletes
+    /// the real cluster); repeatable, or `all`. Without it, `diff` refuses a change that
+    /// destroys a cluster.
+    #[arg(long, value_name = "CLUSTER")]
+    pub(crate) allow_destroy: Vec<String>,
 }
 
 /// How many deletions `diff` allows.

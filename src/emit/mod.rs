@@ -4,6 +4,7 @@
 
 mod cache;
 mod diff;
+mod impact;
 mod out_dir;
 mod scan;
 mod staging;
@@ -13,6 +14,7 @@ mod write;
 
 pub use cache::{CachedFiles, RenderCache};
 pub use diff::{ChangedObject, ObjectDiff, ObjectKey, RenderedObject, diff};
+pub use impact::{Destroyed, HubMove, Impact, impact};
 pub use out_dir::{Access, OutDir};
 pub(crate) use staging::write_atomically;
 pub use sync::{Drift, SyncError, check, render};

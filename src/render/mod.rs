@@ -229,6 +229,31 @@ impl<'f> Rendering<'f> {
         (files, failed)
     }
 
+    /// How many objects the whole rendering holds (each Terraform file counts as one), without
+    /// rendering the Applications: what a share of deletions is a share of.
+    pub fn objects(&self) -> usize {
+        let fleet = self.fleet;
+        let clusters: usize = fleet
+            .clusters
+            .par_iter()
+            .zip(&self.by_cluster)
+            .map(|(cluster, placed)| {
+                let secret = usize::from(
+                    cluster_secret::cluster_secret(cluster, fleet).is_some()
+                        || external_secret::external_secret(cluster, fleet).is_some(),
+                );
+                let capi = capi::provisioning(cluster, fleet).map_or(0, |objects| objects.len());
+                placed.len() + secret + capi + terraform::paths(cluster, fleet).len()
+            })
+            .sum();
+        let hubs: usize = fleet
+            .hubs
+            .iter()
+            .map(|hub| 1 + usize::from(hub::root_application(fleet, hub).is_some()))
+            .sum();
+        clusters + hubs
+    }
+
     /// The paths of cluster `index`'s files, without rendering them.
     pub fn paths(&self, index: usize) -> Vec<String> {
         let cluster = &self.fleet.clusters[index];

@@ -11,6 +11,20 @@ struct Object<'a> {
     file: &'a str,
 }
 
+/// The report's JSON, a struct so that the dangerous changes come first in the text too.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Json<'a> {
+    base: &'a str,
+    head: &'a str,
+    changed: bool,
+    impact: &'a crate::emit::Impact,
+    refused_destroys: &'a [String],
+    deletion_gate: Option<serde_json::Value>,
+    placements: &'a crate::place::PlacementChanges,
+    objects: serde_json::Value,
+}
+
 /// The report as JSON.
 pub(crate) fn render(report: &Report) -> String {
     let objects = |list: &[(ObjectKey, RenderedObject)]| -> Vec<serde_json::Value> {
@@ -42,17 +56,19 @@ pub(crate) fn render(report: &Report) -> String {
             "objects": g.deletions,
         })
     });
-    let value = json!({
-        "base": report.base,
-        "head": report.head,
-        "changed": !report.is_empty(),
-        "placements": report.placements,
-        "objects": {
+    let value = Json {
+        base: &report.base,
+        head: &report.head,
+        changed: !report.is_empty(),
+        impact: &report.impact,
+        refused_destroys: &report.refused,
+        deletion_gate: gate,
+        placements: &report.placements,
+        objects: json!({
             "added": objects(&report.objects.added),
             "removed": objects(&report.objects.removed),
             "changed": changed,
-        },
-        "deletionGate": gate,
-    });
+        }),
+    };
     serde_json::to_string_pretty(&value).expect("JSON") + "\n"
 }

@@ -1,6 +1,6 @@
 use std::fmt::Write as _;
 
-use super::{Report, unified};
+use super::{Report, dangers, unified};
 use crate::cli::report::plural;
 use crate::emit::ObjectKey;
 
@@ -55,10 +55,36 @@ fn summary(report: &Report) -> String {
         out.push_str("No change: both render the same objects.\n");
         return out;
     }
+    for danger in dangers(&report.impact) {
+        let _ = writeln!(
+            out,
+            "> [!CAUTION]\n> **This change {}**: {}.",
+            danger.title, danger.meaning
+        );
+        for item in danger.items.iter().take(NAMES) {
+            let _ = writeln!(out, "> - {}", escape_outside_code(item));
+        }
+        if danger.items.len() > NAMES {
+            let _ = writeln!(out, "> - … and {} more", danger.items.len() - NAMES);
+        }
+        out.push('\n');
+    }
+    if !report.refused.is_empty() {
+        let names: Vec<String> = report
+            .refused
+            .iter()
+            .map(|c| format!("`--allow-destroy {c}`"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "> [!CAUTION]\n> **Refused**: destroying a cluster needs {}.\n",
+            names.join(" ")
+        );
+    }
     if let Some(gate) = report.gate.as_ref().filter(|g| g.exceeded()) {
         let _ = writeln!(
             out,
-            "> [!CAUTION]\n> This change deletes {} (Applications and cluster Secrets); `--max-deletions {}` allows {}.\n",
+            "> [!CAUTION]\n> This change removes {} of every kind; `--max-deletions {}` allows {}.\n",
             plural(gate.deletions.len(), "object"),
             gate.limit,
             gate.allowed
@@ -124,6 +150,14 @@ fn names(list: &[String]) -> String {
         0 => shown.join(", "),
         more => format!("{} and {more} more", shown.join(", ")),
     }
+}
+
+/// Escapes text that mixes names in backticks with plain words: only `<`, `>` and `&` outside
+/// backticks would be read as HTML, and `|` matters only in tables.
+fn escape_outside_code(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Escapes text that goes into Markdown outside code.

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::args::{DeletionLimit, DiffArgs, DiffFormat, Format};
 use super::{Context, Outcome, Status, report};
 use crate::compile::Compilation;
-use crate::emit::{ObjectDiff, ObjectKey, OutputTree, diff};
+use crate::emit::{Impact, ObjectDiff, ObjectKey, OutputTree, diff, impact};
 use crate::model::digest::Digest;
 use crate::place::{PlacementChanges, ValueErrors, placement_changes};
 use crate::render::Rendering;
@@ -40,6 +40,10 @@ impl Gate {
 pub(crate) struct Report {
     pub(crate) base: String,
     pub(crate) head: String,
+    /// What the removals do at runtime, most dangerous first.
+    pub(crate) impact: Impact,
+    /// The clusters the change would destroy that no `--allow-destroy` names.
+    pub(crate) refused: Vec<String>,
     pub(crate) placements: PlacementChanges,
     pub(crate) objects: ObjectDiff,
     pub(crate) gate: Option<Gate>,
@@ -69,16 +73,20 @@ pub(crate) fn run(context: &Context, args: &DiffArgs) -> Outcome {
     };
     let placements = placement_changes(fleet_of(&base), fleet_of(&head));
     let objects = diff(&base_tree, &head_tree);
+    let impact = impact(&objects);
+    let allowed = |cluster: &str| {
+        args.allow_destroy
+            .iter()
+            .any(|a| a == "all" || a == cluster)
+    };
+    let refused: Vec<String> = impact
+        .destroyed
+        .iter()
+        .filter(|d| !allowed(&d.cluster))
+        .map(|d| d.cluster.clone())
+        .collect();
     let gate = args.max_deletions.map(|limit| {
-        let total = fleet_of(&base).map_or(0, |(fleet, placements)| {
-            placements.len()
-                + fleet.clusters.len()
-                + if fleet.repo.is_some() {
-                    fleet.hubs.len()
-                } else {
-                    0
-                }
-        });
+        let total = rendering_of(&base).map_or(0, |r| r.objects());
         let allowed = match limit {
             DeletionLimit::Count(n) => n,
             #[allow(
@@ -91,12 +99,14 @@ pub(crate) fn run(context: &Context, args: &DiffArgs) -> Outcome {
         Gate {
             limit,
             allowed,
-            deletions: objects.deletions().into_iter().cloned().collect(),
+            deletions: objects.removed.iter().map(|(k, _)| k.clone()).collect(),
         }
     });
     let report = Report {
         base: base.label,
         head: head.label,
+        impact,
+        refused,
         placements,
         objects,
         gate,
@@ -108,9 +118,13 @@ pub(crate) fn run(context: &Context, args: &DiffArgs) -> Outcome {
         DiffFormat::Markdown => outcome.stdout = markdown::render(&report, markdown::LIMIT),
         DiffFormat::Json => outcome.stdout = json::render(&report),
     }
+    if !report.refused.is_empty() {
+        outcome.status = Status::Findings;
+        outcome.stderr.push_str(&text::destroy_refusal(&report));
+    }
     if let Some(gate) = report.gate.as_ref().filter(|g| g.exceeded()) {
         outcome.status = Status::Findings;
-        outcome.stderr = text::gate_failure(gate);
+        outcome.stderr.push_str(&text::gate_failure(gate));
     } else if args.exit_code && !report.is_empty() {
         outcome.status = Status::Findings;
     }
@@ -208,6 +222,112 @@ fn changed_trees(
         }
     }
     Ok((base_tree, head_tree))
+}
+
+/// One class of dangerous change in a report: a title with its count, what it means at runtime,
+/// and its objects.
+pub(crate) struct Danger {
+    pub(crate) title: String,
+    pub(crate) meaning: &'static str,
+    pub(crate) items: Vec<String>,
+}
+
+/// What a safe hub move takes, said wherever a move is reported.
+pub(crate) const MOVE_ADVICE: &str = "a hub move deletes on the old hub what it creates on the \
+    new one. To move safely: first, in a change of its own, set `spec.preserveResourcesOnDeletion: \
+    true` on the apps placed on the cluster and let the old hub sync, so that its Applications \
+    lose the resources finalizer and their removal leaves the workloads running; for a Cluster API \
+    cluster, move its objects to the new hub with `clusterctl move` before merging, or the old \
+    hub deletes the cluster; then merge the move (with `--allow-destroy <cluster>` once the \
+    objects have moved)";
+
+/// The report's dangerous changes, most dangerous first.
+pub(crate) fn dangers(impact: &Impact) -> Vec<Danger> {
+    use crate::cli::report::plural;
+    let mut out = Vec::new();
+    let mut push = |title: String, meaning, items: Vec<String>| {
+        if !items.is_empty() {
+            out.push(Danger {
+                title,
+                meaning,
+                items,
+            });
+        }
+    };
+    push(
+        format!("destroys {}", plural(impact.destroyed.len(), "cluster")),
+        "its Cluster API `Cluster` is removed from the hub, and Cluster API deletes the real \
+         cluster, its nodes and its data",
+        impact
+            .destroyed
+            .iter()
+            .map(|d| match &d.moved_to {
+                Some(to) => format!("`{}` on `{}` (recreated on `{to}`)", d.cluster, d.hub),
+                None => format!("`{}` on `{}`", d.cluster, d.hub),
+            })
+            .collect(),
+    );
+    push(
+        format!(
+            "moves {} between hubs",
+            plural(impact.moves.len(), "cluster")
+        ),
+        MOVE_ADVICE,
+        impact
+            .moves
+            .iter()
+            .map(|m| format!("`{}`: `{}` → `{}`", m.cluster, m.from, m.to))
+            .collect(),
+    );
+    push(
+        format!(
+            "deletes the workloads of {}",
+            plural(impact.workloads_deleted.len(), "Application")
+        ),
+        "the Applications carry Argo CD's resources finalizer: removing them deletes what they \
+         deployed",
+        impact
+            .workloads_deleted
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+    );
+    push(
+        format!(
+            "disconnects {} from Argo CD",
+            plural(impact.disconnected.len(), "cluster")
+        ),
+        "its cluster Secret (or the ExternalSecret that makes it) is removed: the hub's Argo CD \
+         loses the cluster",
+        impact
+            .disconnected
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+    );
+    push(
+        format!(
+            "orphans {}",
+            plural(impact.orphaned.len(), "Terraform root module")
+        ),
+        "its root module leaves out/, but what it created stays until someone runs \
+         `terraform destroy` in it",
+        impact
+            .orphaned
+            .iter()
+            .map(|c| format!("terraform/{c}"))
+            .collect(),
+    );
+    push(
+        format!(
+            "removes {} without their workloads",
+            plural(impact.unmanaged.len(), "Application")
+        ),
+        "the Applications carry no resources finalizer: what they deployed keeps running, \
+         unmanaged",
+        impact.unmanaged.iter().map(ToString::to_string).collect(),
+    );
+    out
 }
 
 /// The unified diff of one changed object.

@@ -1,6 +1,6 @@
 use std::fmt::Write as _;
 
-use super::{Gate, Report, unified};
+use super::{Gate, Report, dangers, unified};
 use crate::cli::report::plural;
 use crate::emit::ObjectKey;
 
@@ -25,6 +25,21 @@ pub(crate) fn render(report: &Report, color: bool) -> String {
         return out;
     }
     out.push('\n');
+    for danger in dangers(&report.impact) {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                RED,
+                &format!("THIS CHANGE {}:", danger.title.to_uppercase())
+            )
+        );
+        let _ = writeln!(out, "  ({})", danger.meaning);
+        for item in &danger.items {
+            let _ = writeln!(out, "  - {item}");
+        }
+        out.push('\n');
+    }
     let p = &report.placements;
     if !p.apps.is_empty() {
         out.push_str("placements:\n");
@@ -102,10 +117,44 @@ pub(crate) fn render(report: &Report, color: bool) -> String {
     out
 }
 
+/// What `diff` says when the change destroys a cluster no `--allow-destroy` names.
+pub(crate) fn destroy_refusal(report: &Report) -> String {
+    let mut out = format!(
+        "error: this change destroys {}: Cluster API deletes the real cluster when its `Cluster` \
+         leaves the hub:\n",
+        plural(report.refused.len(), "cluster")
+    );
+    for d in report
+        .impact
+        .destroyed
+        .iter()
+        .filter(|d| report.refused.contains(&d.cluster))
+    {
+        let _ = match &d.moved_to {
+            Some(to) => writeln!(out, "  - {} on {} (moved to {to})", d.cluster, d.hub),
+            None => writeln!(out, "  - {} on {}", d.cluster, d.hub),
+        };
+    }
+    if report.impact.destroyed.iter().any(|d| d.moved_to.is_some()) {
+        let _ = writeln!(out, "note: {}", super::MOVE_ADVICE);
+    }
+    let names: Vec<String> = report
+        .refused
+        .iter()
+        .map(|c| format!("--allow-destroy {c}"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "help: if destroying it is intended, pass {} (or --allow-destroy all)",
+        names.join(" ")
+    );
+    out
+}
+
 /// What the deletion gate says when the change deletes too much.
 pub(crate) fn gate_failure(gate: &Gate) -> String {
     let mut out = format!(
-        "error: this change deletes {} (Applications and cluster Secrets); --max-deletions {} allows {}:\n",
+        "error: this change removes {} of every kind; --max-deletions {} allows {}:\n",
         plural(gate.deletions.len(), "object"),
         gate.limit,
         gate.allowed
