@@ -1,7 +1,9 @@
-//! The pipeline from fleet files to placements: load → validate → place. Each stage runs only
-//! when the stages before it found no error, and every stage's findings are kept. Rendering
-//! (which also evaluates every placement's values) follows: all at once with
-//! [`Compilation::render_all`], or a cluster at a time through [`Compilation::rendering`].
+//! The pipeline from fleet files to placements: load → validate → place. Every stage runs as
+//! far as it can whatever the stages before it found, so one run reports every finding it can;
+//! only a valid fleet is rendered for writing. Rendering (which also evaluates every
+//! placement's values) follows: all at once with [`Compilation::render_all`], or a cluster at a
+//! time through [`Compilation::rendering`]; [`Compilation::evaluate_values`] evaluates the
+//! values of a fleet that may be invalid, for its findings.
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::emit::OutputTree;
@@ -13,10 +15,12 @@ use crate::render::Rendering;
 use crate::source::Sources;
 use crate::validate::validate;
 
-/// A compiled fleet: the files read, the fleet and its placements when valid, all findings.
+/// A compiled fleet: the files read, the fleet and its placements as far as they could be
+/// built (see [`Compilation::is_valid`]), all findings.
 pub struct Compilation {
     pub files: Files,
-    /// `None` when the fleet is invalid.
+    /// `None` when no fleet could be built; a fleet with errors is kept, for more findings and
+    /// for `explain`, but never rendered for writing.
     pub fleet: Option<Fleet>,
     /// Sorted by app, then cluster.
     pub placements: Vec<Placement>,
@@ -43,6 +47,14 @@ impl Compilation {
     pub fn rendering(&self, salt: Digest) -> Option<Rendering<'_>> {
         let fleet = self.fleet.as_ref().filter(|_| self.is_valid())?;
         Some(Rendering::new(fleet, &self.files, &self.placements, salt))
+    }
+
+    /// Evaluates every placement's values, rendering in memory, valid fleet or not; failing
+    /// value templates become findings.
+    pub fn evaluate_values(&mut self) {
+        let Some(fleet) = &self.fleet else { return };
+        let (_, errors) = Rendering::new(fleet, &self.files, &self.placements, 0).render_all();
+        self.record(errors);
     }
 
     /// Renders everything; failing value templates become findings and the fleet invalid.
@@ -77,18 +89,21 @@ pub fn compile(sources: impl Into<Sources>, options: &Options) -> Compilation {
     let load_failed = diagnostic::has_errors(&diagnostics);
     let validated = validate(&loaded.files, &loaded.documents, load_failed, options);
     diagnostics.extend(validated.diagnostics);
-    let mut fleet = validated.fleet;
+    let fleet = validated.fleet;
     let mut placements = Vec::new();
     if let Some(f) = &fleet {
+        let partial = diagnostic::has_errors(&diagnostics);
         let placed = place(f, &loaded.files);
         placements = placed.placements;
-        diagnostics.extend(placed.diagnostics);
+        // In a fleet with errors, an app may land nowhere because of them.
+        diagnostics.extend(
+            placed
+                .diagnostics
+                .into_iter()
+                .filter(|d| !partial || d.code != crate::diagnostic::Code::NoPlacement),
+        );
     }
     diagnostic::sort(&mut diagnostics);
-    if diagnostic::has_errors(&diagnostics) {
-        fleet = None;
-        placements.clear();
-    }
     Compilation {
         files: loaded.files,
         fleet,

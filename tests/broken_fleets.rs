@@ -385,6 +385,150 @@ fn the_base_fleet_is_valid() {
     assert!(!snapshot(&repo.path().join("out")).is_empty());
 }
 
+/// Issue 10: a fleet with ten mistakes took five runs of `validate` to show them all, because
+/// some checks only ran once earlier ones passed. Ten independent mistakes, in nine files and
+/// every stage (reading YAML, schemas, credentials, the fleet as a whole, selectors, expiry,
+/// value templates), are all reported in one run.
+#[test]
+fn ten_independent_mistakes_are_reported_in_one_run() {
+    let repo = base_repo();
+    Broken::new()
+        // 1. a field the schema does not know (pass 1), in the Fleet itself
+        .write(
+            FLEET,
+            &fs::read_to_string(repo_root().join(BASE).join(FLEET))
+                .unwrap()
+                .replace("  hubs:\n", "  colour: blue\n  hubs:\n"),
+        )
+        // 2. a label value Kubernetes rejects (pass 2)
+        .write(
+            PROD_EU_1,
+            &fs::read_to_string(repo_root().join(BASE).join(PROD_EU_1))
+                .unwrap()
+                .replace(
+                    "    team: payments\n",
+                    "    team: payments\n    tier: gold medal\n",
+                ),
+        )
+        // 3. a misspelt field (pass 1), in a cluster that still resolves
+        .write(
+            DEV_US_1,
+            &fs::read_to_string(repo_root().join(BASE).join(DEV_US_1))
+                .unwrap()
+                .replace(
+                    "  region: us-central1\n",
+                    "  region: us-central1\n  zone: a\n",
+                ),
+        )
+        // 4. a hub the Fleet does not declare (pass 2)
+        .write(
+            "fleet/clusters/dev-ap-1.yaml",
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: Cluster
+metadata:
+  name: dev-ap-1
+spec:
+  provider: aws
+  region: ap-south-1
+  environment: dev
+  hub: hub-ap
+  connection:
+    secretStore: {name: aws-eu}
+"#,
+        )
+        // 5. an ephemeral cluster past its expiry (pass 2)
+        .write(
+            "fleet/clusters/preview-1.yaml",
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: Cluster
+metadata:
+  name: preview-1
+spec:
+  provider: aws
+  region: eu-west-1
+  environment: dev
+  hub: hub-eu
+  expires: 2020-01-01
+  connection:
+    secretStore: {name: aws-eu}
+"#,
+        )
+        // 6. a misspelt selector key (the label vocabulary)
+        .write(
+            INGRESS_NGINX,
+            &ingress_with_requirement("{key: envirnoment, operator: In, values: [prod]}"),
+        )
+        // 7. a credential in values (pass 1)
+        .write(
+            PAYMENTS_API,
+            &fs::read_to_string(repo_root().join(BASE).join(PAYMENTS_API))
+                .unwrap()
+                .replace("  values:\n", "  values:\n    password: hunter2\n"),
+        )
+        // 8. a value template that reads what no cluster has (rendering)
+        .write(
+            PLATFORM_RBAC,
+            &(fs::read_to_string(repo_root().join(BASE).join(PLATFORM_RBAC))
+                .unwrap()
+                .replace(
+                    "    kustomize:\n      namePrefix: platform-\n",
+                    "    helm: {}\n",
+                )
+                + "  values:\n    owner: \"{{ cluster.annotations.owner }}\"\n"),
+        )
+        // 9. the same app name twice (pass 2)
+        .write(
+            "fleet/apps/payments-api-copy.yaml",
+            &fs::read_to_string(repo_root().join(BASE).join(PAYMENTS_API)).unwrap(),
+        )
+        // 10. a file that is not YAML (load)
+        .write("fleet/apps/notes.yaml", "a: [unclosed\n")
+        .apply(repo.path());
+    let run = fleetc(repo.path(), &["validate", "--format", "json"]);
+    assert_findings(&run, "`fleetc validate`");
+    let json = run.json();
+    let found: Vec<(String, String)> = json
+        .as_array()
+        .expect("an array")
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["file"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("unknown-field", FLEET),
+        ("label-value", PROD_EU_1),
+        ("unknown-field", DEV_US_1),
+        ("unknown-hub", "fleet/clusters/dev-ap-1.yaml"),
+        ("expiry", "fleet/clusters/preview-1.yaml"),
+        ("label-vocabulary", INGRESS_NGINX),
+        ("credential", PAYMENTS_API),
+        ("value-template", PLATFORM_RBAC),
+        // The copy sorts first, so the original is the second declaration.
+        ("duplicate-name", PAYMENTS_API),
+        ("yaml-syntax", "fleet/apps/notes.yaml"),
+    ];
+    for (code, file) in expected {
+        assert!(
+            found.iter().any(|(c, f)| c == code && f == file),
+            "{code} in {file} is missing:\n{}",
+            listing(json.as_array().unwrap())
+        );
+    }
+    assert_eq!(
+        found.len(),
+        expected.len(),
+        "only the ten mistakes, no follow-on findings:\n{}",
+        listing(json.as_array().unwrap())
+    );
+}
+
 #[test]
 fn the_private_key_fixture_is_a_private_key() {
     use base64::Engine as _;

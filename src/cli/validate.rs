@@ -2,13 +2,14 @@ use super::args::Format;
 use super::{Context, Outcome, Status, report};
 
 /// `fleetc validate`: every finding, including value templates that fail on some placement
-/// (so every placement is rendered in memory), then exit 1 if any is an error.
+/// (so every placement is rendered in memory, even in a fleet with other errors), then exit 1
+/// if any is an error.
 pub(crate) fn run(context: &Context, format: Format) -> Outcome {
     let mut compilation = match context.compile() {
         Ok(c) => c,
         Err(failure) => return failure,
     };
-    let _ = compilation.render_all();
+    compilation.evaluate_values();
     let mut outcome = Outcome::new(Status::Clean);
     report::findings(context, &compilation, format, &mut outcome);
     outcome

@@ -105,7 +105,7 @@ fn build_one(
     findings: &mut Findings<'_>,
 ) -> Option<App> {
     let input: AppInput = decode(&doc.value, doc.at, &Pointer::root(), findings.files)
-        .map_err(|d| findings.push(d))
+        .map_err(|d| findings.push_decode(&[doc.at], d))
         .ok()?;
     let spec = input.spec;
     let name = input.metadata.name;

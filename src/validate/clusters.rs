@@ -200,7 +200,8 @@ fn resolve_one(
     let merged: Merged = match decode(&merged_value, doc.at, &Pointer::root(), findings.files) {
         Ok(m) => m,
         Err(d) => {
-            findings.push(d);
+            let layers = [Some(doc.at), template.map(|t| t.at), Some(fleet_doc.at)];
+            findings.push_decode(&layers.into_iter().flatten().collect::<Vec<_>>(), d);
             return None;
         }
     };
@@ -261,7 +262,16 @@ fn required<T>(
     layers: &Layers<'_>,
     findings: &mut Findings<'_>,
 ) -> Option<T> {
-    if value.is_none() {
+    let pointer = Pointer::parse("/spec").key(field);
+    let removed = [
+        Some(layers.cluster.at),
+        layers.template.map(|t| t.at),
+        Some(layers.fleet.at),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|doc| findings.was_removed(doc, &pointer));
+    if value.is_none() && !removed {
         let where_ = match layers.template {
             Some(_) => "in the cluster, its template or the Fleet's defaults",
             None => "in the cluster or the Fleet's defaults",

@@ -83,7 +83,7 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
         &Pointer::root(),
         findings.files,
     )
-    .map_err(|d| findings.push(d))
+    .map_err(|d| findings.push_decode(&[fleet_doc.at], d))
     .ok()?;
     let spec = input.spec;
     check_unique(

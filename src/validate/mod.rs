@@ -1,12 +1,13 @@
-//! The validate stage: JSON documents to the typed [`Fleet`], or diagnostics that say what is
-//! wrong and where. It runs in two passes, and reports everything a pass finds:
+//! The validate stage: JSON documents to the typed [`Fleet`], and diagnostics that say what is
+//! wrong and where. It runs in two passes, and reports everything it can find in one run:
 //!
 //! 1. each document on its own: kind and apiVersion, its JSON Schema, credentials, strings that
 //!    Kubernetes tooling cannot carry;
-//! 2. the fleet as a whole, when every document passed: one Fleet, unique names, references
-//!    that resolve, clusters merged with templates and defaults, labels and selectors as
-//!    Kubernetes would accept them, connections that can work, provisioning declarations that
-//!    the provisioner can act on, and expiries not passed.
+//! 2. the fleet as a whole, with every document of a known kind (those the schema rejected in
+//!    part without the rejected nodes): one Fleet, unique names, references that resolve,
+//!    clusters merged with templates and defaults, labels and selectors as Kubernetes would
+//!    accept them, connections that can work, provisioning declarations that the provisioner
+//!    can act on, and expiries not passed.
 
 mod apps;
 mod classify;
@@ -26,11 +27,14 @@ pub mod schema;
 mod suggest;
 mod vocabulary;
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
+use serde_json::Value;
 
 use crate::compile::Options;
-use crate::diagnostic::{self, Diagnostic, Location};
-use crate::load::{DocRef, Document, Files, Pointer, Target};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::load::{DocRef, Document, Files, Pointer, Segment, Target};
 use crate::model::{Fleet, Kind};
 
 /// "Did you mean `x`?" for a misspelt name among `candidates`, or the choices when there are few.
@@ -38,33 +42,46 @@ pub fn suggest_help(word: &str, candidates: &[&str]) -> Option<String> {
     suggest::help(word, candidates)
 }
 
-/// What the validate stage produces: the fleet when it is valid, and every finding.
+/// What the validate stage produces: the fleet as far as it could be built, and every finding.
 pub struct Validated {
+    /// `None` when not even a partial fleet could be built (no readable Fleet document).
     pub fleet: Option<Fleet>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Validates the loaded documents. With `incomplete` (some file could not be read), only the
-/// per-document pass runs: the fleet as a whole cannot be judged without all of it.
+/// Validates the loaded documents, reporting every finding it can in one run: a document the
+/// schema rejects in part goes on to the fleet-wide checks without the rejected nodes, and
+/// nothing is skipped because something elsewhere is wrong. With `incomplete` (some file could
+/// not be read), the findings that missing documents could cause (a name that resolves to
+/// nothing, no Fleet) are left out. The fleet is returned whenever it can be built, valid or
+/// not: [`Validated::is_valid`] says which.
 pub fn validate(
     files: &Files,
     documents: &[Document],
     incomplete: bool,
     options: &Options,
 ) -> Validated {
-    let checked: Vec<(Option<Kind>, Vec<Diagnostic>)> = documents
+    let checked: Vec<(Option<Kind>, Vec<Diagnostic>, Vec<Pointer>)> = documents
         .par_iter()
         .map(|doc| check_document(doc, files))
         .collect();
-    let mut diagnostics: Vec<Diagnostic> = checked.iter().flat_map(|(_, d)| d.clone()).collect();
-    if incomplete || diagnostic::has_errors(&diagnostics) {
-        return Validated {
-            fleet: None,
-            diagnostics,
-        };
-    }
+    let mut diagnostics: Vec<Diagnostic> = checked.iter().flat_map(|(_, d, _)| d.clone()).collect();
+    // The documents the schema rejected in part, without the rejected nodes.
+    let repaired: HashMap<DocRef, Document> = documents
+        .iter()
+        .zip(&checked)
+        .filter(|(_, (kind, _, broken))| kind.is_some() && !broken.is_empty())
+        .map(|(doc, (_, _, broken))| (doc.at, repair(doc, broken)))
+        .collect();
+    let quiet: HashMap<DocRef, Vec<Pointer>> = documents
+        .iter()
+        .zip(&checked)
+        .filter(|(_, (kind, _, broken))| kind.is_some() && !broken.is_empty())
+        .map(|(doc, (_, _, broken))| (doc.at, removable(broken)))
+        .collect();
     let mut by_kind = Documents::default();
-    for (doc, (kind, _)) in documents.iter().zip(&checked) {
+    for (doc, (kind, _, _)) in documents.iter().zip(&checked) {
+        let doc = repaired.get(&doc.at).unwrap_or(doc);
         match kind {
             Some(Kind::Fleet) => by_kind.fleets.push(doc),
             Some(Kind::ClusterTemplate) => by_kind.templates.push(doc),
@@ -77,23 +94,75 @@ pub fn validate(
         files,
         now: options.now,
         diagnostics: Vec::new(),
+        quiet: &quiet,
     };
     let fleet = fleet::build(&by_kind, &mut findings);
-    diagnostics.extend(findings.diagnostics);
-    let fleet = fleet.filter(|_| !diagnostic::has_errors(&diagnostics));
+    let mut found = findings.diagnostics;
+    if incomplete {
+        found.retain(|d| !MAY_BE_CAUSED_BY_A_MISSING_FILE.contains(&d.code));
+    }
+    diagnostics.extend(found);
     Validated { fleet, diagnostics }
 }
 
-/// Pass 1 for one document: its kind, then its schema and credentials.
-fn check_document(doc: &Document, files: &Files) -> (Option<Kind>, Vec<Diagnostic>) {
+/// Findings that a document in a file fleetc could not read is likely to have caused: a name
+/// that resolves to nothing (the file may declare it), no Fleet at all.
+const MAY_BE_CAUSED_BY_A_MISSING_FILE: [Code; 4] = [
+    Code::MissingFleet,
+    Code::UnknownCluster,
+    Code::UnknownTemplate,
+    Code::NoPlacement,
+];
+
+/// The nodes to remove for the rejected nodes at `broken`: a rejected item of a list takes its
+/// whole list along (removing an item would renumber the rest, and their positions with them).
+fn removable(broken: &[Pointer]) -> Vec<Pointer> {
+    broken
+        .iter()
+        .map(|p| {
+            let mut p = p.clone();
+            while matches!(p.last(), Some(Segment::Index(_))) {
+                p = p.parent().unwrap_or_default();
+            }
+            p
+        })
+        .collect()
+}
+
+/// `doc` without the nodes at `broken` (see [`removable`]).
+fn repair(doc: &Document, broken: &[Pointer]) -> Document {
+    let mut value = doc.value.clone();
+    let mut targets = removable(broken);
+    targets.sort_by_key(|p| std::cmp::Reverse(p.segments().len()));
+    for target in targets {
+        let Some((Segment::Key(key), parent)) = target.segments().split_last() else {
+            continue;
+        };
+        let parent = parent
+            .iter()
+            .try_fold(&mut value, |v, segment| match segment {
+                Segment::Key(k) => v.get_mut(k.as_str()),
+                Segment::Index(i) => v.get_mut(*i),
+            });
+        if let Some(Value::Object(map)) = parent {
+            map.remove(key);
+        }
+    }
+    Document { at: doc.at, value }
+}
+
+/// Pass 1 for one document: its kind, then its schema and credentials; and the nodes the
+/// schema rejects.
+fn check_document(doc: &Document, files: &Files) -> (Option<Kind>, Vec<Diagnostic>, Vec<Pointer>) {
     match classify::classify(doc, files) {
-        Err(d) => (None, vec![d]),
+        Err(d) => (None, vec![d], Vec::new()),
         Ok(kind) => {
             let (mut found, flagged) = credentials::scan(kind, doc, files);
             let skip = |key: &str| flagged.iter().any(|f| f == key);
-            found.extend(schema::check(kind, doc, files, &skip));
+            let mut broken = Vec::new();
+            found.extend(schema::check(kind, doc, files, &skip, &mut broken));
             found.extend(portable::scan(doc, files));
-            (Some(kind), found)
+            (Some(kind), found, broken)
         }
     }
 }
@@ -113,6 +182,10 @@ pub(crate) struct Findings<'a> {
     /// The time expiries are judged against.
     pub(crate) now: jiff::Timestamp,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// The documents pass 1 repaired, with the nodes it removed: a typed reading of them that
+    /// fails, or a field found missing where one was removed, repeats what the schema already
+    /// said, and is not reported.
+    pub(crate) quiet: &'a HashMap<DocRef, Vec<Pointer>>,
 }
 
 impl<'a> Findings<'a> {
@@ -123,6 +196,7 @@ impl<'a> Findings<'a> {
             files: self.files,
             now: self.now,
             diagnostics: Vec::new(),
+            quiet: self.quiet,
         }
     }
 
@@ -143,5 +217,22 @@ impl<'a> Findings<'a> {
     /// Records a diagnostic.
     pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+
+    /// Records that reading `docs` (one document, or a cluster's layers) as typed data failed,
+    /// unless one of them was repaired (the schema said what is wrong already).
+    pub(crate) fn push_decode(&mut self, docs: &[DocRef], diagnostic: Diagnostic) {
+        if !docs.iter().any(|d| self.quiet.contains_key(d)) {
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    /// Whether pass 1 removed the node at `pointer` of `doc` (or one around it).
+    pub(crate) fn was_removed(&self, doc: DocRef, pointer: &Pointer) -> bool {
+        self.quiet.get(&doc).is_some_and(|removed| {
+            removed
+                .iter()
+                .any(|r| pointer.segments().starts_with(r.segments()))
+        })
     }
 }

@@ -99,12 +99,15 @@ static SCHEMAS: LazyLock<Schemas> = LazyLock::new(|| {
 });
 
 /// Checks one document against its kind's schema. `skip` says which unknown keys another check
-/// reports better (credentials), so they are not reported twice.
+/// reports better (credentials), so they are not reported twice. Every node the schema rejects
+/// is added to `broken` (an unknown key, a value of the wrong type or outside its choices), so
+/// the checks that do not depend on it can still run on the rest of the document.
 pub(crate) fn check(
     kind: Kind,
     doc: &Document,
     files: &Files,
     skip: &dyn Fn(&str) -> bool,
+    broken: &mut Vec<Pointer>,
 ) -> Vec<Diagnostic> {
     let schemas = &*SCHEMAS;
     let validator = &schemas
@@ -116,6 +119,19 @@ pub(crate) fn check(
     let mut out = Vec::new();
     for error in validator.iter_errors(&doc.value) {
         translate(&error, doc, files, skip, &mut out);
+        let at = pointer_of(&error);
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                broken.extend(unexpected.iter().map(|k| at.clone().key(k.clone())));
+            }
+            ValidationErrorKind::PropertyNames { error: inner } => {
+                if let Some(key) = inner.instance().as_str() {
+                    broken.push(at.clone().key(key));
+                }
+            }
+            ValidationErrorKind::Required { .. } => {}
+            _ => broken.push(at),
+        }
     }
     out
 }
