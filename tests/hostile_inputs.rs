@@ -9,16 +9,12 @@ use std::fs;
 use std::path::Path;
 
 use support::fleet::{
-    NOW, edit, example_copy, fleetc, fleetc_command, fleetc_within, git, snapshot, staging_files,
+    NOW, edit, example_repo, fleetc, fleetc_command, fleetc_within, git, snapshot, staging_files,
 };
 
 /// A committed copy of the example in a git repository, `out/` current.
 fn repo() -> tempfile::TempDir {
-    let dir = example_copy();
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-q", "-m", "fleet"]);
-    dir
+    example_repo()
 }
 
 /// A folder outside the repository, with one hand-written file.
@@ -35,6 +31,22 @@ fn victim() -> tempfile::TempDir {
     )
     .unwrap();
     dir
+}
+
+/// An app named `name`, placed on hub-eu, whose `values:` block is `values` (indented lines,
+/// the first on line 9 of the file).
+fn app_on_hub_eu(name: &str, values: &str) -> String {
+    format!(
+        "apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata: {{name: {name}}}
+spec:
+  source: {{repoURL: \"https://example.invalid/r.git\", path: p, targetRevision: HEAD}}
+  destination: {{namespace: {name}}}
+  placement: {{clusters: [hub-eu]}}
+  values:
+{values}"
+    )
 }
 
 /// Changes a value that lands on several clusters of both hubs.
@@ -742,16 +754,10 @@ fn major_m3_strings_kubernetes_tooling_cannot_carry_are_findings_at_their_positi
     let dir = repo();
     fs::write(
         dir.path().join("fleet/apps/strings.yaml"),
-        format!(
-            "apiVersion: fleetc.dev/v1alpha1
-kind: App
-metadata: {{name: strings}}
-spec:
-  source: {{repoURL: \"https://example.invalid/r.git\", path: p, targetRevision: HEAD}}
-  destination: {{namespace: strings}}
-  placement: {{clusters: [hub-eu]}}
-  values:
-    nonchar: \"a\\uFFFEb\"
+        app_on_hub_eu(
+            "strings",
+            &format!(
+                "    nonchar: \"a\\uFFFEb\"
     del: \"a\\u007Fb\"
     \"nel\\u0085key\": 1
     ? {}
@@ -759,7 +765,8 @@ spec:
     nel: \"a\\u0085b\"
     fine: \"a\\u00A0b\"
 ",
-            "k".repeat(1_100)
+                "k".repeat(1_100)
+            ),
         ),
     )
     .unwrap();
@@ -794,16 +801,11 @@ fn major_m4_a_template_that_allocates_without_bound_is_a_finding_not_an_abort() 
     let dir = repo();
     fs::write(
         dir.path().join("fleet/apps/bomb.yaml"),
-        "apiVersion: fleetc.dev/v1alpha1
-kind: App
-metadata: {name: bomb}
-spec:
-  source: {repoURL: \"https://example.invalid/r.git\", path: p, targetRevision: HEAD}
-  destination: {namespace: bomb}
-  placement: {clusters: [hub-eu]}
-  values:
-    v: \"{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}\"
+        app_on_hub_eu(
+            "bomb",
+            "    v: \"{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}\"
 ",
+        ),
     )
     .unwrap();
     let committed = snapshot(&dir.path().join("out"));
@@ -835,18 +837,13 @@ fn major_m4_template_results_past_their_size_limit_are_findings() {
     let dir = repo();
     fs::write(
         dir.path().join("fleet/apps/bomb.yaml"),
-        "apiVersion: fleetc.dev/v1alpha1
-kind: App
-metadata: {name: bomb}
-spec:
-  source: {repoURL: \"https://example.invalid/r.git\", path: p, targetRevision: HEAD}
-  destination: {namespace: bomb}
-  placement: {clusters: [hub-eu]}
-  values:
-    nested: \"{{ [[[1] * 10000] * 10000] * 10000 }}\"
+        app_on_hub_eu(
+            "bomb",
+            "    nested: \"{{ [[[1] * 10000] * 10000] * 10000 }}\"
     long: \"{{ [1] * 100000000 }}\"
     text: \"x{{ 'y' * 2000000 }}\"
 ",
+        ),
     )
     .unwrap();
     let run = fleetc_within(dir.path(), &["validate", "--format", "json"], 120);

@@ -7,15 +7,11 @@ mod support;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use support::fleet::{Run, edit, example_copy, fleetc, git, snapshot};
+use support::fleet::{Run, edit, example_copy, example_repo, fleetc, git, snapshot};
 
-/// A committed copy of the example in a git repository.
+/// A committed copy of the example in a git repository, `out/` current.
 fn repo() -> tempfile::TempDir {
-    let dir = example_copy();
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-q", "-m", "fleet"]);
-    dir
+    example_repo()
 }
 
 /// The render cache files in the repository's git directory.

@@ -93,6 +93,15 @@ pub fn example_copy() -> tempfile::TempDir {
     dir
 }
 
+/// A copy of the example (see [`example_copy`]) committed in a new git repository.
+pub fn example_repo() -> tempfile::TempDir {
+    let dir = example_copy();
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "fleet"]);
+    dir
+}
+
 /// Every file below `dir`, by relative `/`-path, with its bytes.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
