@@ -2911,6 +2911,93 @@ spec:
 }
 
 // ---------------------------------------------------------------------------------------------
+// Templates only where fleetc evaluates them (issue 9): anywhere else Argo CD would get the
+// braces literally, on every cluster
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn template_syntax_in_a_field_fleetc_does_not_evaluate() {
+    Broken::new()
+        .write(
+            PAYMENTS_API,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: payments-api
+spec:
+  source:
+    repoURL: https://github.com/acme/payments.git
+    path: charts/api
+    targetRevision: "{{ cluster.labels.version }}"
+  destination:
+    namespace: payments
+"#,
+        )
+        .expect(
+            error("unevaluated-template")
+                .at(PAYMENTS_API, 9, 21, "\"{{")
+                .message("`spec.source.targetRevision` holds template syntax")
+                .help("override"),
+        );
+}
+
+#[test]
+fn template_syntax_in_a_value_file_name() {
+    Broken::new()
+        .write(
+            PAYMENTS_API,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: payments-api
+spec:
+  source:
+    repoURL: https://github.com/acme/payments.git
+    path: charts/api
+    helm:
+      valueFiles: [values.yaml, "values-{% if true %}prod{% endif %}.yaml"]
+  destination:
+    namespace: payments
+"#,
+        )
+        .expect(
+            error("unevaluated-template")
+                .at(PAYMENTS_API, 10, 33, "\"values-{%")
+                .message("`spec.source.helm.valueFiles[1]`"),
+        );
+}
+
+#[test]
+fn a_helm_template_in_values_needs_the_raw_escape() {
+    Broken::new()
+        .write(
+            PLATFORM_RBAC,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: platform-rbac
+spec:
+  source:
+    repoURL: https://github.com/acme/platform-apps.git
+    path: rbac
+    targetRevision: main
+  destination:
+    namespace: kube-system
+  values:
+    release: "{{ .Release.Name }}"
+"#,
+        )
+        .expect(
+            error("value-template")
+                .at(PLATFORM_RBAC, 13, 14, "\"{{ .Release")
+                .help("{% raw %}"),
+        );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Credentials: nothing secret may enter the fleet
 // ---------------------------------------------------------------------------------------------
 

@@ -164,7 +164,7 @@ impl ValueErrors {
                 } else if undefined {
                     d.with_help("value templates see `cluster` (name, labels, annotations, provider, region, environment, hub, kubernetesVersion), `app` and `fleet`; use `| default(…)` for a name some clusters lack")
                 } else {
-                    d.with_help("value strings are minijinja templates: see https://docs.rs/minijinja for the syntax, filters and tests")
+                    d.with_help("value strings are minijinja templates (see https://docs.rs/minijinja for the syntax, filters and tests); to hand `{{ … }}` to Helm's own templating (`tpl`, alert rules), write it inside `{% raw %}…{% endraw %}`")
                 }
             }));
         found

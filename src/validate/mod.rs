@@ -2,7 +2,7 @@
 //! wrong and where. It runs in two passes, and reports everything it can find in one run:
 //!
 //! 1. each document on its own: kind and apiVersion, its JSON Schema, credentials, strings that
-//!    Kubernetes tooling cannot carry;
+//!    Kubernetes tooling cannot carry, template syntax where fleetc does not evaluate it;
 //! 2. the fleet as a whole, with every document of a known kind (those the schema rejected in
 //!    part without the rejected nodes): one Fleet, unique names, references that resolve,
 //!    clusters merged with templates and defaults, labels and selectors as Kubernetes would
@@ -25,6 +25,7 @@ mod provisioners;
 mod provisioning;
 pub mod schema;
 mod suggest;
+mod unevaluated;
 mod vocabulary;
 
 use std::collections::HashMap;
@@ -162,6 +163,7 @@ fn check_document(doc: &Document, files: &Files) -> (Option<Kind>, Vec<Diagnosti
             let mut broken = Vec::new();
             found.extend(schema::check(kind, doc, files, &skip, &mut broken));
             found.extend(portable::scan(doc, files));
+            found.extend(unevaluated::scan(kind, doc, files));
             (Some(kind), found, broken)
         }
     }
