@@ -1,6 +1,6 @@
 //! Pass 1: template syntax only where fleetc evaluates it. Value strings (an App's `values` and
 //! its overrides' `values`) are templates; every other string is copied to `out/` as it is, so a
-//! `{{` or `{%` in one (a templated `targetRevision`, say, as an ApplicationSet would write it)
+//! `{{` or `{%` in one (a templated `targetRevision`, say, as an `ApplicationSet` would write it)
 //! would reach Argo CD literally, on every cluster. It is an error instead.
 
 use serde_json::Value;
