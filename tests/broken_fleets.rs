@@ -2916,7 +2916,8 @@ spec:
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn template_syntax_in_a_field_fleetc_does_not_evaluate() {
+fn template_syntax_in_vars() {
+    // Issue 9: vars are data that templates read; a template in one would reach Argo CD as it is.
     Broken::new()
         .write(
             PAYMENTS_API,
@@ -2929,21 +2930,25 @@ spec:
   source:
     repoURL: https://github.com/acme/payments.git
     path: charts/api
-    targetRevision: "{{ cluster.labels.version }}"
+    targetRevision: "{{ vars.revision }}"
   destination:
     namespace: payments
+  vars:
+    revision: "{{ cluster.labels.version }}"
 "#,
         )
         .expect(
             error("unevaluated-template")
-                .at(PAYMENTS_API, 9, 21, "\"{{")
-                .message("`spec.source.targetRevision` holds template syntax")
-                .help("override"),
+                .at(PAYMENTS_API, 13, 15, "\"{{")
+                .message("`spec.vars.revision` holds template syntax")
+                .help("`vars` are data"),
         );
 }
 
 #[test]
-fn template_syntax_in_a_value_file_name() {
+fn template_in_a_source_field_with_an_undefined_name() {
+    // Issue 9: a templated `targetRevision` is evaluated per cluster, as strictly as values:
+    // payments-api lands on prod-eu-1 and dev-us-1, and neither has a `version` label.
     Broken::new()
         .write(
             PAYMENTS_API,
@@ -2956,16 +2961,84 @@ spec:
   source:
     repoURL: https://github.com/acme/payments.git
     path: charts/api
-    helm:
-      valueFiles: [values.yaml, "values-{% if true %}prod{% endif %}.yaml"]
+    targetRevision: "v{{ cluster.labels.version }}"
   destination:
     namespace: payments
+  placement:
+    selector:
+      matchLabels: {team: payments}
+    clusters: [dev-us-1]
 "#,
         )
         .expect(
-            error("unevaluated-template")
-                .at(PAYMENTS_API, 10, 33, "\"values-{%")
-                .message("`spec.source.helm.valueFiles[1]`"),
+            error("value-template")
+                .at(PAYMENTS_API, 9, 21, "\"v{{ cluster")
+                .message("template of app `payments-api` fails on 2 clusters")
+                .message("`cluster.labels.version` is undefined"),
+        );
+}
+
+#[test]
+fn templated_namespace_that_is_not_a_namespace() {
+    // Issue 9: what a template produces is checked as its field requires, per cluster.
+    Broken::new()
+        .write(
+            PAYMENTS_API,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: payments-api
+spec:
+  source:
+    repoURL: https://github.com/acme/payments.git
+    path: charts/api
+  destination:
+    namespace: "payments-{{ cluster.annotations.ingress_domain_name }}"
+  placement:
+    selector:
+      matchLabels: {team: payments}
+"#,
+        )
+        .expect(
+            error("value-template")
+                .at(PAYMENTS_API, 10, 16, "\"payments-{{")
+                .message("on cluster `prod-eu-1`")
+                .message("`payments-eu.acme.example` is not a valid namespace"),
+        );
+}
+
+#[test]
+fn templated_version_that_reads_a_number() {
+    // Issue 9: `1.10` in YAML is the number 1.1; a field that takes text says so rather than
+    // deploying version 1.1.
+    Broken::new()
+        .write(
+            PAYMENTS_API,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: payments-api
+spec:
+  source:
+    repoURL: https://github.com/acme/payments.git
+    chart: api
+    targetRevision: "{{ vars.chartVersion }}"
+  destination:
+    namespace: payments
+  placement:
+    selector:
+      matchLabels: {team: payments}
+  vars:
+    chartVersion: 1.10
+"#,
+        )
+        .expect(
+            error("value-template")
+                .at(PAYMENTS_API, 9, 21, "\"{{ vars")
+                .message("this produced a number (`1.1`)")
+                .message("quote"),
         );
 }
 
@@ -3269,7 +3342,7 @@ spec:
 "#,
         )
         .expect(
-            error("invalid-value")
+            error("app-source")
                 .at(INGRESS_NGINX, 11, 5, "chart")
                 .message("`path`")
                 .message("`chart`"),
@@ -3302,7 +3375,7 @@ spec:
         .expect(
             error("value-type")
                 .at(PLATFORM_RBAC, 14, 3, "values")
-                .message("kustomize"),
+                .message("this app's source is a Kustomize source"),
         );
 }
 

@@ -3,7 +3,7 @@ use std::fmt::Write as _;
 use super::args::{Format, ListFormat};
 use super::{Context, Outcome, Status, report};
 use crate::diagnostic::Location;
-use crate::place::{Explanation, RequirementCheck, Verdict, explain};
+use crate::place::{Explanation, LayerId, RequirementCheck, ValueOrigin, Verdict, explain};
 
 /// `fleetc explain APP --cluster CLUSTER`.
 pub(crate) fn run(context: &Context, app: &str, cluster: &str, format: ListFormat) -> Outcome {
@@ -143,45 +143,52 @@ fn text(e: &Explanation, file: &str) -> String {
         }
     }
     if e.verdict.lands() {
+        out.push_str("\nApplication fields\n");
+        origin_rows(&mut out, &e.fields, "app");
         if e.values.is_empty() {
             out.push_str("\nvalues: none\n");
         } else {
             out.push_str("\nvalues\n");
-            let rows: Vec<(String, String, String)> = e
-                .values
-                .iter()
-                .map(|v| {
-                    let layer = match v.layer {
-                        crate::place::LayerId::Values => "values".to_owned(),
-                        crate::place::LayerId::Override(i) => format!("override #{i}"),
-                    };
-                    let from = match &v.template {
-                        Some(t) => format!("{layer} at {}, from {t}", at(&v.location)),
-                        None => format!("{layer} at {}", at(&v.location)),
-                    };
-                    (v.path.clone(), compact(&v.value), from)
-                })
-                .collect();
-            let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
-            let w1 = rows
-                .iter()
-                .map(|r| r.1.chars().count())
-                .max()
-                .unwrap_or(0)
-                .min(48);
-            for (path, value, from) in rows {
-                let _ = writeln!(out, "  {path:<w0$}  {value:<w1$}  {from}");
-            }
+            origin_rows(&mut out, &e.values, "values");
         }
     }
     for (location, message) in &e.errors {
         let _ = writeln!(
             out,
-            "\nerror: value template at {} fails here: {message}",
+            "\nerror: template at {} fails here: {message}",
             at(location)
         );
     }
     out
+}
+
+/// One row per final field or value: its path, its value, and the layer (`own` names the app's
+/// own) and place that set it.
+fn origin_rows(out: &mut String, origins: &[ValueOrigin], own: &str) {
+    let rows: Vec<(String, String, String)> = origins
+        .iter()
+        .map(|v| {
+            let layer = match v.layer {
+                LayerId::Values => own.to_owned(),
+                LayerId::Override(i) => format!("override #{i}"),
+            };
+            let from = match &v.template {
+                Some(t) => format!("{layer} at {}, from {t}", at(&v.location)),
+                None => format!("{layer} at {}", at(&v.location)),
+            };
+            (v.path.clone(), compact(&v.value), from)
+        })
+        .collect();
+    let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    let w1 = rows
+        .iter()
+        .map(|r| r.1.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(48);
+    for (path, value, from) in rows {
+        let _ = writeln!(out, "  {path:<w0$}  {value:<w1$}  {from}");
+    }
 }
 
 /// A value on one line, as JSON.

@@ -64,6 +64,7 @@ codes! {
     Expiry => "expiry", "an ephemeral cluster that has expired (error) or expires within 7 days (warning)";
     ValueTemplate => "value-template", "a value template that fails to render";
     UnevaluatedTemplate => "unevaluated-template", "template syntax in a field fleetc does not evaluate, which Argo CD would get literally";
+    AppSource => "app-source", "an app's sources as Argo CD cannot take them: `source` and `sources` together, two tools in one source, an override that changes a source's tool";
     ValueType => "value-type", "values that do not fit where they go";
     ObjectSize => "object-size", "a rendered object larger than the hub's API server stores (1.5 MiB)";
     ApplicationNameCollision => "application-name-collision", "two placements produce the same Application name";

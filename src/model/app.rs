@@ -1,10 +1,25 @@
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::load::DocRef;
 use crate::place::selector::Selector;
+
+/// The fields of an App's `spec` that are fields of its Applications' `spec`, in the order
+/// Applications are written. An override may set each of them too.
+pub const APPLICATION_FIELDS: [&str; 8] = [
+    "project",
+    "source",
+    "sources",
+    "destination",
+    "syncPolicy",
+    "ignoreDifferences",
+    "info",
+    "revisionHistoryLimit",
+];
+
+/// The Argo CD project of an app that names none.
+pub const DEFAULT_PROJECT: &str = "default";
 
 /// An app and where it goes.
 #[derive(Debug, Clone)]
@@ -14,15 +29,12 @@ pub struct App {
     /// Applications.
     pub digest: crate::model::digest::Digest,
     pub at: DocRef,
-    /// Copied onto every Application.
-    pub labels: BTreeMap<String, String>,
-    /// Copied onto every Application.
-    pub annotations: BTreeMap<String, String>,
-    pub project: String,
-    pub source: AppSource,
-    pub destination_namespace: String,
-    /// Argo CD's syncPolicy, passed through as declared.
-    pub sync_policy: Option<Value>,
+    /// The Application fields the app declares, in the shape of the App document:
+    /// `metadata.labels`, `metadata.annotations`, and in `spec` the [`APPLICATION_FIELDS`] it
+    /// sets. Every string in it is a template.
+    pub fields: Value,
+    /// Data every template of the app reads as `vars` (a JSON object), if any.
+    pub vars: Option<Value>,
     pub preserve_resources_on_deletion: bool,
     pub placement: PlacementRule,
     /// Helm values before templating (a JSON object), if any.
@@ -32,24 +44,15 @@ pub struct App {
     pub not_credentials: Vec<String>,
 }
 
-/// The Argo CD source, as declared (values are added at render time).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct AppSource {
-    #[serde(rename = "repoURL")]
-    pub repo_url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chart: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_revision: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub helm: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kustomize: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub directory: Option<Value>,
+impl App {
+    /// A text field of the app's own `fields` (before overrides) that holds no template, by its
+    /// JSON pointer (`/spec/destination/namespace`).
+    pub fn declared(&self, pointer: &str) -> Option<&str> {
+        self.fields
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .filter(|s| !crate::model::is_templated(s))
+    }
 }
 
 /// Which clusters an app lands on.
@@ -81,9 +84,13 @@ impl PlacementRule {
     }
 }
 
-/// Values that apply to the clusters a selector matches.
+/// What changes on the clusters a selector matches: values, vars, and Application fields.
 #[derive(Debug, Clone)]
 pub struct Override {
     pub selector: Selector,
-    pub values: Value,
+    pub values: Option<Value>,
+    pub vars: Option<Value>,
+    /// The [`APPLICATION_FIELDS`] it sets, in the shape of [`App::fields`] (under `spec`), if
+    /// any.
+    pub fields: Option<Value>,
 }

@@ -15,9 +15,10 @@ pub mod label_vocabulary;
 pub mod portable_text;
 mod provisioning;
 mod secret_key;
+mod source_kind;
 mod terraform;
 
-pub use app::{App, AppSource, Override, PlacementRule};
+pub use app::{APPLICATION_FIELDS, App, DEFAULT_PROJECT, Override, PlacementRule};
 pub use capi::{CapiSettings, ClusterClassRef};
 pub use cluster::{
     AksConnection, CapiConnection, Cluster, ClusterArgoCd, ClusterOrigin, Connection,
@@ -30,6 +31,7 @@ pub use provisioning::{
     AwsFacts, AwsIdentityRef, AzureFacts, GcpFacts, NodePool, Provisioner, VclusterFacts,
 };
 pub use secret_key::{key_problem, sanitize_key};
+pub use source_kind::{SourceKind, TOOL_KEYS, ValuesTarget, values_target};
 pub use terraform::{TerraformModule, TerraformSettings};
 
 /// The placement labels fleetc derives from cluster fields, each only when the field is set.
@@ -40,6 +42,12 @@ pub const SECRET_TYPE_LABEL: &str = "argocd.argoproj.io/secret-type";
 
 /// The prefix of the labels fleetc writes onto Applications (`fleetc.dev/app`, …).
 pub const FLEETC_LABEL_PREFIX: &str = "fleetc.dev/";
+
+/// Whether a string holds template syntax (`{{ … }}`, `{% … %}` or `{# … #}`): where fleetc
+/// evaluates templates, such a string is one.
+pub fn is_templated(s: &str) -> bool {
+    s.contains("{{") || s.contains("{%") || s.contains("{#")
+}
 
 /// The apiVersion of every fleetc document.
 pub const API_VERSION: &str = "fleetc.dev/v1alpha1";

@@ -1,6 +1,6 @@
 //! Why an app lands on a cluster, or does not: each selector requirement with the cluster's
-//! value and its result, the explicit lists, each override, and where every final value came
-//! from. Plain data; the command line words it.
+//! value and its result, the explicit lists, each override, and where every final Application
+//! field and value came from. Plain data; the command line words it.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::selector::{Requirement, Selector};
-use super::value_layers::{self, AppLayers, LayerId};
+use super::value_layers::{self, AppLayers, Applied, LayerId, Part};
 use super::{application_name, template_memory, values};
 use crate::diagnostic::Location;
 use crate::load::{Files, Pointer, Target};
@@ -62,10 +62,11 @@ pub struct OverrideCheck {
     pub applies: bool,
 }
 
-/// One final value and the layer that set it.
+/// One final value (or Application field) and the layer that set it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ValueOrigin {
-    /// Dotted path in the Helm values (`serviceAccount.annotations["eks.amazonaws.com/role-arn"]`).
+    /// Dotted path in the Helm values (`serviceAccount.annotations["eks.amazonaws.com/role-arn"]`),
+    /// or in the Application (`spec.source.targetRevision`).
     pub path: String,
     pub value: Value,
     pub layer: LayerId,
@@ -98,9 +99,11 @@ pub struct Explanation {
     pub clusters: Vec<String>,
     pub exclude: Vec<String>,
     pub overrides: Vec<OverrideCheck>,
+    /// The Application fields the app sets, leaf by leaf, when the app lands.
+    pub fields: Vec<ValueOrigin>,
     /// The final values, leaf by leaf, when the app lands.
     pub values: Vec<ValueOrigin>,
-    /// Value templates that fail on this cluster.
+    /// Templates that fail on this cluster.
     pub errors: Vec<(Location, String)>,
 }
 
@@ -174,6 +177,7 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
         clusters: app.placement.clusters.clone(),
         exclude: app.placement.exclude.clone(),
         overrides,
+        fields: Vec::new(),
         values: Vec::new(),
         errors: Vec::new(),
     };
@@ -181,21 +185,29 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
         let env = values::environment();
         let site = |p: &Pointer| template_memory::site(app, files, p);
         let (layers, mut errors) = AppLayers::compile(app, &env, &site);
+        let applied = Applied::of(app, cluster);
+        let vars = layers.vars(app, &applied);
         let (cluster_variable, app_variable, fleet_variable) = (
             values::cluster_variable(cluster),
             values::app_variable(app),
             values::fleet_variable(fleet),
         );
-        let scope = values::Scope::new(&cluster_variable, &app_variable, &fleet_variable);
-        let (evaluated, failed) = layers.evaluate(app, cluster, &scope);
-        errors.extend(failed);
+        let scope = values::Scope::new(&cluster_variable, &app_variable, &fleet_variable, &vars);
+        for part in [Part::Fields, Part::Values] {
+            let (evaluated, failed) = layers.evaluate(part, &applied, &scope);
+            errors.extend(failed);
+            if let Some(merged) = value_layers::merge(&evaluated) {
+                let found = origins(app, part, &merged, &evaluated, files);
+                match part {
+                    Part::Fields => explanation.fields = found,
+                    Part::Values => explanation.values = found,
+                }
+            }
+        }
         explanation.errors = errors
             .into_iter()
             .map(|(p, _, m)| (locate(&p, Target::Value), m))
             .collect();
-        if let Some(merged) = value_layers::merge(&evaluated) {
-            explanation.values = origins(app, &merged, &evaluated, files);
-        }
     }
     explanation
 }
@@ -204,6 +216,7 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
 /// holds its path: deep merging makes that layer the one whose value survived.
 fn origins(
     app: &App,
+    part: Part,
     merged: &Value,
     evaluated: &[(LayerId, Value)],
     files: &Files,
@@ -218,11 +231,11 @@ fn origins(
                 .rev()
                 .find(|(_, v)| v.pointer(&pointer.to_string()).is_some())
                 .map_or(LayerId::Values, |(id, _)| *id);
-            let source = layer.pointer().join(&pointer);
-            let raw = raw_layer(app, layer).and_then(|v| v.pointer(&pointer.to_string()));
+            let source = part.locate(layer, &pointer);
+            let raw = raw_layer(app, part, layer).and_then(|v| v.pointer(&pointer.to_string()));
             let template = raw
                 .and_then(Value::as_str)
-                .filter(|s| s.contains("{{") || s.contains("{%"))
+                .filter(|s| crate::model::is_templated(s))
                 .map(str::to_owned);
             ValueOrigin {
                 path: pointer.dotted(),
@@ -235,10 +248,12 @@ fn origins(
         .collect()
 }
 
-fn raw_layer(app: &App, layer: LayerId) -> Option<&Value> {
-    match layer {
-        LayerId::Values => app.values.as_ref(),
-        LayerId::Override(i) => app.overrides.get(i).map(|o| &o.values),
+fn raw_layer(app: &App, part: Part, layer: LayerId) -> Option<&Value> {
+    match (part, layer) {
+        (Part::Values, LayerId::Values) => app.values.as_ref(),
+        (Part::Fields, LayerId::Values) => Some(&app.fields),
+        (Part::Values, LayerId::Override(i)) => app.overrides.get(i)?.values.as_ref(),
+        (Part::Fields, LayerId::Override(i)) => app.overrides.get(i)?.fields.as_ref(),
     }
 }
 

@@ -1,15 +1,14 @@
-//! Every app's values, compiled once, evaluated per placement. The render stage asks for a
-//! placement's values as it writes its Application and drops them right after, so memory does
-//! not grow with the number of placements.
+//! Every app's templates (values and Application fields), compiled once, evaluated per
+//! placement. The render stage asks for a placement's as it writes its Application and drops
+//! them right after, so memory does not grow with the number of placements.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use super::Placement;
 use super::template_memory;
-use super::value_layers::{AppLayers, LayerError};
+use super::value_layers::{AppLayers, Applied, EvaluatedApp, LayerError};
 use super::values::{self, Scope, Variable};
-use super::values_view::Evaluated;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Files, Pointer, Target};
 use crate::model::Fleet;
@@ -152,9 +151,10 @@ impl ValueErrors {
                     }
                 };
                 let undefined = message.ends_with("is undefined");
+                let what = if is_value(&pointer) { "value template" } else { "template" };
                 let d = Diagnostic::error(
                     code,
-                    format!("value template of app `{}` fails{on}: {message}", app.name),
+                    format!("{what} of app `{}` fails{on}: {message}", app.name),
                     Some(files.locate(app.at, &pointer, Target::Value)),
                 );
                 if code == Code::Credential {
@@ -162,9 +162,9 @@ impl ValueErrors {
                 } else if code == Code::UnportableText {
                     d.with_help("drop the character from what the template produces")
                 } else if undefined {
-                    d.with_help("value templates see `cluster` (name, labels, annotations, provider, region, environment, hub, kubernetesVersion), `app` and `fleet`; use `| default(…)` for a name some clusters lack")
+                    d.with_help("templates see `cluster` (name, labels, annotations, provider, region, environment, hub, kubernetesVersion), `app` (name, namespace, project), `fleet` (name) and `vars`; use `| default(…)` for a name some clusters lack")
                 } else {
-                    d.with_help("value strings are minijinja templates (see https://docs.rs/minijinja for the syntax, filters and tests); to hand `{{ … }}` to Helm's own templating (`tpl`, alert rules), write it inside `{% raw %}…{% endraw %}`")
+                    d.with_help("templated strings are minijinja templates (see https://docs.rs/minijinja for the syntax, filters and tests); to hand `{{ … }}` to Helm's own templating (`tpl`, alert rules), write it inside `{% raw %}…{% endraw %}`")
                 }
             }));
         found
@@ -200,22 +200,40 @@ impl<'env, 'f> FleetValues<'env, 'f> {
         }
     }
 
-    /// The layers of one placement's values, evaluated, or what failed.
-    pub fn evaluate(&self, placement: &Placement) -> Result<Evaluated<'_>, Vec<LayerError>> {
+    /// The layers of one placement's values and Application fields, evaluated, or what failed.
+    pub fn evaluate(&self, placement: &Placement) -> Result<EvaluatedApp<'_>, Vec<LayerError>> {
         let app = &self.fleet.apps[placement.app];
         let cluster = &self.fleet.clusters[placement.cluster];
+        let layers = &self.apps[placement.app];
+        let applied = Applied::of(app, cluster);
+        let vars = layers.vars(app, &applied);
         let scope = Scope::new(
             self.cluster_variables[placement.cluster]
                 .get_or_init(|| values::cluster_variable(cluster)),
             &self.app_variables[placement.app],
             &self.fleet_variable,
+            &vars,
         );
-        let (evaluated, failed) = self.apps[placement.app].evaluate_holes(app, cluster, &scope);
+        let (evaluated, failed) = layers.evaluate_holes(&applied, &scope);
         if failed.is_empty() {
             Ok(evaluated)
         } else {
             Err(failed)
         }
+    }
+}
+
+/// Whether `pointer` (into an App document) is in Helm values, rather than an Application
+/// field.
+fn is_value(pointer: &Pointer) -> bool {
+    use crate::load::Segment;
+    let key = |s: &Segment, name: &str| matches!(s, Segment::Key(k) if k == name);
+    match pointer.segments() {
+        [_, overrides, Segment::Index(_), values, ..] if key(overrides, "overrides") => {
+            key(values, "values")
+        }
+        [_, values, ..] => key(values, "values"),
+        _ => false,
     }
 }
 

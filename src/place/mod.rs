@@ -32,7 +32,7 @@ pub use explain::{Explanation, OverrideCheck, RequirementCheck, ValueOrigin, Ver
 pub use fleet_values::{FleetValues, Origin, ValueErrors, environment as value_environment};
 pub use template_memory::{BoundedAllocator, OnExceeded, Report, TEMPLATE_MEMORY};
 pub use value_layers::LayerError;
-pub use value_layers::LayerId;
+pub use value_layers::{EvaluatedApp, LayerId, Part};
 pub use values_plan::Plan;
 pub use values_view::{Evaluated, ValuesView};
 

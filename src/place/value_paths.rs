@@ -1,4 +1,4 @@
-//! Most value templates only read a field: `{{ cluster.name }}`, `{{ cluster.labels.team }}`,
+//! Most templates only read a field: `{{ cluster.name }}`, `{{ cluster.labels.team }}`,
 //! `api.{{ cluster.annotations.domain }}`. Those are evaluated here, straight from the
 //! placement's data, without the template engine; anything else (filters, tests, operators,
 //! whitespace control) goes to minijinja. The two agree on every template both can evaluate:
@@ -8,12 +8,13 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-/// The variables a value template sees.
+/// The variables a template sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Root {
     Cluster,
     App,
     Fleet,
+    Vars,
 }
 
 /// A dotted or subscripted path below a root: `cluster.labels["acme.io/team"]`.
@@ -35,6 +36,7 @@ pub(crate) struct Variables<'a> {
     pub(crate) cluster: &'a Value,
     pub(crate) app: &'a Value,
     pub(crate) fleet: &'a Value,
+    pub(crate) vars: &'a Value,
 }
 
 impl Path {
@@ -47,6 +49,7 @@ impl Path {
             "cluster" => Root::Cluster,
             "app" => Root::App,
             "fleet" => Root::Fleet,
+            "vars" => Root::Vars,
             _ => return None,
         };
         rest = after;
@@ -82,6 +85,7 @@ impl Path {
             Root::Cluster => variables.cluster,
             Root::App => variables.app,
             Root::Fleet => variables.fleet,
+            Root::Vars => variables.vars,
         };
         self.steps
             .iter()
@@ -159,6 +163,7 @@ pub(crate) fn describe(path: &Path) -> String {
         Root::Cluster => "cluster".to_owned(),
         Root::App => "app".to_owned(),
         Root::Fleet => "fleet".to_owned(),
+        Root::Vars => "vars".to_owned(),
     };
     for step in &path.steps {
         if ident(step).is_some_and(|(_, rest)| rest.is_empty()) {

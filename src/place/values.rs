@@ -1,6 +1,8 @@
-//! Helm values with minijinja expressions over `cluster`, `app` and `fleet`. Each app's value
-//! strings are compiled once; each placement then fills them in. A string that is exactly one
-//! `{{ expression }}` keeps the expression's type; any other templated string renders to text.
+//! Templates: minijinja expressions over `cluster`, `app`, `fleet` and `vars`, in Helm values and
+//! in Application fields. Each app's templated strings are compiled once; each placement then
+//! fills them in. A string that is exactly one `{{ expression }}` keeps the expression's type;
+//! any other templated string renders to text. What a template in a field produces must suit the
+//! field ([`FieldRule`]).
 
 use std::collections::BTreeMap;
 
@@ -12,7 +14,8 @@ use super::template_memory::{Site, bounded};
 use super::value_paths::{self as paths, Path, Piece, Rendered, Variables, pieces};
 use crate::diagnostic::Code;
 use crate::load::{Pointer, Segment};
-use crate::model::{App, Cluster, Fleet};
+use crate::model::{App, Cluster, Fleet, is_templated};
+use crate::validate::field_rules::FieldRule;
 
 /// The template engine all values share: strict about undefined names, no escaping.
 pub(crate) fn environment() -> Environment<'static> {
@@ -53,7 +56,7 @@ enum Hole<'env, 'source> {
     Template(Template<'env, 'source>),
 }
 
-/// A template variable (`cluster`, `app`, `fleet`) for one placement, as JSON (for paths read
+/// A template variable (`cluster`, `app`, `fleet`, `vars`) for one placement, as JSON (for paths read
 /// directly) and as a template value (for everything else), both from the same data.
 pub(crate) struct Variable {
     json: Value,
@@ -61,7 +64,7 @@ pub(crate) struct Variable {
 }
 
 impl Variable {
-    fn new<T: Serialize>(data: &T) -> Self {
+    pub(crate) fn new<T: Serialize>(data: &T) -> Self {
         let json = serde_json::to_value(data).expect("template variables are plain data");
         let jinja = minijinja::Value::from(minijinja::value::Serde(&json));
         Self { json, jinja }
@@ -74,15 +77,22 @@ pub(crate) struct Scope<'a> {
     cluster: &'a Variable,
     app: &'a Variable,
     fleet: &'a Variable,
+    vars: &'a Variable,
     context: std::cell::OnceCell<minijinja::Value>,
 }
 
 impl<'a> Scope<'a> {
-    pub(crate) fn new(cluster: &'a Variable, app: &'a Variable, fleet: &'a Variable) -> Self {
+    pub(crate) fn new(
+        cluster: &'a Variable,
+        app: &'a Variable,
+        fleet: &'a Variable,
+        vars: &'a Variable,
+    ) -> Self {
         Self {
             cluster,
             app,
             fleet,
+            vars,
             context: std::cell::OnceCell::new(),
         }
     }
@@ -92,6 +102,7 @@ impl<'a> Scope<'a> {
             cluster: &self.cluster.json,
             app: &self.app.json,
             fleet: &self.fleet.json,
+            vars: &self.vars.json,
         }
     }
 
@@ -102,13 +113,15 @@ impl<'a> Scope<'a> {
                     cluster => self.cluster.jinja.clone(),
                     app => self.app.jinja.clone(),
                     fleet => self.fleet.jinja.clone(),
+                    vars => self.vars.jinja.clone(),
                 }
             })
             .clone()
     }
 }
 
-/// One layer of values (an app's `values`, or one override's), compiled.
+/// One layer of templated data (an app's `values` or Application fields, or one override's),
+/// compiled.
 pub(crate) struct Layer<'env, 'source> {
     base: &'source Value,
     /// The values with their templated strings marked, to be written without copying them.
@@ -118,6 +131,8 @@ pub(crate) struct Layer<'env, 'source> {
     sites: Vec<Site>,
     /// Per hole, whether the fleet marked it as not a credential.
     marked: Vec<bool>,
+    /// Per hole, what its field requires of the result (`None` for a value).
+    rules: Vec<Option<FieldRule>>,
 }
 
 /// A layer's values, with each templated string replaced by its index among the layer's holes;
@@ -170,12 +185,14 @@ fn has_templates(value: &Value) -> bool {
 impl<'env, 'source> Layer<'env, 'source> {
     /// Compiles every templated string of `values`; syntax errors are reported per string.
     /// `site` gives each (by its pointer below `values`) its report should it pass the memory
-    /// bound; `marked` says whether the fleet marked it as not a credential.
+    /// bound; `marked` says whether the fleet marked it as not a credential; `rule` what its
+    /// field requires of the result (`None` for Helm values, which take anything).
     pub(crate) fn compile(
         env: &'env Environment<'static>,
         values: &'source Value,
         site: &dyn Fn(&Pointer) -> Site,
         marked: &dyn Fn(&Pointer) -> bool,
+        rule: &dyn Fn(&Pointer) -> Option<FieldRule>,
     ) -> Result<Self, Vec<TemplateError>> {
         let mut strings = Vec::new();
         collect_templated(values, &Pointer::root(), &mut strings);
@@ -214,6 +231,7 @@ impl<'env, 'source> Layer<'env, 'source> {
                 shape: Shape::of(values, &mut 0),
                 sites: holes.iter().map(|(p, _, _)| site(p)).collect(),
                 marked: holes.iter().map(|(p, _, _)| marked(p)).collect(),
+                rules: holes.iter().map(|(p, _, _)| rule(p)).collect(),
                 holes,
             })
         } else {
@@ -255,8 +273,12 @@ impl<'env, 'source> Layer<'env, 'source> {
                 Err(e) => Err(describe(&e, source)),
             }
         };
-        for (((pointer, source, hole), site), marked) in
-            self.holes.iter().zip(&self.sites).zip(&self.marked)
+        for ((((pointer, source, hole), site), marked), rule) in self
+            .holes
+            .iter()
+            .zip(&self.sites)
+            .zip(&self.marked)
+            .zip(&self.rules)
         {
             let result = match hole {
                 Hole::Path(path) => path
@@ -283,6 +305,10 @@ impl<'env, 'source> Layer<'env, 'source> {
             };
             let checked = result
                 .map_err(|message| (Code::ValueTemplate, message))
+                .and_then(|value| match rule.and_then(|r| r.problem(&value)) {
+                    Some(problem) => Err((Code::ValueTemplate, problem)),
+                    None => Ok(value),
+                })
                 .and_then(portable)
                 .and_then(|value| {
                     // A template under a credential-named key is judged by what it produces:
@@ -465,11 +491,6 @@ fn portable(value: Value) -> Result<Value, (Code, String)> {
     }
 }
 
-/// Whether a string holds template syntax.
-fn is_templated(s: &str) -> bool {
-    s.contains("{{") || s.contains("{%") || s.contains("{#")
-}
-
 fn collect_templated<'a>(value: &'a Value, at: &Pointer, out: &mut Vec<(Pointer, &'a str)>) {
     match value {
         Value::String(s) if is_templated(s) => out.push((at.clone(), s)),
@@ -571,7 +592,7 @@ struct ClusterContext<'a> {
     kubernetes_version: Option<&'a str>,
 }
 
-/// The `cluster` variable of value templates.
+/// The `cluster` variable of templates.
 pub(crate) fn cluster_variable(cluster: &Cluster) -> Variable {
     Variable::new(&ClusterContext {
         name: &cluster.name,
@@ -585,16 +606,22 @@ pub(crate) fn cluster_variable(cluster: &Cluster) -> Variable {
     })
 }
 
-/// The `app` variable of value templates.
+/// The `app` variable of templates: its name, and its namespace and project as the App
+/// declares them (without templates, before overrides).
 pub(crate) fn app_variable(app: &App) -> Variable {
-    Variable::new(&serde_json::json!({
-        "name": app.name,
-        "namespace": app.destination_namespace,
-        "project": app.project,
-    }))
+    let mut variable = serde_json::json!({ "name": app.name });
+    if let Some(namespace) = app.declared("/spec/destination/namespace") {
+        variable["namespace"] = Value::from(namespace);
+    }
+    if app.fields.pointer("/spec/project").is_none() {
+        variable["project"] = Value::from(crate::model::DEFAULT_PROJECT);
+    } else if let Some(project) = app.declared("/spec/project") {
+        variable["project"] = Value::from(project);
+    }
+    Variable::new(&variable)
 }
 
-/// The `fleet` variable of value templates.
+/// The `fleet` variable of templates.
 pub(crate) fn fleet_variable(fleet: &Fleet) -> Variable {
     Variable::new(&serde_json::json!({ "name": fleet.name }))
 }
@@ -606,35 +633,36 @@ mod tests {
     use serde_json::json;
 
     /// The variables of the tests: a cluster with a name, a number and labels.
-    fn variables() -> (Variable, Variable, Variable) {
+    fn variables() -> (Variable, Variable, Variable, Variable) {
         (
             Variable::new(
                 &json!({"name": "prod-eu-1", "replicas": 3, "labels": {"tier": "critical", "acme.io/team": "payments"}}),
             ),
             Variable::new(&json!({"name": "web"})),
             Variable::new(&json!({"name": "acme"})),
+            Variable::new(&json!({"chartVersion": "1.6.0", "limit": 5})),
         )
     }
 
     fn eval(values: &Value) -> Result<Value, Vec<TemplateError>> {
         let env = environment();
-        let layer = Layer::compile(&env, values, &test_site, &|_| false)?;
-        let (c, a, f) = variables();
-        layer.evaluate(&Scope::new(&c, &a, &f))
+        let layer = Layer::compile(&env, values, &test_site, &|_| false, &|_| None)?;
+        let (c, a, f, v) = variables();
+        layer.evaluate(&Scope::new(&c, &a, &f, &v))
     }
 
     /// The same, with every string given to the template engine (no direct reads).
     fn eval_by_engine(values: &Value) -> Result<Value, Vec<TemplateError>> {
         let env = environment();
-        let mut layer = Layer::compile(&env, values, &test_site, &|_| false)?;
+        let mut layer = Layer::compile(&env, values, &test_site, &|_| false, &|_| None)?;
         for (_, source, hole) in &mut layer.holes {
             *hole = match single_expression(source) {
                 Some(expr) => Hole::Expression(env.compile_expression(expr).unwrap(), expr),
                 None => Hole::Template(env.template_from_str(source).unwrap()),
             };
         }
-        let (c, a, f) = variables();
-        layer.evaluate(&Scope::new(&c, &a, &f))
+        let (c, a, f, v) = variables();
+        layer.evaluate(&Scope::new(&c, &a, &f, &v))
     }
 
     #[test]
@@ -649,6 +677,8 @@ mod tests {
             "{{ cluster.replicas }}",
             "{{ app.name }}",
             "{{ fleet.name }}",
+            "{{ vars.chartVersion }}",
+            "{{ vars.limit }}",
             "api.{{ cluster.name }}.x",
             "{{ app.name }}-{{ cluster.labels.tier }}",
             "n={{ cluster.replicas }}",
@@ -730,7 +760,7 @@ mod tests {
     fn syntax_errors_are_reported_at_compile_time() {
         let env = environment();
         let values = json!({"bad": "{{ cluster.name "});
-        let Err(errors) = Layer::compile(&env, &values, &test_site, &|_| false) else {
+        let Err(errors) = Layer::compile(&env, &values, &test_site, &|_| false, &|_| None) else {
             panic!("expected an error")
         };
         assert_eq!(errors[0].pointer.to_string(), "/bad");

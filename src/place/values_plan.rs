@@ -55,21 +55,58 @@ impl<'a> Plan<'a> {
     /// The plan of these evaluated layers; `None` when none applies or when a template result
     /// meets a map (see the module documentation).
     pub fn of(evaluated: &Evaluated<'a>) -> Option<Plan<'a>> {
+        Self::with(evaluated, Holes::Any)
+    }
+
+    /// The plan of layers whose template results are never maps (Application fields, which
+    /// take text): it exists whenever a layer applies.
+    pub fn of_text(evaluated: &Evaluated<'a>) -> Option<Plan<'a>> {
+        Self::with(evaluated, Holes::Text)
+    }
+
+    fn with(evaluated: &Evaluated<'a>, holes: Holes) -> Option<Plan<'a>> {
         let roots = evaluated
             .shapes()
             .enumerate()
             .map(|(layer, shape)| Known::Shape(shape, layer));
-        build(&effective(roots)?)
+        build(&effective(roots, holes)?, holes)
     }
+
+    /// The entry `key` of a map plan.
+    pub fn get(&self, key: &str) -> Option<&Plan<'a>> {
+        match self {
+            Plan::Map(entries) => entries.iter().find(|(k, _)| *k == key).map(|(_, p)| p),
+            _ => None,
+        }
+    }
+}
+
+/// What template results can be.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Holes {
+    /// Anything: whether one is a map decides how it merges.
+    Any,
+    /// Never a map: a result merges as text does.
+    Text,
 }
 
 /// The nodes one path holds across layers, merged as [`deep_merge`](crate::model::deep_merge)
 /// does; `None` when that depends on whether a template produced a map.
-fn effective<'a>(nodes: impl IntoIterator<Item = Known<'a>>) -> Option<Vec<Known<'a>>> {
+fn effective<'a>(
+    nodes: impl IntoIterator<Item = Known<'a>>,
+    holes: Holes,
+) -> Option<Vec<Known<'a>>> {
     let mut current: Vec<Known<'a>> = Vec::new();
     for node in nodes {
         let node = node.resolve();
         match current.first() {
+            _ if holes == Holes::Text => {
+                if node.is_map() && current.first().is_some_and(|first| first.is_map()) {
+                    current.push(node);
+                } else {
+                    current = vec![node];
+                }
+            }
             Some(first) if node.is_hole() && (first.is_map() || first.is_hole()) => return None,
             Some(first) if node.is_map() && first.is_hole() => return None,
             Some(first) if node.is_map() && first.is_map() => current.push(node),
@@ -80,7 +117,7 @@ fn effective<'a>(nodes: impl IntoIterator<Item = Known<'a>>) -> Option<Vec<Known
 }
 
 /// The plan of merged nodes; `None` for none, or as for [`effective`].
-fn build<'a>(nodes: &[Known<'a>]) -> Option<Plan<'a>> {
+fn build<'a>(nodes: &[Known<'a>], holes: Holes) -> Option<Plan<'a>> {
     match nodes {
         [] => None,
         [Known::Value(v)] if !v.is_object() => Some(Plan::Literal(v)),
@@ -90,7 +127,7 @@ fn build<'a>(nodes: &[Known<'a>]) -> Option<Plan<'a>> {
         }),
         [Known::Shape(Shape::Seq(items), layer)] => items
             .iter()
-            .map(|item| build(&[Known::Shape(item, *layer).resolve()]))
+            .map(|item| build(&[Known::Shape(item, *layer).resolve()], holes))
             .collect::<Option<_>>()
             .map(Plan::Seq),
         maps => {
@@ -113,7 +150,7 @@ fn build<'a>(nodes: &[Known<'a>]) -> Option<Plan<'a>> {
                 }
             }
             keys.into_iter()
-                .map(|(key, nodes)| Some((key, build(&effective(nodes)?)?)))
+                .map(|(key, nodes)| Some((key, build(&effective(nodes, holes)?, holes)?)))
                 .collect::<Option<_>>()
                 .map(Plan::Map)
         }
@@ -183,6 +220,35 @@ mod tests {
             let results = shapes.iter().map(|_| vec![json!(0)]).collect();
             assert_eq!(plan_of(&shapes, results), None, "{a} then {b}");
         }
+    }
+
+    #[test]
+    fn results_that_are_text_merge_as_text() {
+        let a = json!({"x": "{{ t }}", "m": {"k": 1}});
+        let b = json!({"x": "{{ u }}", "m": {"j": "{{ v }}"}});
+        let shapes = [shape(&a), shape(&b)];
+        let evaluated = Evaluated::new(
+            shapes
+                .iter()
+                .zip(vec![vec![json!("t"); 2], vec![json!("u"); 2]])
+                .collect(),
+            None,
+        );
+        let one = json!(1);
+        assert_eq!(Plan::of(&evaluated), None);
+        assert_eq!(
+            Plan::of_text(&evaluated),
+            Some(Plan::Map(vec![
+                (
+                    "m",
+                    Plan::Map(vec![
+                        ("j", Plan::Hole { layer: 1, index: 0 }),
+                        ("k", Plan::Literal(&one)),
+                    ])
+                ),
+                ("x", Plan::Hole { layer: 1, index: 1 }),
+            ]))
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod generated_file;
 mod hub;
 mod kubeconfig_template;
 mod meta;
+mod planned;
 mod program;
 mod terraform;
 #[cfg(test)]
@@ -383,7 +384,8 @@ spec:
         );
         assert!(compiled.is_valid(), "{:#?}", compiled.diagnostics);
         let fleet = compiled.fleet.as_mut().expect("a valid fleet");
-        fleet.apps[0].source.repo_url = "https://bot:hunter2@example.com/web.git".into();
+        fleet.apps[0].fields["spec"]["source"]["repoURL"] =
+            "https://bot:hunter2@example.com/web.git".into();
         let (_, errors) = compiled.rendering(0).expect("a rendering").render_all();
         let found = errors.diagnostics(compiled.fleet.as_ref().unwrap(), &compiled.files);
         assert_eq!(found.len(), 1, "{found:#?}");

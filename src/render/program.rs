@@ -4,31 +4,27 @@
 //! are copied rather than serialized again. Filling a program writes the same bytes as writing
 //! the whole Application (see [`yaml::Slot`]).
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use serde::ser::{SerializeMap as _, SerializeSeq as _};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
-use super::application::{self, CLUSTER, NAME};
+use super::application::{Application, CLUSTER, NAME};
+use super::planned::{FIRST_RESULT, Planned, Results};
 use super::yaml::{self, Mark, Slot};
 use crate::model::Fleet;
 use crate::model::credential::{Secret, secret_in_output_except};
-use crate::place::{Evaluated, Placement, Plan};
+use crate::place::{Evaluated, EvaluatedApp, Part, Placement, Plan};
 
 /// Slot holding the whole values of a placement, where they have no [`Plan`].
 const VALUES: u32 = 2;
-
-/// The first slot holding a template result of a [`Plan`]; the rest follow in document order.
-const FIRST_RESULT: u32 = 3;
 
 /// An app's Application for placements with the same layers (see the module documentation).
 pub(super) struct Program {
     text: String,
     marks: Vec<Mark>,
-    /// The (layer, template) of each result slot, from [`FIRST_RESULT`] on.
-    results: Vec<(usize, usize)>,
+    /// The part and (layer, template) of each result slot, from [`FIRST_RESULT`] on.
+    results: Vec<(Part, usize, usize)>,
     /// What looks like a secret in the text around the slots, screened once (when compiled for
     /// a fleet).
     secret: Option<Secret>,
@@ -37,31 +33,51 @@ pub(super) struct Program {
 impl Program {
     /// The program of the app of `placement` for placements whose layers are those of
     /// `evaluated`.
-    pub(super) fn compile(fleet: &Fleet, placement: &Placement, evaluated: &Evaluated) -> Self {
+    pub(super) fn compile(
+        fleet: &Fleet,
+        placement: &Placement,
+        evaluated: &EvaluatedApp<'_>,
+    ) -> Self {
         let app = &fleet.apps[placement.app];
-        let mut program = Self::record(evaluated, |values| {
-            yaml::record_document(&application::application(fleet, app, values))
+        let fields = Plan::of_text(&evaluated.fields);
+        let mut program = Self::record(&evaluated.values, |values, results| {
+            let Some(fields) = &fields else {
+                unreachable!("an app's own fields always apply");
+            };
+            let fields = Planned {
+                plan: fields,
+                part: Part::Fields,
+                results,
+            };
+            yaml::record_document(&Application {
+                fleet,
+                app,
+                fields,
+                values,
+            })
         });
         program.secret =
             secret_in_output_except(&program.text, &|t| fleet.marked_not_credential(t));
         program
     }
 
-    /// The program of the document `record` records with the values of `evaluated`'s layers.
+    /// The program of the document `record` records with the values of `evaluated`'s layers
+    /// (and whatever other slots it records in the results it is given).
     fn record(
-        evaluated: &Evaluated,
-        record: impl FnOnce(Option<Values<'_, '_>>) -> (String, Vec<Mark>),
+        evaluated: &Evaluated<'_>,
+        record: impl FnOnce(Option<Values<'_, '_>>, &Results) -> (String, Vec<Mark>),
     ) -> Self {
         let plan = Plan::of(evaluated);
-        let results = RefCell::new(Vec::new());
+        let results = Results::default();
         let values = match &plan {
             Some(plan) => Some(Values::Planned(Planned {
                 plan,
+                part: Part::Values,
                 results: &results,
             })),
             None => evaluated.view().map(|_| Values::Whole(Slot(VALUES))),
         };
-        let (text, marks) = record(values);
+        let (text, marks) = record(values, &results);
         Self {
             secret: None,
             text,
@@ -73,13 +89,13 @@ impl Program {
     /// Appends the Application named `name` on cluster `cluster`, whose layers `evaluated`
     /// holds, and says whether anything in it looks like a secret. The text around the slots was
     /// screened once; what fills them was screened before: the name and cluster are DNS names,
-    /// and every template result was screened where it was produced (and the values' literals
-    /// with the fleet's documents), so every byte of every Application is screened once.
+    /// and every template result was screened where it was produced (and the literals with the
+    /// fleet's documents), so every byte of every Application is screened once.
     pub(super) fn write(
         &self,
         name: &str,
         cluster: &str,
-        evaluated: &Evaluated,
+        evaluated: &EvaluatedApp<'_>,
         out: &mut String,
     ) -> Option<Secret> {
         yaml::fill(&self.text, &self.marks, out, |mark, out| match mark.slot {
@@ -87,14 +103,19 @@ impl Program {
             CLUSTER => yaml::write_at(cluster, mark, out),
             VALUES => yaml::write_at(
                 &evaluated
+                    .values
                     .view()
                     .expect("a values slot is left only for values"),
                 mark,
                 out,
             ),
             slot => {
-                let (layer, index) = self.results[(slot - FIRST_RESULT) as usize];
-                yaml::write_at(evaluated.result(layer, index), mark, out);
+                let (part, layer, index) = self.results[(slot - FIRST_RESULT) as usize];
+                let layers = match part {
+                    Part::Values => &evaluated.values,
+                    Part::Fields => &evaluated.fields,
+                };
+                yaml::write_at(layers.result(layer, index), mark, out);
             }
         });
         self.secret
@@ -119,7 +140,7 @@ impl Programs {
         &self,
         fleet: &Fleet,
         placement: &Placement,
-        evaluated: &Evaluated,
+        evaluated: &EvaluatedApp<'_>,
     ) -> Arc<Program> {
         let compile = || Arc::new(Program::compile(fleet, placement, evaluated));
         let Some(applied) = evaluated.applied() else {
@@ -140,50 +161,6 @@ enum Values<'p, 'a> {
     Planned(Planned<'p, 'a>),
     /// Merged per placement.
     Whole(Slot),
-}
-
-/// Writes a plan, with a slot for each template result, numbered in document order.
-struct Planned<'p, 'a> {
-    plan: &'p Plan<'a>,
-    results: &'p RefCell<Vec<(usize, usize)>>,
-}
-
-impl Planned<'_, '_> {
-    fn at<'q>(&'q self, plan: &'q Plan<'_>) -> Planned<'q, 'q> {
-        Planned {
-            plan,
-            results: self.results,
-        }
-    }
-}
-
-impl Serialize for Planned<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.plan {
-            Plan::Literal(value) => value.serialize(serializer),
-            Plan::Hole { layer, index } => {
-                let mut results = self.results.borrow_mut();
-                let slot = FIRST_RESULT + u32::try_from(results.len()).expect("fewer results");
-                results.push((*layer, *index));
-                drop(results);
-                Slot(slot).serialize(serializer)
-            }
-            Plan::Map(entries) => {
-                let mut map = serializer.serialize_map(Some(entries.len()))?;
-                for (key, plan) in entries {
-                    map.serialize_entry(key, &self.at(plan))?;
-                }
-                map.end()
-            }
-            Plan::Seq(items) => {
-                let mut seq = serializer.serialize_seq(Some(items.len()))?;
-                for plan in items {
-                    seq.serialize_element(&self.at(plan))?;
-                }
-                seq.end()
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -245,14 +222,15 @@ mod tests {
             };
             let recorded = Evaluated::new(shapes.iter().zip(results(&first)).collect(), Some(0));
             let filled = Evaluated::new(shapes.iter().zip(results(&second)).collect(), Some(0));
-            let program = Program::record(&recorded, |values| {
+            let program = Program::record(&recorded, |values, _| {
                 yaml::record_document(&Document { name: "n", values, after: [1] })
             });
+            let filled = EvaluatedApp { values: filled, fields: Evaluated::new(Vec::new(), Some(0)) };
             let mut written = String::new();
             let _ = program.write("unused", "unused", &filled, &mut written);
             let mut whole = String::new();
             yaml::write_document(
-                &Document { name: "n", values: filled.view(), after: [1] },
+                &Document { name: "n", values: filled.values.view(), after: [1] },
                 &mut whole,
             );
             prop_assert_eq!(written, whole);

@@ -4,8 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
+use super::app_sources;
 use super::decode::decode;
 use super::labels::check_map;
 use super::{Findings, suggest, vocabulary};
@@ -14,7 +15,7 @@ use crate::load::{Document, Pointer, Target};
 use crate::model::digest::{Digest, digest_of};
 use crate::model::label_selector::LabelSelector;
 use crate::model::label_vocabulary::LabelVocabulary;
-use crate::model::{App, AppSource, FLEETC_LABEL_PREFIX, Override, PlacementRule};
+use crate::model::{App, FLEETC_LABEL_PREFIX, Override, PlacementRule, is_templated};
 use crate::place::selector::{PathSegment, Selector};
 
 /// The document's `apiVersion` and `kind` were checked when it was classified.
@@ -37,33 +38,22 @@ struct AppMeta {
     not_credentials: Vec<String>,
 }
 
+/// The schema allows only the [`APPLICATION_FIELDS`](crate::model::APPLICATION_FIELDS) besides these.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct AppSpec {
-    #[serde(default = "default_project")]
-    project: String,
-    source: AppSource,
-    destination: Destination,
-    #[serde(default)]
-    sync_policy: Option<Value>,
     #[serde(default)]
     preserve_resources_on_deletion: bool,
     #[serde(default)]
     placement: PlacementInput,
     #[serde(default)]
+    vars: Option<Value>,
+    #[serde(default)]
     values: Option<Value>,
     #[serde(default)]
     overrides: Vec<OverrideInput>,
-}
-
-fn default_project() -> String {
-    "default".into()
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Destination {
-    namespace: String,
+    #[serde(flatten)]
+    fields: Map<String, Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -76,11 +66,16 @@ struct PlacementInput {
     exclude: Vec<String>,
 }
 
+/// The schema allows only the [`APPLICATION_FIELDS`](crate::model::APPLICATION_FIELDS) besides these.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct OverrideInput {
     selector: LabelSelector,
-    values: Value,
+    #[serde(default)]
+    vars: Option<Value>,
+    #[serde(default)]
+    values: Option<Value>,
+    #[serde(flatten)]
+    fields: Map<String, Value>,
 }
 
 /// Builds every app, sorted by name. `clusters` are the declared cluster names.
@@ -115,10 +110,15 @@ fn build_one(
         &input.metadata.annotations,
         findings,
     );
-    check_source(
+    let has_values = spec.values.is_some() || spec.overrides.iter().any(|o| o.values.is_some());
+    let override_fields: Vec<&Map<String, Value>> =
+        spec.overrides.iter().map(|o| &o.fields).collect();
+    app_sources::check(
         doc,
-        &spec.source,
-        spec.values.is_some() || !spec.overrides.is_empty(),
+        &name,
+        &spec.fields,
+        &override_fields,
+        has_values,
         findings,
     );
 
@@ -155,22 +155,29 @@ fn build_one(
             overrides.push(Override {
                 selector,
                 values: o.values,
+                vars: o.vars,
+                fields: (!o.fields.is_empty()).then(|| json!({ "spec": o.fields })),
             });
         }
     }
     if !selector_ok {
         return None;
     }
+    let mut metadata = Map::new();
+    for (key, map) in [
+        ("labels", &input.metadata.labels),
+        ("annotations", &input.metadata.annotations),
+    ] {
+        if !map.is_empty() {
+            metadata.insert(key.into(), json!(map));
+        }
+    }
     Some(App {
         name,
         digest: rendering_digest(&doc.value),
         at: doc.at,
-        labels: input.metadata.labels,
-        annotations: input.metadata.annotations,
-        project: spec.project,
-        source: spec.source,
-        destination_namespace: spec.destination.namespace,
-        sync_policy: spec.sync_policy,
+        fields: json!({ "metadata": metadata, "spec": spec.fields }),
+        vars: spec.vars,
         preserve_resources_on_deletion: spec.preserve_resources_on_deletion,
         placement: PlacementRule {
             selector,
@@ -251,36 +258,16 @@ fn check_metadata(
                 target,
             ))
         };
-        let found = check_map(map, annotations, &reserved, &locate);
+        // A templated label value is checked for each cluster, once it is produced.
+        let literal: BTreeMap<String, String> = map
+            .iter()
+            .map(|(k, v)| {
+                let v = if is_templated(v) { "" } else { v.as_str() };
+                (k.clone(), v.to_owned())
+            })
+            .collect();
+        let found = check_map(&literal, annotations, &reserved, &locate);
         findings.diagnostics.extend(found);
-    }
-}
-
-fn check_source(doc: &Document, source: &AppSource, has_values: bool, findings: &mut Findings<'_>) {
-    let at = |p: &str, t| findings.files.locate(doc.at, &Pointer::parse(p), t);
-    if source.path.is_some() && source.chart.is_some() {
-        findings.push(
-            Diagnostic::error(Code::InvalidValue, "`source` sets both `path` and `chart`", Some(at("/spec/source/chart", Target::Key)))
-                .with_help("use `path` for a directory in a git repo, or `chart` for a chart in a Helm repository"),
-        );
-    }
-    let other = [
-        ("kustomize", &source.kustomize),
-        ("directory", &source.directory),
-    ]
-    .into_iter()
-    .find(|(_, v)| v.is_some());
-    if let (true, Some((kind, _))) = (has_values, other) {
-        findings.push(
-            Diagnostic::error(
-                Code::ValueType,
-                format!("`values` are Helm values, but this app's source is a {kind} source"),
-                Some(at("/spec/values", Target::Key)),
-            )
-            .with_help(format!(
-                "remove `values` and `overrides`, or remove `source.{kind}` to deploy a Helm chart"
-            )),
-        );
     }
 }
 

@@ -9,6 +9,7 @@
 //!    accept them, connections that can work, provisioning declarations that the provisioner
 //!    can act on, and expiries not passed.
 
+mod app_sources;
 mod apps;
 mod classify;
 mod clusters;
@@ -16,6 +17,7 @@ mod connection;
 mod credentials;
 mod decode;
 mod expiry;
+pub(crate) mod field_rules;
 mod fleet;
 pub mod label_syntax;
 mod labels;

@@ -1,32 +1,33 @@
-//! Pass 1: template syntax only where fleetc evaluates it. Value strings (an App's `values` and
-//! its overrides' `values`) are templates; every other string is copied to `out/` as it is, so a
-//! `{{` or `{%` in one (a templated `targetRevision`, say, as an `ApplicationSet` would write it)
-//! would reach Argo CD literally, on every cluster. It is an error instead.
+//! Pass 1: template syntax only where fleetc evaluates it. In an App, the values (its own and
+//! its overrides') and the Application fields (labels, annotations and the `spec` fields an
+//! Application has, its own and its overrides') are templates; every other string is copied
+//! where it goes as it is, so a `{{` or `{%` in one (in `vars`, in a Cluster's annotations)
+//! would reach Argo CD or Terraform literally. It is an error instead.
 
 use serde_json::Value;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Document, Files, Pointer, Segment, Target};
-use crate::model::Kind;
-
-/// Whether a string holds template syntax.
-fn templated(s: &str) -> bool {
-    s.contains("{{") || s.contains("{%")
-}
+use crate::model::{APPLICATION_FIELDS, Kind, is_templated};
 
 /// Whether `at` is where fleetc evaluates templates in a document of `kind`.
 fn evaluated(kind: Kind, at: &Pointer) -> bool {
     if kind != Kind::App {
         return false;
     }
-    let key = |s: &Segment, name: &str| matches!(s, Segment::Key(k) if k == name);
+    let key =
+        |s: &Segment, names: &[&str]| matches!(s, Segment::Key(k) if names.contains(&k.as_str()));
+    let templated = |s: &Segment| key(s, &["values"]) || key(s, &APPLICATION_FIELDS);
     match at.segments() {
-        [spec, overrides, Segment::Index(_), values, ..]
-            if key(spec, "spec") && key(overrides, "overrides") =>
+        [spec, overrides, Segment::Index(_), field, ..]
+            if key(spec, &["spec"]) && key(overrides, &["overrides"]) =>
         {
-            key(values, "values")
+            templated(field)
         }
-        [spec, values, ..] => key(spec, "spec") && key(values, "values"),
+        [spec, field, ..] if key(spec, &["spec"]) => templated(field),
+        [metadata, map, _, ..] => {
+            key(metadata, &["metadata"]) && key(map, &["labels", "annotations"])
+        }
         _ => false,
     }
 }
@@ -40,15 +41,16 @@ pub(super) fn scan(kind: Kind, doc: &Document, files: &Files) -> Vec<Diagnostic>
             Diagnostic::error(
                 Code::UnevaluatedTemplate,
                 format!(
-                    "`{}` holds template syntax, but fleetc evaluates templates only in `values`: \
-                     Argo CD would get the braces as they are, on every cluster",
+                    "`{}` holds template syntax, but fleetc does not evaluate it here: it would \
+                     be copied on as it is",
                     at.dotted()
                 ),
                 Some(files.locate(doc.at, &at, Target::Value)),
             )
             .with_help(
-                "set what varies per cluster with an override whose selector picks the clusters, \
-                 or move it into `values`",
+                "templates work in an App's `values` and Application fields (source, \
+                 destination, labels, …); `vars` are data, so template the field that reads \
+                 them, or set what varies per cluster with an override",
             )
         })
         .collect()
@@ -59,7 +61,7 @@ fn walk(kind: Kind, value: &Value, at: &Pointer, found: &mut Vec<Pointer>) {
         return;
     }
     match value {
-        Value::String(s) if templated(s) => found.push(at.clone()),
+        Value::String(s) if is_templated(s) => found.push(at.clone()),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 walk(kind, item, &at.clone().index(i), found);
