@@ -3350,6 +3350,237 @@ spec:
 }
 
 #[test]
+fn app_with_source_and_sources() {
+    // Issue 9: Argo CD takes `source` or `sources`, not both.
+    Broken::new()
+        .write(
+            PLATFORM_RBAC,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: platform-rbac
+spec:
+  source:
+    repoURL: https://github.com/acme/platform-apps.git
+    path: rbac
+  sources:
+    - repoURL: https://github.com/acme/platform-apps.git
+      path: rbac-extra
+  destination:
+    namespace: kube-system
+"#,
+        )
+        .expect(
+            error("app-source")
+                .at(PLATFORM_RBAC, 9, 3, "sources")
+                .message("sets both `source` and `sources`"),
+        );
+}
+
+#[test]
+fn source_with_two_tools() {
+    // Issue 9: one of helm, kustomize, directory or plugin per source, as Argo CD requires.
+    Broken::new()
+        .write(
+            PLATFORM_RBAC,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: platform-rbac
+spec:
+  sources:
+    - repoURL: https://github.com/acme/platform-apps.git
+      path: rbac
+      directory: {recurse: true}
+      kustomize: {namePrefix: platform-}
+  destination:
+    namespace: kube-system
+"#,
+        )
+        .expect(
+            error("app-source")
+                .at(PLATFORM_RBAC, 10, 7, "kustomize")
+                .message("`spec.sources[0]` gets both `directory` and `kustomize`"),
+        );
+}
+
+#[test]
+fn override_that_changes_a_sources_tool() {
+    // Issue 9: an override merges into the source, so a tool it adds would join the app's.
+    Broken::new()
+        .write(
+            PLATFORM_RBAC,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: platform-rbac
+spec:
+  source:
+    repoURL: https://github.com/acme/platform-apps.git
+    path: rbac
+    directory: {recurse: true}
+  destination:
+    namespace: kube-system
+  overrides:
+    - selector: {matchLabels: {environment: prod}}
+      source:
+        kustomize: {namePrefix: prod-}
+"#,
+        )
+        .expect(
+            error("app-source")
+                .at(PLATFORM_RBAC, 15, 9, "kustomize")
+                .message("`spec.overrides[0].source.kustomize`")
+                .help("not its tool"),
+        );
+}
+
+#[test]
+fn override_that_sets_source_on_an_app_with_sources() {
+    // Issue 9: merging `source` into an app with `sources` would give the Application both.
+    Broken::new()
+        .write(
+            PLATFORM_RBAC,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: platform-rbac
+spec:
+  sources:
+    - repoURL: https://github.com/acme/platform-apps.git
+      path: rbac
+  destination:
+    namespace: kube-system
+  overrides:
+    - selector: {matchLabels: {environment: prod}}
+      source:
+        targetRevision: v2
+"#,
+        )
+        .expect(
+            error("app-source")
+                .at(PLATFORM_RBAC, 13, 7, "source")
+                .message("override 0 sets `source`, but app `platform-rbac` has `sources`"),
+        );
+}
+
+#[test]
+fn values_with_two_helm_sources() {
+    // Issue 9: the values go to one Helm source; with two, which one is a guess fleetc does not
+    // make.
+    Broken::new()
+        .write(
+            PLATFORM_RBAC,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: platform-rbac
+spec:
+  sources:
+    - {repoURL: https://charts.example.com, chart: rbac-manager}
+    - {repoURL: https://github.com/acme/platform-addons.git, ref: values}
+    - {repoURL: https://charts.example.com, chart: rbac-extras}
+  destination:
+    namespace: kube-system
+  values:
+    replicas: 2
+"#,
+        )
+        .expect(
+            error("value-type")
+                .at(PLATFORM_RBAC, 12, 3, "values")
+                .message("`spec.sources[0]` and `spec.sources[2]` could each take them"),
+        );
+}
+
+#[test]
+fn values_with_only_a_ref_source_and_a_kustomization() {
+    Broken::new()
+        .write(
+            PLATFORM_RBAC,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: platform-rbac
+spec:
+  sources:
+    - {repoURL: https://github.com/acme/platform-addons.git, ref: values}
+    - {repoURL: https://github.com/acme/platform-apps.git, path: rbac, kustomize: {}}
+  destination:
+    namespace: kube-system
+  values:
+    replicas: 2
+"#,
+        )
+        .expect(
+            error("value-type")
+                .at(PLATFORM_RBAC, 11, 3, "values")
+                .message("none of the sources in `spec.sources[0]`"),
+        );
+}
+
+#[test]
+fn helm_release_name_over_53_characters() {
+    // Issue 9: Helm refuses release names over 53 characters.
+    Broken::new()
+        .write(
+            PLATFORM_RBAC,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: platform-rbac
+spec:
+  source:
+    repoURL: https://charts.example.com
+    chart: rbac-manager
+    helm:
+      releaseName: platform-rbac-manager-for-every-cluster-of-the-whole-fleet
+  destination:
+    namespace: kube-system
+"#,
+        )
+        .expect(
+            error("invalid-name")
+                .at(PLATFORM_RBAC, 10, 20, "platform-rbac-manager")
+                .message("it is 58 characters; Helm allows at most 53"),
+        );
+}
+
+#[test]
+fn default_release_name_over_53_characters() {
+    // Issue 9: the release name defaults to the app's name, which may be up to 63 characters.
+    Broken::new()
+        .write(
+            PLATFORM_RBAC,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: platform-rbac-manager-for-every-cluster-of-the-whole-fleet
+spec:
+  source:
+    repoURL: https://charts.example.com
+    chart: rbac-manager
+  destination:
+    namespace: kube-system
+"#,
+        )
+        .expect(
+            error("invalid-name")
+                .at(PLATFORM_RBAC, 4, 9, "platform-rbac-manager")
+                .message("is its name by default, 58 characters")
+                .help("`helm.releaseName`"),
+        );
+}
+
+#[test]
 fn values_on_a_kustomize_app() {
     Broken::new()
         .write(

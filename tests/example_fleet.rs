@@ -331,6 +331,127 @@ fn every_argo_cd_object_is_in_the_argocd_namespace() {
     assert!(checked > 17, "only {checked} objects checked");
 }
 
+/// The Application of app `app` on cluster `cluster` among `docs`.
+fn application<'d>(docs: &'d [(String, Value)], app: &str, cluster: &str) -> &'d Value {
+    docs.iter()
+        .map(|(_, doc)| doc)
+        .find(|doc| {
+            doc["kind"] == "Application"
+                && doc["metadata"]["labels"]["fleetc.dev/app"] == app
+                && doc["metadata"]["labels"]["fleetc.dev/cluster"] == cluster
+        })
+        .unwrap_or_else(|| panic!("no Application of {app} on {cluster}"))
+}
+
+#[test]
+fn application_fields_vary_per_cluster_as_the_example_fleet_declares() {
+    // Issue 9: the fleets teams run template source fields, pin versions per environment and
+    // read value files per environment and cluster from a `ref` source.
+    let docs = all_documents(&repo_root().join("out"));
+    // An override pins cert-manager in production.
+    let revision = |cluster| {
+        text_at(
+            application(&docs, "cert-manager", cluster),
+            "/spec/source/targetRevision",
+        )
+    };
+    assert_eq!(revision("prod-eu-aws-1"), "v1.17.4");
+    assert_eq!(revision("dev-eu-aws-1"), "v1.18.2");
+
+    // ingress-nginx: the addons repo as a `ref`, then the chart, whose version is a var that
+    // production overrides, with value files per environment and per cluster.
+    let prod = application(&docs, "ingress-nginx", "prod-eu-azure-1");
+    assert_eq!(text_at(prod, "/spec/sources/0/ref"), "values");
+    assert_eq!(
+        text_at(prod, "/spec/sources/0/repoURL"),
+        "https://github.com/acme/platform-addons.git"
+    );
+    assert_eq!(
+        prod.pointer("/spec/sources/0/helm"),
+        None,
+        "a ref source takes no values"
+    );
+    assert_eq!(text_at(prod, "/spec/sources/1/targetRevision"), "4.12.4");
+    assert_eq!(
+        prod["spec"]["sources"][1]["helm"]["valueFiles"],
+        serde_json::json!([
+            "$values/environments/prod/addons/ingress-nginx/values.yaml",
+            "$values/clusters/prod-eu-azure-1/addons/ingress-nginx/values.yaml",
+        ])
+    );
+    assert_eq!(
+        prod["spec"]["sources"][1]["helm"]["valuesObject"]["controller"]["minAvailable"],
+        2
+    );
+    let staging = application(&docs, "ingress-nginx", "staging-us-azure-1");
+    assert_eq!(text_at(staging, "/spec/sources/1/targetRevision"), "4.13.0");
+    assert_eq!(prod.pointer("/spec/source"), None);
+
+    // A templated path: one overlay per environment.
+    let path = |cluster| {
+        text_at(
+            application(&docs, "gateway-api", cluster),
+            "/spec/source/path",
+        )
+    };
+    assert_eq!(path("prod-eu-aws-1"), "kustomize/gateway-api/overlays/prod");
+    assert_eq!(
+        path("staging-eu-aws-1"),
+        "kustomize/gateway-api/overlays/staging"
+    );
+
+    // Helm releases are named after the app, the same on every cluster.
+    for cluster in ["prod-eu-aws-1", "dev-eu-aws-1"] {
+        let cert_manager = application(&docs, "cert-manager", cluster);
+        assert_eq!(
+            text_at(cert_manager, "/spec/source/helm/releaseName"),
+            "cert-manager"
+        );
+    }
+    let lbc = application(&docs, "aws-load-balancer-controller", "dev-eu-aws-1");
+    assert_eq!(
+        lbc["spec"]["ignoreDifferences"][0]["kind"],
+        "MutatingWebhookConfiguration"
+    );
+}
+
+/// Each string in `value` that holds template syntax, with its JSON pointer, outside Helm's
+/// `valuesObject` (where the fleet passes `{{ … }}` on to Helm's `tpl` on purpose).
+fn template_syntax(value: &Value, at: &str, found: &mut Vec<String>) {
+    match value {
+        Value::String(s) if s.contains("{{") || s.contains("{%") => found.push(at.to_owned()),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                template_syntax(item, &format!("{at}/{i}"), found);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                if k != "valuesObject" {
+                    template_syntax(v, &format!("{at}/{k}"), found);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn no_application_field_carries_template_syntax() {
+    // Issue 9: a template fleetc did not evaluate would reach Argo CD as it is.
+    let docs = all_documents(&repo_root().join("out"));
+    let mut found = Vec::new();
+    let mut applications = 0;
+    for (path, doc) in &docs {
+        if doc["kind"] == "Application" {
+            applications += 1;
+            template_syntax(doc, path, &mut found);
+        }
+    }
+    assert!(applications > 100, "only {applications} Applications");
+    assert_eq!(found, Vec::<String>::new());
+}
+
 /// Where a credential hides in `value`, if anywhere: a credential field name, a PEM private key,
 /// including inside JSON strings (an Argo CD cluster `config`) and base64 strings (`caData`,
 /// Secret `data`).

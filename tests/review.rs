@@ -528,6 +528,62 @@ mod explain {
     }
 
     #[test]
+    fn an_overridden_target_revision_names_the_override_that_set_it() {
+        // Issue 9: cert-manager's override #0 pins production to the release before.
+        let text = explain("cert-manager", "prod-eu-aws-1");
+        let revision = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("spec.source.targetRevision"))
+            .expect("a targetRevision line");
+        assert!(revision.contains("v1.17.4"), "{revision}");
+        assert!(
+            revision.contains("override #0 at fleet/apps/cert-manager.yaml:35:25"),
+            "{revision}"
+        );
+        let dev = explain("cert-manager", "dev-eu-aws-1");
+        let revision = dev
+            .lines()
+            .find(|l| l.trim_start().starts_with("spec.source.targetRevision"))
+            .expect("a targetRevision line");
+        assert!(revision.contains("v1.18.2"), "{revision}");
+        assert!(
+            revision.contains("app at fleet/apps/cert-manager.yaml:14:21"),
+            "{revision}"
+        );
+    }
+
+    #[test]
+    fn templated_fields_show_their_template_and_vars_their_override() {
+        // Issue 9: ingress-nginx reads its chart's version from a var that production overrides.
+        let text = explain("ingress-nginx", "prod-eu-azure-1");
+        let files = text
+            .lines()
+            .find(|l| {
+                l.trim_start()
+                    .starts_with("spec.sources[1].helm.valueFiles")
+            })
+            .expect("a valueFiles line");
+        assert!(files.contains("environments/prod/addons"), "{files}");
+        let version = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("spec.sources[1].targetRevision"))
+            .expect("a targetRevision line");
+        assert!(version.contains("4.12.4"), "{version}");
+        assert!(
+            version.contains("from {{ vars.chartVersion }}"),
+            "{version}"
+        );
+        let var = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("chartVersion"))
+            .expect("a chartVersion line");
+        assert!(
+            var.contains("4.12.4  override #0 at fleet/apps/ingress-nginx.yaml:52:23"),
+            "{var}"
+        );
+    }
+
+    #[test]
     fn json_form() {
         let run = fleetc(
             &support::fleet::repo_root(),

@@ -145,6 +145,10 @@ fn text(e: &Explanation, file: &str) -> String {
     if e.verdict.lands() {
         out.push_str("\nApplication fields\n");
         origin_rows(&mut out, &e.fields, "app");
+        if !e.vars.is_empty() {
+            out.push_str("\nvars\n");
+            origin_rows(&mut out, &e.vars, "vars");
+        }
         if e.values.is_empty() {
             out.push_str("\nvalues: none\n");
         } else {

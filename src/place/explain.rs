@@ -101,6 +101,8 @@ pub struct Explanation {
     pub overrides: Vec<OverrideCheck>,
     /// The Application fields the app sets, leaf by leaf, when the app lands.
     pub fields: Vec<ValueOrigin>,
+    /// The vars its templates read, leaf by leaf, when the app lands.
+    pub vars: Vec<ValueOrigin>,
     /// The final values, leaf by leaf, when the app lands.
     pub values: Vec<ValueOrigin>,
     /// Templates that fail on this cluster.
@@ -178,6 +180,7 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
         exclude: app.placement.exclude.clone(),
         overrides,
         fields: Vec::new(),
+        vars: Vec::new(),
         values: Vec::new(),
         errors: Vec::new(),
     };
@@ -193,13 +196,22 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
             values::fleet_variable(fleet),
         );
         let scope = values::Scope::new(&cluster_variable, &app_variable, &fleet_variable, &vars);
-        for part in [Part::Fields, Part::Values] {
-            let (evaluated, failed) = layers.evaluate(part, &applied, &scope);
-            errors.extend(failed);
+        for part in [Part::Fields, Part::Vars, Part::Values] {
+            let evaluated = if part == Part::Vars {
+                applied
+                    .ids()
+                    .filter_map(|id| Some((id, raw_layer(app, part, id)?.clone())))
+                    .collect()
+            } else {
+                let (evaluated, failed) = layers.evaluate(part, &applied, &scope);
+                errors.extend(failed);
+                evaluated
+            };
             if let Some(merged) = value_layers::merge(&evaluated) {
                 let found = origins(app, part, &merged, &evaluated, files);
                 match part {
                     Part::Fields => explanation.fields = found,
+                    Part::Vars => explanation.vars = found,
                     Part::Values => explanation.values = found,
                 }
             }
@@ -222,7 +234,9 @@ fn origins(
     files: &Files,
 ) -> Vec<ValueOrigin> {
     let mut leaves = Vec::new();
-    collect_leaves(merged, &Pointer::root(), &mut leaves);
+    // Lists of Application fields (sources, value files) are read item by item; a list in
+    // values is one value, as Helm sees it.
+    collect_leaves(merged, &Pointer::root(), part == Part::Fields, &mut leaves);
     leaves
         .into_iter()
         .map(|(pointer, value)| {
@@ -254,14 +268,26 @@ fn raw_layer(app: &App, part: Part, layer: LayerId) -> Option<&Value> {
         (Part::Fields, LayerId::Values) => Some(&app.fields),
         (Part::Values, LayerId::Override(i)) => app.overrides.get(i)?.values.as_ref(),
         (Part::Fields, LayerId::Override(i)) => app.overrides.get(i)?.fields.as_ref(),
+        (Part::Vars, LayerId::Values) => app.vars.as_ref(),
+        (Part::Vars, LayerId::Override(i)) => app.overrides.get(i)?.vars.as_ref(),
     }
 }
 
-fn collect_leaves<'a>(value: &'a Value, at: &Pointer, out: &mut Vec<(Pointer, &'a Value)>) {
+fn collect_leaves<'a>(
+    value: &'a Value,
+    at: &Pointer,
+    into_lists: bool,
+    out: &mut Vec<(Pointer, &'a Value)>,
+) {
     match value {
         Value::Object(map) if !map.is_empty() => {
             for (k, v) in map {
-                collect_leaves(v, &at.clone().key(k.clone()), out);
+                collect_leaves(v, &at.clone().key(k.clone()), into_lists, out);
+            }
+        }
+        Value::Array(items) if into_lists && !items.is_empty() => {
+            for (i, item) in items.iter().enumerate() {
+                collect_leaves(item, &at.clone().index(i), into_lists, out);
             }
         }
         other => out.push((at.clone(), other)),

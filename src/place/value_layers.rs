@@ -53,19 +53,26 @@ impl LayerId {
     }
 }
 
-/// What a layer holds: Helm values, or Application fields.
+/// What a layer holds: Helm values, Application fields, or vars (data the templates of the
+/// other two read; never templates themselves).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
     Values,
     Fields,
+    Vars,
 }
 
 impl Part {
     /// Where `at`, a pointer into this part of layer `id`, sits in the App document.
     pub fn locate(self, id: LayerId, at: &Pointer) -> Pointer {
-        match self {
-            Part::Values => id.pointer().join(at),
-            Part::Fields => id.field_pointer(at),
+        match (self, id) {
+            (Part::Values, _) => id.pointer().join(at),
+            (Part::Fields, _) => id.field_pointer(at),
+            (Part::Vars, LayerId::Values) => Pointer::parse("/spec/vars").join(at),
+            (Part::Vars, LayerId::Override(i)) => Pointer::parse("/spec/overrides")
+                .index(i)
+                .key("vars")
+                .join(at),
         }
     }
 }
@@ -94,6 +101,11 @@ impl Applied {
         let bits = (app.overrides.len() < 64)
             .then(|| overrides.iter().fold(1u64, |bits, i| bits | 1 << (i + 1)));
         Self { overrides, bits }
+    }
+
+    /// The layers, in order.
+    pub(crate) fn ids(&self) -> impl Iterator<Item = LayerId> + '_ {
+        std::iter::once(LayerId::Values).chain(self.overrides.iter().map(|i| LayerId::Override(*i)))
     }
 
     fn contains(&self, id: LayerId) -> bool {
@@ -229,6 +241,7 @@ impl<'env, 'source> AppLayers<'env, 'source> {
         match part {
             Part::Values => &self.values,
             Part::Fields => &self.fields,
+            Part::Vars => &[],
         }
     }
 }

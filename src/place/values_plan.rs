@@ -59,7 +59,8 @@ impl<'a> Plan<'a> {
     }
 
     /// The plan of layers whose template results are never maps (Application fields, which
-    /// take text): it exists whenever a layer applies.
+    /// take text): it exists whenever a layer applies, and it spells out every list and map,
+    /// so a writer can look into any of them.
     pub fn of_text(evaluated: &Evaluated<'a>) -> Option<Plan<'a>> {
         Self::with(evaluated, Holes::Text)
     }
@@ -120,6 +121,11 @@ fn effective<'a>(
 fn build<'a>(nodes: &[Known<'a>], holes: Holes) -> Option<Plan<'a>> {
     match nodes {
         [] => None,
+        [Known::Value(Value::Array(items))] if holes == Holes::Text => items
+            .iter()
+            .map(|item| build(&[Known::Value(item)], holes))
+            .collect::<Option<_>>()
+            .map(Plan::Seq),
         [Known::Value(v)] if !v.is_object() => Some(Plan::Literal(v)),
         [Known::Shape(Shape::Hole(index), layer)] => Some(Plan::Hole {
             layer: *layer,

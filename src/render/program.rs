@@ -114,6 +114,7 @@ impl Program {
                 let layers = match part {
                     Part::Values => &evaluated.values,
                     Part::Fields => &evaluated.fields,
+                    Part::Vars => unreachable!("vars are data, never templates"),
                 };
                 yaml::write_at(layers.result(layer, index), mark, out);
             }

@@ -14,10 +14,11 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Document, Pointer, Target};
 use crate::model::{SourceKind, TOOL_KEYS, ValuesTarget, is_templated, values_target};
 
-/// One source as it can end up: each key it has, where it is first set.
+/// One source as it can end up: each key it has, where it is first set (and in which order:
+/// the app's own keys in key order, then each override's).
 struct SourceKeys<'a> {
     at: Pointer,
-    keys: BTreeMap<&'a str, Pointer>,
+    keys: BTreeMap<&'a str, (usize, Pointer)>,
     /// The text of `helm.releaseName`, where it is set.
     release_names: Vec<(Pointer, &'a str)>,
 }
@@ -37,9 +38,10 @@ impl<'a> SourceKeys<'a> {
             return;
         };
         for key in map.keys() {
+            let order = self.keys.len();
             self.keys
                 .entry(key.as_str())
-                .or_insert_with(|| at.clone().key(key.clone()));
+                .or_insert_with(|| (order, at.clone().key(key.clone())));
         }
         if let Some(name) = source.pointer("/helm/releaseName").and_then(Value::as_str) {
             self.release_names
@@ -166,10 +168,12 @@ type Locate<'l> = dyn Fn(&Pointer, Target) -> Option<crate::diagnostic::Location
 
 /// One tool per source; a chart only with Helm; a path or a chart, not both.
 fn check_tools(source: &SourceKeys<'_>, found: &mut Vec<Diagnostic>, locate: &Locate<'_>) {
-    let tools: Vec<(&str, &Pointer)> = TOOL_KEYS
+    let mut tools: Vec<(&str, &(usize, Pointer))> = TOOL_KEYS
         .iter()
         .filter_map(|t| source.keys.get_key_value(t).map(|(k, p)| (*k, p)))
         .collect();
+    tools.sort_by_key(|(_, (order, _))| *order);
+    let tools: Vec<(&str, &Pointer)> = tools.into_iter().map(|(k, (_, p))| (k, p)).collect();
     let dotted = source.at.dotted();
     if let [(first, _), (second, at), ..] = tools.as_slice() {
         found.push(
@@ -201,7 +205,7 @@ fn check_tools(source: &SourceKeys<'_>, found: &mut Vec<Diagnostic>, locate: &Lo
             .with_help("a chart takes `helm` options; `kustomize`, `directory` and `plugin` are for a `path`"),
         );
     }
-    if let (Some(_), Some(chart)) = (source.keys.get("path"), source.keys.get("chart")) {
+    if let (Some(_), Some((_, chart))) = (source.keys.get("path"), source.keys.get("chart")) {
         found.push(
             Diagnostic::error(
                 Code::AppSource,
