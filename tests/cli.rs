@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fs;
 
 use serde_json::Value;
-use support::fleet::{example_copy, fleetc, repo_root, snapshot};
+use support::fleet::{edit, example_copy, fleetc, repo_root, snapshot};
 use support::upstream::documents;
 
 /// The example's clusters: (name, hub, provider), read by hand from `fleet/clusters/` (and
@@ -551,4 +551,36 @@ fn ls_labels_lists_every_key_with_its_values_and_how_many_clusters_carry_it() {
         .map(|n| n.as_u64().expect("a count"))
         .sum();
     assert_eq!(carried, team["clusters"].as_u64().expect("a count"));
+}
+
+/// Issue 9: Argo CD's label tracking cuts an Application's name to 63 characters, so two long
+/// names that start alike would claim each other's resources; a long name is worth a warning.
+#[test]
+fn validate_warns_of_application_names_over_63_characters() {
+    let dir = example_copy();
+    let file = "fleet/apps/platform-rbac.yaml";
+    let long = "platform-rbac-bindings-for-teams-and-service-accounts";
+    edit(
+        &dir.path().join(file),
+        "name: platform-rbac\n",
+        &format!("name: {long}\n"),
+    );
+    let run = fleetc(dir.path(), &["validate", "--format", "json"]);
+    run.expect_code(0);
+    let findings = run.json();
+    let findings = findings.as_array().expect("an array");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let warning = &findings[0];
+    assert_eq!(warning["severity"], "warning");
+    assert_eq!(warning["code"], "invalid-name");
+    assert_eq!(warning["file"], file);
+    let message = warning["message"].as_str().expect("a message");
+    // The longest of its Applications; those on the hubs (short names) stay within 63.
+    assert!(
+        message.contains(&format!(
+            "Application `{long}-staging-us-azure-1`, 72 characters"
+        )),
+        "{message}"
+    );
+    assert!(message.contains("and 14 more"), "{message}");
 }

@@ -59,7 +59,7 @@ pub struct Placed {
 /// and reports apps that land nowhere and Application names that collide.
 pub fn place(fleet: &Fleet, files: &Files) -> Placed {
     let index = LabelIndex::new(&fleet.clusters);
-    let per_app: Vec<(Vec<Placement>, Option<Diagnostic>)> = fleet
+    let per_app: Vec<(Vec<Placement>, Vec<Diagnostic>)> = fleet
         .apps
         .par_iter()
         .enumerate()
@@ -88,7 +88,7 @@ fn place_app(
     index: usize,
     app: &App,
     files: &Files,
-) -> (Vec<Placement>, Option<Diagnostic>) {
+) -> (Vec<Placement>, Vec<Diagnostic>) {
     let position = |name: &str| {
         fleet
             .clusters
@@ -112,5 +112,40 @@ fn place_app(
         )
         .with_help("check the selector's keys and values against the clusters' labels (`fleetc ls clusters -l …`)")
     });
-    (placements, nowhere)
+    let long = long_names(app, &placements, files);
+    (placements, nowhere.into_iter().chain(long).collect())
+}
+
+/// Argo CD's label tracking puts an Application's name in a label value, cut to 63 characters.
+const TRACKED_NAME: usize = 63;
+
+/// A warning when some of an app's Application names are longer than label tracking keeps.
+fn long_names(app: &App, placements: &[Placement], files: &Files) -> Option<Diagnostic> {
+    let long: Vec<&str> = placements
+        .iter()
+        .map(|p| p.application.as_str())
+        .filter(|name| name.len() > TRACKED_NAME)
+        .collect();
+    let longest = long
+        .iter()
+        .max_by_key(|name| (name.len(), std::cmp::Reverse(**name)))?;
+    let more = match long.len() {
+        1 => String::new(),
+        n => format!(" (and {} more of its Applications)", n - 1),
+    };
+    Some(
+        Diagnostic::warning(
+            Code::InvalidName,
+            format!(
+                "app `{}` makes Application `{longest}`, {} characters{more}: with label \
+                 tracking, Argo CD cuts the name to {TRACKED_NAME} in the \
+                 `app.kubernetes.io/instance` label, so Applications whose names start alike \
+                 can claim each other's resources",
+                app.name,
+                longest.len()
+            ),
+            Some(files.locate(app.at, &Pointer::parse("/metadata/name"), Target::Value)),
+        )
+        .with_help("shorten the app's or the clusters' names, or keep Argo CD on annotation tracking (its default since 3.0)"),
+    )
 }
