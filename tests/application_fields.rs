@@ -344,7 +344,7 @@ fn fleetc_accepts_what_the_application_crd_accepts_and_nothing_else() {
                 }
             }
             (Err(errors), true) => {
-                disagreements.push(format!("{case}: fleetc refuses it: {errors:?}"))
+                disagreements.push(format!("{case}: fleetc refuses it: {errors:?}"));
             }
             (Ok(_), false) => disagreements.push(format!("{case}: fleetc accepts it")),
             (Err(errors), false) => {
