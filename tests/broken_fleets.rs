@@ -3581,6 +3581,69 @@ spec:
 }
 
 #[test]
+fn application_name_template_that_names_two_applications_alike() {
+    // Issue 9: an app may name its Applications, and names are still checked on each hub:
+    // payments-api lands on prod-eu-1 and hub-eu, both AWS clusters on hub-eu.
+    Broken::new()
+        .write(
+            PAYMENTS_API,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: payments-api
+spec:
+  applicationName: "payments-{{ cluster.provider }}"
+  source:
+    repoURL: https://github.com/acme/payments.git
+    path: charts/api
+  destination:
+    namespace: payments
+  placement:
+    selector:
+      matchLabels: {team: payments}
+    clusters: [hub-eu]
+"#,
+        )
+        .expect(
+            error("application-name-collision")
+                .at(PAYMENTS_API, 4, 9, "payments-api")
+                .message("Application `payments-aws` on hub `hub-eu`"),
+        );
+}
+
+#[test]
+fn application_name_template_that_makes_no_name() {
+    // Issue 9: the name a template makes must be a DNS-1123 subdomain on every cluster.
+    Broken::new()
+        .write(
+            PAYMENTS_API,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: payments-api
+spec:
+  applicationName: "{{ cluster.annotations.ingress_domain_name }}/payments"
+  source:
+    repoURL: https://github.com/acme/payments.git
+    path: charts/api
+  destination:
+    namespace: payments
+  placement:
+    selector:
+      matchLabels: {team: payments}
+"#,
+        )
+        .expect(
+            error("value-template")
+                .at(PAYMENTS_API, 6, 20, "\"{{ cluster")
+                .message("fails on cluster `prod-eu-1`")
+                .message("`eu.acme.example/payments` is not a valid Application name"),
+        );
+}
+
+#[test]
 fn values_on_a_kustomize_app() {
     Broken::new()
         .write(

@@ -29,6 +29,9 @@ pub struct App {
     /// Applications.
     pub digest: crate::model::digest::Digest,
     pub at: DocRef,
+    /// The template of its Applications' names (a JSON string), if it does not take the
+    /// default `<app>-<cluster>`.
+    pub application_name: Option<Value>,
     /// The Application fields the app declares, in the shape of the App document:
     /// `metadata.labels`, `metadata.annotations`, and in `spec` the [`APPLICATION_FIELDS`] it
     /// sets. Every string in it is a template.

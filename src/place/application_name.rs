@@ -1,15 +1,128 @@
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use super::Placement;
+use super::template_memory;
+use super::value_layers::Applied;
+use super::values::{self, Layer, Scope, Variable};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Files, Pointer, Target};
 use crate::model::Fleet;
+use crate::validate::field_rules::FieldRule;
 
-/// The name of the Argo CD Application for an app on a cluster. App and cluster names are
-/// DNS-1123 labels, so the result is always a valid DNS-1123 subdomain; distinct pairs can still
-/// meet (`a-b` on `c`, `a` on `b-c`), which [`check_collisions`] reports.
+/// The default name of the Argo CD Application for an app on a cluster. App and cluster names
+/// are DNS-1123 labels, so the result is always a valid DNS-1123 subdomain; distinct pairs can
+/// still meet (`a-b` on `c`, `a` on `b-c`), which [`check_collisions`] reports.
 pub fn application_name(app: &str, cluster: &str) -> String {
     format!("{app}-{cluster}")
+}
+
+/// Where an app's name template sits.
+fn template_at() -> Pointer {
+    Pointer::parse("/spec/applicationName")
+}
+
+/// The Application names of a fleet's apps: `<app>-<cluster>`, or what an app's
+/// `applicationName` template makes on the cluster.
+pub(crate) struct Names<'env, 'f> {
+    fleet: &'f Fleet,
+    /// Per app, its compiled template, if it has one.
+    templates: Vec<Option<Layer<'env, 'f>>>,
+    apps: Vec<OnceLock<Variable>>,
+    clusters: Vec<OnceLock<Variable>>,
+    fleet_variable: Variable,
+}
+
+impl<'env, 'f> Names<'env, 'f> {
+    /// Compiles every app's name template; a template that does not compile is reported, and
+    /// its app named by default.
+    pub(crate) fn new(
+        env: &'env minijinja::Environment<'static>,
+        fleet: &'f Fleet,
+        files: &Files,
+    ) -> (Self, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let templates = fleet
+            .apps
+            .iter()
+            .map(|app| {
+                let template = app.application_name.as_ref()?;
+                let site = |_: &Pointer| template_memory::site(app, files, &template_at());
+                Layer::compile(env, template, &site, &|_| false, &|_| None)
+                    .map_err(|errors| {
+                        diagnostics.extend(
+                            errors
+                                .into_iter()
+                                .map(|e| failure(app, files, &e.message, &[])),
+                        );
+                    })
+                    .ok()
+            })
+            .collect();
+        let names = Self {
+            fleet,
+            templates,
+            apps: fleet.apps.iter().map(|_| OnceLock::new()).collect(),
+            clusters: fleet.clusters.iter().map(|_| OnceLock::new()).collect(),
+            fleet_variable: values::fleet_variable(fleet),
+        };
+        (names, diagnostics)
+    }
+
+    /// Whether some app names its Applications itself.
+    pub(crate) fn any_templated(&self) -> bool {
+        self.templates.iter().any(Option::is_some)
+    }
+
+    /// The name of the Application of app `app` on cluster `cluster`, or why its template
+    /// cannot make one.
+    pub(crate) fn name(&self, app: usize, cluster: usize) -> Result<String, String> {
+        let (a, c) = (&self.fleet.apps[app], &self.fleet.clusters[cluster]);
+        let Some(template) = &self.templates[app] else {
+            return Ok(application_name(&a.name, &c.name));
+        };
+        let vars = Variable::new(&Applied::of(a, c).vars(a));
+        let scope = Scope::new(
+            self.clusters[cluster].get_or_init(|| values::cluster_variable(c)),
+            self.apps[app].get_or_init(|| values::app_variable(a)),
+            &self.fleet_variable,
+            &vars,
+        );
+        let value = template.evaluate(&scope).map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        match FieldRule::ApplicationName.problem(&value) {
+            Some(problem) => Err(problem),
+            None => Ok(value.as_str().unwrap_or_default().to_owned()),
+        }
+    }
+}
+
+/// The finding of app `app`'s name template failing with `message` on `clusters`.
+pub(crate) fn failure(
+    app: &crate::model::App,
+    files: &Files,
+    message: &str,
+    clusters: &[&str],
+) -> Diagnostic {
+    let on = match clusters {
+        [] => String::new(),
+        [one] => format!(" on cluster `{one}`"),
+        [first, rest @ ..] => format!(" on cluster `{first}` and {} more", rest.len()),
+    };
+    Diagnostic::error(
+        Code::ValueTemplate,
+        format!(
+            "the Application name template of app `{}` fails{on}: {message}",
+            app.name
+        ),
+        Some(files.locate(app.at, &template_at(), Target::Value)),
+    )
+    .with_help("`applicationName` must make a DNS-1123 subdomain on every cluster the app lands on: lowercase letters, digits, `-` and `.`; its default is `{{ app.name }}-{{ cluster.name }}`")
 }
 
 /// Which placements could produce another app's Application name: `<a>-<c>` equals
@@ -63,15 +176,19 @@ fn after_prefix<'n>(name: &'n str, prefix: &str) -> Option<&'n str> {
 
 /// Two placements on one hub that would produce the same Application name: Argo CD would keep
 /// neither, so it is an error, reported at the later app.
+/// With `templated` (some app names its Applications itself), every placement is compared.
 pub(crate) fn check_collisions(
     fleet: &Fleet,
     placements: &[Placement],
     files: &Files,
+    templated: bool,
 ) -> Vec<Diagnostic> {
     let suspects = Suspects::new(fleet);
     let mut seen: foldhash::HashMap<(&str, &str), &Placement> = foldhash::HashMap::default();
     let mut diagnostics = Vec::new();
-    let suspect = |p: &&Placement| suspects.could_collide(p.app, &fleet.clusters[p.cluster].name);
+    let suspect = |p: &&Placement| {
+        templated || suspects.could_collide(p.app, &fleet.clusters[p.cluster].name)
+    };
     for p in placements.iter().filter(suspect) {
         let hub = fleet.clusters[p.cluster].hub.as_str();
         match seen.get(&(hub, p.application.as_str())) {
@@ -90,7 +207,7 @@ pub(crate) fn check_collisions(
                         ),
                         Some(files.locate(a2.at, &Pointer::parse("/metadata/name"), Target::Value)),
                     )
-                    .with_help("rename one of the apps or clusters so that `<app>-<cluster>` differs"),
+                    .with_help("rename one of the apps or clusters so that `<app>-<cluster>` differs, or change an app's `applicationName`"),
                 );
             }
         }
@@ -116,6 +233,28 @@ mod tests {
              spec: {{source: {{repoURL: https://x.invalid/r.git, path: p}}, destination: {{namespace: n}}, \
              placement: {{selector: {{matchLabels: {{hub: nowhere}}}}}}}}\n---\n"
         )
+    }
+
+    #[test]
+    fn an_app_may_name_its_applications() {
+        // Issue 9: GitOps Bridge names addon Applications `addon-<cluster>-<addon>`.
+        let addon = "apiVersion: fleetc.dev/v1alpha1\nkind: App\nmetadata: {name: web}\n\
+             spec: {applicationName: \"addon-{{ cluster.name }}-{{ vars.short }}\", \
+             vars: {short: w}, source: {repoURL: https://x.invalid/r.git, path: p}, \
+             destination: {namespace: n}}\n---\n";
+        let text = format!("{}{}{addon}", cluster("x"), cluster("b-y"));
+        let compiled = crate::render::test_fleet::compiled("", &text);
+        assert!(
+            compiled.diagnostics.is_empty(),
+            "{:#?}",
+            compiled.diagnostics
+        );
+        let applications: Vec<&str> = compiled
+            .placements
+            .iter()
+            .map(|p| p.application.as_str())
+            .collect();
+        assert_eq!(applications, ["addon-b-y-w", "addon-x-w"]);
     }
 
     #[test]

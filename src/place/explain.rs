@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::application_name::Names;
 use super::selector::{Requirement, Selector};
 use super::value_layers::{self, AppLayers, Applied, LayerId, Part};
 use super::{application_name, template_memory, values};
@@ -169,7 +170,7 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
         verdict,
         application: verdict
             .lands()
-            .then(|| application_name(&app.name, &cluster.name)),
+            .then(|| application_of(fleet, files, app, cluster)),
         placement: locate(&Pointer::parse("/spec/placement"), Target::Key),
         selector: app
             .placement
@@ -222,6 +223,18 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
             .collect();
     }
     explanation
+}
+
+/// The name of `app`'s Application on `cluster`, as the place stage names it (a fleet whose
+/// name templates fail is not explained).
+fn application_of(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> String {
+    let env = values::environment();
+    let (names, _) = Names::new(&env, fleet, files);
+    let a = fleet.apps.iter().position(|a| a.name == app.name);
+    let c = fleet.clusters.iter().position(|c| c.name == cluster.name);
+    a.zip(c)
+        .and_then(|(a, c)| names.name(a, c).ok())
+        .unwrap_or_else(|| application_name(&app.name, &cluster.name))
 }
 
 /// Every leaf of the final values (scalars, lists and empty mappings) with the last layer that

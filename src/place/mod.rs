@@ -59,14 +59,15 @@ pub struct Placed {
 /// and reports apps that land nowhere and Application names that collide.
 pub fn place(fleet: &Fleet, files: &Files) -> Placed {
     let index = LabelIndex::new(&fleet.clusters);
+    let env = values::environment();
+    let (names, mut diagnostics) = application_name::Names::new(&env, fleet, files);
     let per_app: Vec<(Vec<Placement>, Vec<Diagnostic>)> = fleet
         .apps
         .par_iter()
         .enumerate()
-        .map(|(i, app)| place_app(fleet, &index, i, app, files))
+        .map(|(i, app)| place_app(fleet, &index, &names, i, app, files))
         .collect();
     let mut placements = Vec::new();
-    let mut diagnostics = Vec::new();
     for (p, d) in per_app {
         placements.extend(p);
         diagnostics.extend(d);
@@ -75,6 +76,7 @@ pub fn place(fleet: &Fleet, files: &Files) -> Placed {
         fleet,
         &placements,
         files,
+        names.any_templated(),
     ));
     Placed {
         placements,
@@ -85,6 +87,7 @@ pub fn place(fleet: &Fleet, files: &Files) -> Placed {
 fn place_app(
     fleet: &Fleet,
     labels: &LabelIndex<'_>,
+    names: &application_name::Names<'_, '_>,
     index: usize,
     app: &App,
     files: &Files,
@@ -95,15 +98,27 @@ fn place_app(
             .binary_search_by(|c| c.name.as_str().cmp(name))
             .ok()
     };
+    let mut failed: std::collections::BTreeMap<String, Vec<&str>> =
+        std::collections::BTreeMap::new();
     let placements: Vec<Placement> = labels
         .placement(&app.placement, &position)
         .iter()
-        .map(|ci| Placement {
-            app: index,
-            cluster: ci,
-            application: application_name(&app.name, &fleet.clusters[ci].name),
+        .map(|ci| {
+            let cluster = &fleet.clusters[ci].name;
+            let application = names.name(index, ci).unwrap_or_else(|message| {
+                failed.entry(message).or_default().push(cluster);
+                application_name(&app.name, cluster)
+            });
+            Placement {
+                app: index,
+                cluster: ci,
+                application,
+            }
         })
         .collect();
+    let failures = failed
+        .iter()
+        .map(|(message, clusters)| application_name::failure(app, files, message, clusters));
     let nowhere = placements.is_empty().then(|| {
         Diagnostic::warning(
             Code::NoPlacement,
@@ -113,7 +128,8 @@ fn place_app(
         .with_help("check the selector's keys and values against the clusters' labels (`fleetc ls clusters -l …`)")
     });
     let long = long_names(app, &placements, files);
-    (placements, nowhere.into_iter().chain(long).collect())
+    let found = nowhere.into_iter().chain(long).chain(failures).collect();
+    (placements, found)
 }
 
 /// Argo CD's label tracking puts an Application's name in a label value, cut to 63 characters.

@@ -103,6 +103,17 @@ impl Applied {
         Self { overrides, bits }
     }
 
+    /// The app's `vars` with the matching overrides' merged over them.
+    pub(crate) fn vars(&self, app: &App) -> Value {
+        let mut merged = app.vars.clone().unwrap_or_else(|| serde_json::json!({}));
+        for i in &self.overrides {
+            if let Some(vars) = &app.overrides[*i].vars {
+                deep_merge(&mut merged, vars);
+            }
+        }
+        merged
+    }
+
     /// The layers, in order.
     pub(crate) fn ids(&self) -> impl Iterator<Item = LayerId> + '_ {
         std::iter::once(LayerId::Values).chain(self.overrides.iter().map(|i| LayerId::Override(*i)))
@@ -197,15 +208,7 @@ impl<'env, 'source> AppLayers<'env, 'source> {
         let Some(cache) = &self.vars else {
             return Arc::clone(&self.no_vars);
         };
-        let merge = || {
-            let mut merged = app.vars.clone().unwrap_or_else(|| serde_json::json!({}));
-            for i in &applied.overrides {
-                if let Some(vars) = &app.overrides[*i].vars {
-                    deep_merge(&mut merged, vars);
-                }
-            }
-            Arc::new(Variable::new(&merged))
-        };
+        let merge = || Arc::new(Variable::new(&applied.vars(app)));
         let Some(bits) = applied.bits else {
             return merge();
         };

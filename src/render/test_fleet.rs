@@ -1,13 +1,20 @@
 //! Unit tests of the render modules start from a fleet written as YAML, compiled the way the
 //! command line compiles it.
 
-use crate::compile::{Options, compile};
+use crate::compile::{Compilation, Options, compile};
 use crate::model::Fleet;
 use crate::source::SourceFile;
 
 /// A Fleet document with two hubs, a kubernetes store and the given extra `spec` YAML (indented
 /// by two spaces), followed by `rest` (more documents).
 pub(crate) fn fleet(spec: &str, rest: &str) -> Fleet {
+    let compiled = compiled(spec, rest);
+    assert!(compiled.is_valid(), "{:#?}", compiled.diagnostics);
+    compiled.fleet.expect("a valid fleet")
+}
+
+/// The same fleet, compiled, valid or not.
+pub(crate) fn compiled(spec: &str, rest: &str) -> Compilation {
     let text = format!(
         "apiVersion: fleetc.dev/v1alpha1
 kind: Fleet
@@ -21,7 +28,7 @@ spec:
 ---
 {rest}"
     );
-    let compiled = compile(
+    compile(
         vec![SourceFile {
             path: "fleet/test.yaml".into(),
             bytes: text.into_bytes(),
@@ -29,7 +36,5 @@ spec:
         &Options {
             now: "2026-11-21T00:00:00Z".parse().expect("a time"),
         },
-    );
-    assert!(compiled.is_valid(), "{:#?}", compiled.diagnostics);
-    compiled.fleet.expect("a valid fleet")
+    )
 }

@@ -43,6 +43,8 @@ struct AppMeta {
 #[serde(rename_all = "camelCase")]
 struct AppSpec {
     #[serde(default)]
+    application_name: Option<String>,
+    #[serde(default)]
     preserve_resources_on_deletion: bool,
     #[serde(default)]
     placement: PlacementInput,
@@ -176,6 +178,7 @@ fn build_one(
         name,
         digest: rendering_digest(&doc.value),
         at: doc.at,
+        application_name: spec.application_name.map(Value::from),
         fields: json!({ "metadata": metadata, "spec": spec.fields }),
         vars: spec.vars,
         preserve_resources_on_deletion: spec.preserve_resources_on_deletion,

@@ -4,7 +4,9 @@
 
 use serde_json::Value;
 
-use super::label_syntax::{dns1123_label_problems, label_value_problems};
+use super::label_syntax::{
+    dns1123_label_problems, dns1123_subdomain_problems, label_value_problems,
+};
 use crate::load::{Pointer, Segment};
 
 /// Helm's limit on release names (they become parts of object names and labels).
@@ -23,6 +25,8 @@ pub(crate) enum FieldRule {
     ReleaseName,
     /// A number, or text (Kustomize replica counts).
     IntOrString,
+    /// The name of an Application: a DNS-1123 subdomain.
+    ApplicationName,
 }
 
 impl FieldRule {
@@ -38,6 +42,7 @@ impl FieldRule {
             .collect();
         match keys.as_slice() {
             ["spec", "destination", "namespace"] => Self::Namespace,
+            ["spec", "applicationName"] => Self::ApplicationName,
             ["metadata", "labels", _] => Self::LabelValue,
             ["spec", "source" | "sources", rest @ ..] => match rest {
                 ["[]", "helm", "releaseName"] | ["helm", "releaseName"] => Self::ReleaseName,
@@ -80,10 +85,12 @@ impl FieldRule {
             Self::Namespace => dns1123_label_problems(text),
             Self::LabelValue => label_value_problems(text),
             Self::ReleaseName => release_name_problems(text),
+            Self::ApplicationName => dns1123_subdomain_problems(text),
         };
         let what = match self {
             Self::Namespace => "namespace",
             Self::LabelValue => "label value",
+            Self::ApplicationName => "Application name",
             _ => "Helm release name",
         };
         (!problems.is_empty())

@@ -24,7 +24,9 @@ fn evaluated(kind: Kind, at: &Pointer) -> bool {
         {
             templated(field)
         }
-        [spec, field, ..] if key(spec, &["spec"]) => templated(field),
+        [spec, field, ..] if key(spec, &["spec"]) => {
+            templated(field) || key(field, &["applicationName"])
+        }
         [metadata, map, _, ..] => {
             key(metadata, &["metadata"]) && key(map, &["labels", "annotations"])
         }
