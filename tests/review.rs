@@ -495,6 +495,13 @@ mod explain {
         run.stdout
     }
 
+    /// The line of `text` for the field or value at dotted `path`.
+    fn line_of<'t>(text: &'t str, path: &str) -> &'t str {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(path))
+            .unwrap_or_else(|| panic!("no line for {path} in:\n{text}"))
+    }
+
     #[test]
     fn a_match_with_overrides_and_value_origins() {
         insta::assert_snapshot!(explain("team-payments", "prod-eu-aws-1"));
@@ -520,10 +527,7 @@ mod explain {
         let text = explain("team-payments", "prod-eu-aws-1");
         assert!(text.contains("✓ #2"), "{text}");
         assert!(text.contains("✗ #0"), "{text}");
-        let quota = text
-            .lines()
-            .find(|l| l.trim_start().starts_with("resourceQuota.pods"))
-            .expect("a quota line");
+        let quota = line_of(&text, "resourceQuota.pods");
         assert!(quota.contains("override #2"), "{quota}");
     }
 
@@ -531,20 +535,14 @@ mod explain {
     fn an_overridden_target_revision_names_the_override_that_set_it() {
         // Issue 9: cert-manager's override #0 pins production to the release before.
         let text = explain("cert-manager", "prod-eu-aws-1");
-        let revision = text
-            .lines()
-            .find(|l| l.trim_start().starts_with("spec.source.targetRevision"))
-            .expect("a targetRevision line");
+        let revision = line_of(&text, "spec.source.targetRevision");
         assert!(revision.contains("v1.17.4"), "{revision}");
         assert!(
             revision.contains("override #0 at fleet/apps/cert-manager.yaml:35:25"),
             "{revision}"
         );
         let dev = explain("cert-manager", "dev-eu-aws-1");
-        let revision = dev
-            .lines()
-            .find(|l| l.trim_start().starts_with("spec.source.targetRevision"))
-            .expect("a targetRevision line");
+        let revision = line_of(&dev, "spec.source.targetRevision");
         assert!(revision.contains("v1.18.2"), "{revision}");
         assert!(
             revision.contains("app at fleet/apps/cert-manager.yaml:14:21"),
@@ -556,27 +554,15 @@ mod explain {
     fn templated_fields_show_their_template_and_vars_their_override() {
         // Issue 9: ingress-nginx reads its chart's version from a var that production overrides.
         let text = explain("ingress-nginx", "prod-eu-azure-1");
-        let files = text
-            .lines()
-            .find(|l| {
-                l.trim_start()
-                    .starts_with("spec.sources[1].helm.valueFiles")
-            })
-            .expect("a valueFiles line");
+        let files = line_of(&text, "spec.sources[1].helm.valueFiles[0]");
         assert!(files.contains("environments/prod/addons"), "{files}");
-        let version = text
-            .lines()
-            .find(|l| l.trim_start().starts_with("spec.sources[1].targetRevision"))
-            .expect("a targetRevision line");
+        let version = line_of(&text, "spec.sources[1].targetRevision");
         assert!(version.contains("4.12.4"), "{version}");
         assert!(
             version.contains("from {{ vars.chartVersion }}"),
             "{version}"
         );
-        let var = text
-            .lines()
-            .find(|l| l.trim_start().starts_with("chartVersion"))
-            .expect("a chartVersion line");
+        let var = line_of(&text, "chartVersion");
         assert!(
             var.contains("4.12.4  override #0 at fleet/apps/ingress-nginx.yaml:52:23"),
             "{var}"
