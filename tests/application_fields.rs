@@ -18,6 +18,7 @@ kind: Fleet
 metadata: {name: acme}
 spec:
   hubs: [{name: hub-eu}]
+  secretStores: [{name: aws-eu, provider: aws}]
 ---
 apiVersion: fleetc.dev/v1alpha1
 kind: Cluster
@@ -355,4 +356,55 @@ fn fleetc_accepts_what_the_application_crd_accepts_and_nothing_else() {
         }
     }
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}
+
+#[test]
+fn a_chart_in_git_is_released_under_the_apps_name_on_every_cluster() {
+    // Pins a bug (issue 9 review): a path source that gets values only from an override was
+    // given Helm options, and so the app's release name, only where the override applied;
+    // elsewhere Argo CD named the release after the Application.
+    let text = format!(
+        "{FLEET}---
+apiVersion: fleetc.dev/v1alpha1
+kind: Cluster
+metadata: {{name: dev-1}}
+spec: {{provider: aws, region: eu-west-1, environment: dev, hub: hub-eu, connection: {{secretStore: {{name: aws-eu}}}}}}
+---
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata: {{name: web}}
+spec:
+  source: {{repoURL: https://github.com/acme/charts.git, path: charts/web}}
+  destination: {{namespace: web}}
+  overrides:
+    - selector: {{matchLabels: {{environment: dev}}}}
+      values: {{replicas: 1}}
+"
+    );
+    let mut compiled = compile(
+        vec![SourceFile {
+            path: "fleet/fleet.yaml".into(),
+            bytes: text.into_bytes(),
+        }],
+        &Options {
+            now: "2026-11-29T00:00:00Z".parse().expect("a time"),
+        },
+    );
+    let tree = compiled.render_all();
+    let Some(tree) = tree else {
+        panic!("an invalid fleet: {:#?}", compiled.diagnostics);
+    };
+    for (cluster, values) in [("hub-eu", None), ("dev-1", Some(json!({"replicas": 1})))] {
+        let file = tree
+            .get(&format!("hubs/hub-eu/clusters/{cluster}.yaml"))
+            .expect("the cluster file");
+        let docs = documents(std::str::from_utf8(file).expect("UTF-8"));
+        let application = docs
+            .iter()
+            .find(|d| d["kind"] == "Application")
+            .expect("the Application");
+        let helm = &application["spec"]["source"]["helm"];
+        assert_eq!(helm["releaseName"], "web", "{cluster}: {application}");
+        assert_eq!(helm.get("valuesObject").cloned(), values, "{cluster}");
+    }
 }

@@ -3644,6 +3644,97 @@ spec:
 }
 
 #[test]
+fn values_for_a_ref_source_that_only_an_override_gives_a_path() {
+    // Issue 9 review: the clusters the override does not apply to get the `ref` source alone,
+    // which cannot take values.
+    Broken::new()
+        .write(
+            PLATFORM_RBAC,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: platform-rbac
+spec:
+  source:
+    repoURL: https://github.com/acme/platform-apps.git
+    ref: config
+  destination:
+    namespace: kube-system
+  values:
+    replicas: 2
+  overrides:
+    - selector: {matchLabels: {environment: prod}}
+      source: {path: charts/rbac}
+"#,
+        )
+        .expect(
+            error("value-type")
+                .at(PLATFORM_RBAC, 11, 3, "values")
+                .message("this app's source is a `ref` source"),
+        );
+}
+
+#[test]
+fn default_release_name_over_53_characters_where_no_override_names_it() {
+    // Issue 9 review: an override's releaseName applies to some clusters; the others get the
+    // app's name, which is too long for Helm.
+    Broken::new()
+        .write(
+            PLATFORM_RBAC,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: platform-rbac-manager-for-every-cluster-of-the-whole-fleet
+spec:
+  source:
+    repoURL: https://charts.example.com
+    chart: rbac-manager
+  destination:
+    namespace: kube-system
+  overrides:
+    - selector: {matchLabels: {environment: prod}}
+      source: {helm: {releaseName: rbac-manager}}
+"#,
+        )
+        .expect(
+            error("invalid-name")
+                .at(PLATFORM_RBAC, 4, 9, "platform-rbac-manager")
+                .message("is its name by default, 58 characters"),
+        );
+}
+
+#[test]
+fn application_named_like_the_hubs_root_application() {
+    // Issue 9 review: app `acme` on cluster `hub-eu` makes `acme-hub-eu`, the name of the root
+    // Application that syncs hub-eu's folder of out/ (the Fleet is `acme`).
+    Broken::new()
+        .write(
+            PLATFORM_RBAC,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: acme
+spec:
+  source:
+    repoURL: https://github.com/acme/platform-apps.git
+    path: rbac
+  destination:
+    namespace: kube-system
+  placement:
+    clusters: [hub-eu]
+"#,
+        )
+        .expect(
+            error("application-name-collision")
+                .at(PLATFORM_RBAC, 4, 9, "acme")
+                .message("Application `acme-hub-eu` of app `acme` on cluster `hub-eu` has the name of hub `hub-eu`'s root Application"),
+        );
+}
+
+#[test]
 fn values_on_a_kustomize_app() {
     Broken::new()
         .write(
@@ -3839,6 +3930,35 @@ spec:
         .expect(
             error("value-template")
                 .at(PAYMENTS_API, 18, 18, "\"{{ cluster.environment }\"")
+                .message("`payments-api`"),
+        );
+}
+
+#[test]
+fn template_syntax_error_in_a_source_field() {
+    // Pins a panic (issue 9 review): a field template that did not compile left the app's own
+    // fields out of every placement, and rendering the Application found nothing to write.
+    Broken::new()
+        .write(
+            PAYMENTS_API,
+            r#"
+apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata:
+  name: payments-api
+spec:
+  source:
+    repoURL: https://github.com/acme/payments.git
+    path: charts/api
+    targetRevision: "{{ vars.version }"
+  destination:
+    namespace: payments
+  vars: {version: v2.1.0}
+"#,
+        )
+        .expect(
+            error("value-template")
+                .at(PAYMENTS_API, 9, 21, "\"{{ vars.version }\"")
                 .message("`payments-api`"),
         );
 }

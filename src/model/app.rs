@@ -48,6 +48,11 @@ pub struct App {
 }
 
 impl App {
+    /// Whether the app has Helm values, its own or an override's.
+    pub fn has_values(&self) -> bool {
+        self.values.is_some() || self.overrides.iter().any(|o| o.values.is_some())
+    }
+
     /// A text field of the app's own `fields` (before overrides) that holds no template, by its
     /// JSON pointer (`/spec/destination/namespace`).
     pub fn declared(&self, pointer: &str) -> Option<&str> {

@@ -58,6 +58,12 @@ impl Fleet {
     pub fn secret_store(&self, name: &str) -> Option<&SecretStore> {
         self.secret_stores.iter().find(|s| s.name == name)
     }
+
+    /// The name of hub `hub`'s root Application (the one that syncs its folder of `out/`), when
+    /// the Fleet says where its repo lives and so has one.
+    pub fn root_application_name(&self, hub: &str) -> Option<String> {
+        self.repo.as_ref().map(|_| format!("{}-{hub}", self.name))
+    }
 }
 
 /// Where the fleet repo lives, for the hubs' root Applications.

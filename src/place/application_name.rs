@@ -185,7 +185,7 @@ pub(crate) fn check_collisions(
 ) -> Vec<Diagnostic> {
     let suspects = Suspects::new(fleet);
     let mut seen: foldhash::HashMap<(&str, &str), &Placement> = foldhash::HashMap::default();
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = root_collisions(fleet, placements, files);
     let suspect = |p: &&Placement| {
         templated || suspects.could_collide(p.app, &fleet.clusters[p.cluster].name)
     };
@@ -213,6 +213,43 @@ pub(crate) fn check_collisions(
         }
     }
     diagnostics
+}
+
+/// Placements whose Application would take the name of their hub's root Application, which
+/// syncs the hub's folder of `out/`: replacing it would stop the hub from syncing at all.
+fn root_collisions(fleet: &Fleet, placements: &[Placement], files: &Files) -> Vec<Diagnostic> {
+    let roots: foldhash::HashMap<String, &str> = fleet
+        .hubs
+        .iter()
+        .filter_map(|h| Some((fleet.root_application_name(&h.name)?, h.name.as_str())))
+        .collect();
+    if roots.is_empty() {
+        return Vec::new();
+    }
+    placements
+        .iter()
+        .filter(|p| roots.get(&p.application) == Some(&fleet.clusters[p.cluster].hub.as_str()))
+        .map(|p| {
+            let (app, cluster) = (&fleet.apps[p.app], &fleet.clusters[p.cluster]);
+            let at = if app.application_name.is_some() {
+                "/spec/applicationName"
+            } else {
+                "/metadata/name"
+            };
+            Diagnostic::error(
+                Code::ApplicationNameCollision,
+                format!(
+                    "Application `{}` of app `{}` on cluster `{}` has the name of hub `{}`'s \
+                     root Application, which syncs the hub's folder of out/",
+                    p.application, app.name, cluster.name, cluster.hub
+                ),
+                Some(files.locate(app.at, &Pointer::parse(at), Target::Value)),
+            )
+            .with_help(
+                "rename the app (or its `applicationName`) so its Applications are named otherwise",
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -200,11 +200,15 @@ impl<'env, 'f> FleetValues<'env, 'f> {
         }
     }
 
-    /// The layers of one placement's values and Application fields, evaluated, or what failed.
+    /// The layers of one placement's values and Application fields, evaluated, or what failed
+    /// (nothing new, for an app whose templates did not compile: that was reported then).
     pub fn evaluate(&self, placement: &Placement) -> Result<EvaluatedApp<'_>, Vec<LayerError>> {
         let app = &self.fleet.apps[placement.app];
         let cluster = &self.fleet.clusters[placement.cluster];
         let layers = &self.apps[placement.app];
+        if layers.is_broken() {
+            return Err(Vec::new());
+        }
         let applied = Applied::of(app, cluster);
         let vars = layers.vars(app, &applied);
         let scope = Scope::new(

@@ -129,6 +129,9 @@ impl Applied {
 
 /// An app's compiled layers.
 pub(crate) struct AppLayers<'env, 'source> {
+    /// Whether a template of the app failed to compile: its layers are incomplete, so none of
+    /// its Applications is rendered (the failure is reported where it was found).
+    broken: bool,
     values: Vec<(LayerId, Layer<'env, 'source>)>,
     fields: Vec<(LayerId, Layer<'env, 'source>)>,
     /// The merged vars of each set of applied layers met so far; `None` when the app has no
@@ -195,6 +198,7 @@ impl<'env, 'source> AppLayers<'env, 'source> {
         let fields = compile_part(Part::Fields, &mut { fields });
         let has_vars = app.vars.is_some() || app.overrides.iter().any(|o| o.vars.is_some());
         let layers = Self {
+            broken: !errors.is_empty(),
             values,
             fields,
             vars: has_vars.then(Mutex::default),
@@ -250,6 +254,11 @@ impl<'env, 'source> AppLayers<'env, 'source> {
 }
 
 impl AppLayers<'_, '_> {
+    /// Whether a template of the app failed to compile (see [`AppLayers::compile`]).
+    pub(crate) fn is_broken(&self) -> bool {
+        self.broken
+    }
+
     /// The layers that `applied` names, with their templated strings evaluated.
     pub(crate) fn evaluate_holes<'s>(
         &'s self,

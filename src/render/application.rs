@@ -222,9 +222,12 @@ impl<'r, 'p, 'a, V> Sources<'r, 'p, 'a, V> {
             .iter()
             .map(|p| SourceKind::of(|k| p.get(k).is_some()))
             .collect();
+        // Which source takes the values depends on whether the app has values anywhere, not
+        // on whether this placement does: otherwise a path source's release name would change
+        // with the overrides that apply.
         let values = application.values.as_ref();
-        let target = match (values, values_target(&kinds)) {
-            (Some(_), ValuesTarget::One(i)) => Some(i),
+        let target = match values_target(&kinds) {
+            ValuesTarget::One(i) if application.app.has_values() => Some(i),
             _ => None,
         };
         let sources: Vec<_> = plans

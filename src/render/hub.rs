@@ -20,12 +20,13 @@ pub(crate) fn kustomization(resources: &[String]) -> Value {
 /// not say where its repo lives.
 pub(crate) fn root_application(fleet: &Fleet, hub: &Hub) -> Option<Value> {
     let repo = fleet.repo.as_ref()?;
+    let name = fleet.root_application_name(&hub.name)?;
     let path = format!("{}/hubs/{}", repo.path.trim_end_matches('/'), hub.name);
     Some(json!({
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "Application",
         "metadata": {
-            "name": format!("{}-{}", fleet.name, hub.name),
+            "name": name,
             "namespace": fleet.argocd.namespace,
         },
         "spec": {

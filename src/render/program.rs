@@ -39,13 +39,12 @@ impl Program {
         evaluated: &EvaluatedApp<'_>,
     ) -> Self {
         let app = &fleet.apps[placement.app];
-        let fields = Plan::of_text(&evaluated.fields);
+        // An app's own fields always apply, so there is a plan (an empty one would write an
+        // Application without a source).
+        let fields = Plan::of_text(&evaluated.fields).unwrap_or(Plan::Map(Vec::new()));
         let mut program = Self::record(&evaluated.values, |values, results| {
-            let Some(fields) = &fields else {
-                unreachable!("an app's own fields always apply");
-            };
             let fields = Planned {
-                plan: fields,
+                plan: &fields,
                 part: Part::Fields,
                 results,
             };

@@ -21,6 +21,9 @@ struct SourceKeys<'a> {
     keys: BTreeMap<&'a str, (usize, Pointer)>,
     /// The text of `helm.releaseName`, where it is set.
     release_names: Vec<(Pointer, &'a str)>,
+    /// Whether the source sets `helm.releaseName` itself (not only through an override, which
+    /// applies to some clusters).
+    names_its_release: bool,
 }
 
 impl<'a> SourceKeys<'a> {
@@ -29,11 +32,12 @@ impl<'a> SourceKeys<'a> {
             at,
             keys: BTreeMap::new(),
             release_names: Vec::new(),
+            names_its_release: false,
         }
     }
 
-    /// Adds the keys of `source`, declared at `at`.
-    fn add(&mut self, source: &'a Value, at: &Pointer) {
+    /// Adds the keys of `source`, declared at `at`: the source's own (`own`), or an override's.
+    fn add(&mut self, source: &'a Value, at: &Pointer, own: bool) {
         let Some(map) = source.as_object() else {
             return;
         };
@@ -46,6 +50,7 @@ impl<'a> SourceKeys<'a> {
         if let Some(name) = source.pointer("/helm/releaseName").and_then(Value::as_str) {
             self.release_names
                 .push((at.clone().key("helm").key("releaseName"), name));
+            self.names_its_release |= own;
         }
     }
 
@@ -90,17 +95,22 @@ pub(super) fn check(
         _ => {}
     }
 
-    // Each list of sources an Application can end up with.
+    // Each list of sources an Application can end up with. A single source is checked as the
+    // app writes it (the clusters no override applies to get it) and with every override's
+    // fields added (whichever apply, the source can have any of them).
     let mut lists: Vec<Vec<SourceKeys<'_>>> = Vec::new();
     if let Some(source) = source {
         let at = spec.clone().key("source");
+        let mut own = SourceKeys::new(at.clone());
+        own.add(source, &at, true);
         let mut keys = SourceKeys::new(at.clone());
-        keys.add(source, &at);
+        keys.add(source, &at, true);
         for (i, o) in overrides.iter().enumerate() {
             if let Some(patch) = o.get("source") {
-                keys.add(patch, &override_at(i).key("source"));
+                keys.add(patch, &override_at(i).key("source"), false);
             }
         }
+        lists.push(vec![own]);
         lists.push(vec![keys]);
     } else if let Some(sources) = sources {
         lists.push(list_keys(sources, &spec.clone().key("sources")));
@@ -139,8 +149,14 @@ pub(super) fn check(
         }
         check_release_names(name, list, has_values, &mut found, &locate);
     }
-    // The default release name is reported once, though several lists share it.
-    found.dedup_by(|a, b| a.message == b.message && a.location == b.location);
+    // A finding about what several lists share is reported once.
+    let mut seen = Vec::new();
+    found.retain(|d| {
+        let key = (d.message.clone(), d.location.clone());
+        let new = !seen.contains(&key);
+        seen.push(key);
+        new
+    });
     findings.diagnostics.extend(found);
 }
 
@@ -158,7 +174,7 @@ fn list_keys<'a>(sources: &'a Value, at: &Pointer) -> Vec<SourceKeys<'a>> {
         .map(|(i, source)| {
             let here = at.clone().index(i);
             let mut keys = SourceKeys::new(here.clone());
-            keys.add(source, &here);
+            keys.add(source, &here, true);
             keys
         })
         .collect()
@@ -300,7 +316,7 @@ fn check_release_names(
                 );
             }
         }
-        if source.release_names.is_empty() && name.len() > MAX_RELEASE_NAME {
+        if !source.names_its_release && name.len() > MAX_RELEASE_NAME {
             found.push(
                 Diagnostic::error(
                     Code::InvalidName,
