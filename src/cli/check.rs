@@ -2,6 +2,7 @@ use std::fmt::Write as _;
 
 use super::args::Format;
 use super::{Context, Outcome, Status};
+use crate::diagnostic::Code;
 use crate::diagnostic::format::{github_escape_data, github_escape_property};
 use crate::emit::{self, Drift};
 
@@ -67,7 +68,8 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
                 "error: {} is not what `fleetc render` would write:",
                 context.out_display
             );
-            for (state, path, _) in &entries {
+            for (code, path, _) in &entries {
+                let state = code.as_str().trim_end_matches("-output");
                 let _ = writeln!(outcome.stderr, "  {state:<8} {path}");
             }
             let _ = writeln!(
@@ -77,10 +79,10 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
             );
         }
         Format::Json => {
-            json.extend(entries.iter().map(|(state, path, message)| {
+            json.extend(entries.iter().map(|(code, path, message)| {
                 serde_json::json!({
                     "severity": "error",
-                    "code": format!("{state}-output"),
+                    "code": code.as_str(),
                     "message": message,
                     "file": path,
                     "line": null,
@@ -91,10 +93,10 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
             outcome.stdout = serde_json::to_string_pretty(&json).expect("JSON") + "\n";
         }
         Format::Github => {
-            for (state, path, message) in &entries {
+            for (code, path, message) in &entries {
                 let _ = writeln!(
                     outcome.stdout,
-                    "::error file={},title=fleetc {state}-output::{}",
+                    "::error file={},title=fleetc {code}::{}",
                     github_escape_property(path),
                     github_escape_data(message)
                 );
@@ -104,15 +106,23 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
     outcome
 }
 
-/// (state, display path, message) for every drifted file, in path order per state.
-fn entries(context: &Context, drift: &Drift) -> Vec<(&'static str, String, String)> {
+/// (code, display path, message) for every drifted file, in path order per code.
+fn entries(context: &Context, drift: &Drift) -> Vec<(Code, String, String)> {
     let mut out = Vec::new();
-    for (state, paths, what) in [
-        ("stale", &drift.stale, "differs from what fleetc renders"),
-        ("missing", &drift.missing, "is missing"),
-        ("extra", &drift.extra, "is no longer rendered by fleetc"),
+    for (code, paths, what) in [
         (
-            "leftover",
+            Code::StaleOutput,
+            &drift.stale,
+            "differs from what fleetc renders",
+        ),
+        (Code::MissingOutput, &drift.missing, "is missing"),
+        (
+            Code::ExtraOutput,
+            &drift.extra,
+            "is no longer rendered by fleetc",
+        ),
+        (
+            Code::LeftoverOutput,
             &drift.leftovers,
             "is a staging file an interrupted render left",
         ),
@@ -120,7 +130,7 @@ fn entries(context: &Context, drift: &Drift) -> Vec<(&'static str, String, Strin
         for p in paths {
             let path = context.out_path(p);
             let message = format!("{path} {what}; run `fleetc render`");
-            out.push((state, path, message));
+            out.push((code, path, message));
         }
     }
     out

@@ -62,13 +62,17 @@ codes! {
     Credential => "credential", "a credential declared in the fleet, where it would land in out/";
     Provisioning => "provisioning", "a provisioning declaration the provisioner cannot act on (provisioner, cloud facts, node pools, modules, ClusterClasses)";
     Expiry => "expiry", "an ephemeral cluster that has expired (error) or expires within 7 days (warning)";
-    ValueTemplate => "value-template", "a value template that fails to render";
-    UnevaluatedTemplate => "unevaluated-template", "template syntax in a field fleetc does not evaluate, which Argo CD would get literally";
+    ValueTemplate => "value-template", "a template (in values, an Application field or an Application name) that fails, or makes what its field cannot take";
+    UnevaluatedTemplate => "unevaluated-template", "template syntax in a field fleetc does not evaluate, which would be copied on literally";
     AppSource => "app-source", "an app's sources as Argo CD cannot take them: `source` and `sources` together, two tools in one source, an override that changes a source's tool";
     ValueType => "value-type", "values that do not fit where they go";
     ObjectSize => "object-size", "a rendered object larger than the hub's API server stores (1.5 MiB)";
-    ApplicationNameCollision => "application-name-collision", "two placements produce the same Application name";
+    ApplicationNameCollision => "application-name-collision", "two placements on one hub, or a placement and the hub's root Application, produce the same Application name";
     NoPlacement => "no-placement", "an app that lands on no cluster";
+    StaleOutput => "stale-output", "a file of out/ that differs from what `fleetc render` writes (`fleetc check`)";
+    MissingOutput => "missing-output", "a file `fleetc render` writes that out/ lacks (`fleetc check`)";
+    ExtraOutput => "extra-output", "a file fleetc generated that it no longer renders (`fleetc check`)";
+    LeftoverOutput => "leftover-output", "a staging file an interrupted render left in out/ (`fleetc check`)";
 }
 
 impl Serialize for Code {
@@ -99,5 +103,25 @@ mod tests {
             );
             assert!(!code.description().is_empty());
         }
+    }
+
+    /// docs/diagnostics.md lists every code, in registry order, with its description.
+    #[test]
+    fn the_diagnostics_page_lists_every_code_as_the_registry_does() {
+        let page = include_str!("../../docs/diagnostics.md");
+        let rows: Vec<(&str, &str)> = page
+            .lines()
+            .filter_map(|line| {
+                let rest = line.strip_prefix("| `")?;
+                let (code, rest) = rest.split_once("` | ")?;
+                let (meaning, _fix) = rest.split_once(" | ")?;
+                Some((code, meaning))
+            })
+            .collect();
+        let registry: Vec<(&str, &str)> = Code::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.description()))
+            .collect();
+        assert_eq!(rows, registry);
     }
 }
