@@ -17,6 +17,7 @@ pub mod load;
 pub mod model;
 pub mod place;
 pub mod render;
+pub mod selector;
 pub mod source;
 pub mod validate;
 

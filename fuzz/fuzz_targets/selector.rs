@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use fleetc::place::selector_string::parse;
+use fleetc::selector::string::parse;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

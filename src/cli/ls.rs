@@ -7,7 +7,7 @@ use super::{Context, Outcome, Status, report};
 use crate::compile::Compilation;
 use crate::model::label_vocabulary::LabelVocabulary;
 use crate::model::{BUILTIN_LABELS, Cluster};
-use crate::place::selector_string;
+use crate::selector::string as selector_string;
 
 /// `fleetc ls clusters|placements`.
 pub(crate) fn run(context: &Context, ls: &Ls) -> Outcome {

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::load::DocRef;
-use crate::place::selector::Selector;
+use crate::selector::Selector;
 
 /// The fields of an App's `spec` that are fields of its Applications' `spec`, in the order
 /// Applications are written. An override may set each of them too.

@@ -235,7 +235,7 @@ const URL_ANCHOR: &str = "://";
 
 /// The first secret a whole rendered object or file holds, by its look (not a kubeconfig: its
 /// keys are the ESO templates fleetc writes): the last line of defence, run on everything fleetc
-/// writes. Only the text around each [`ANCHORS`] match is searched for a shape.
+/// writes. Only the text around each match of an anchor is searched for a shape.
 pub fn secret_in_output(text: &str) -> Option<Secret> {
     secret_in_output_except(text, &|_| false)
 }

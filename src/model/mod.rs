@@ -10,7 +10,6 @@ mod deep_merge;
 pub mod digest;
 mod fact;
 mod fleet;
-pub mod label_selector;
 pub mod label_vocabulary;
 pub mod portable_text;
 mod provisioning;

@@ -12,7 +12,7 @@ use crate::validate::field_rules::FieldRule;
 
 /// The default name of the Argo CD Application for an app on a cluster. App and cluster names
 /// are DNS-1123 labels, so the result is always a valid DNS-1123 subdomain; distinct pairs can
-/// still meet (`a-b` on `c`, `a` on `b-c`), which [`check_collisions`] reports.
+/// still meet (`a-b` on `c`, `a` on `b-c`), which the place stage reports.
 pub fn application_name(app: &str, cluster: &str) -> String {
     format!("{app}-{cluster}")
 }

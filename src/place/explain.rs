@@ -8,12 +8,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::application_name::Names;
-use super::selector::{Requirement, Selector};
 use super::value_layers::{self, AppLayers, Applied, LayerId, Part};
 use super::{application_name, template_memory, values};
 use crate::diagnostic::Location;
 use crate::load::{Files, Pointer, Target};
 use crate::model::{App, Cluster, Fleet};
+use crate::selector::{Requirement, Selector};
 
 /// One requirement of a selector, judged against the cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 
-use super::selector::{Operator, Requirement, Selector};
 use crate::model::{Cluster, PlacementRule};
+use crate::selector::{Operator, Requirement, Selector};
 
 /// A set of clusters, by index into the fleet's clusters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,7 +208,7 @@ impl<'c> LabelIndex<'c> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::label_selector::{LabelSelector, LabelSelectorRequirement};
+    use crate::selector::{LabelSelector, LabelSelectorRequirement};
     use proptest::prelude::*;
     use proptest::sample::select;
     use std::collections::BTreeMap;

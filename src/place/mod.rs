@@ -8,8 +8,6 @@ mod changes;
 mod explain;
 mod fleet_values;
 mod label_index;
-pub mod selector;
-pub mod selector_string;
 mod template_memory;
 mod value_layers;
 mod value_paths;

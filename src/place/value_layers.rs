@@ -148,8 +148,8 @@ pub struct EvaluatedApp<'a> {
 }
 
 impl EvaluatedApp<'_> {
-    /// Which of the app's layers apply (see [`Applied`]); `None` when the app has too many to
-    /// tell.
+    /// Which of the app's layers apply (bit 0 its own, bit `i + 1` override `i`); `None` when
+    /// the app has too many overrides to tell.
     pub fn applied(&self) -> Option<u64> {
         self.fields.applied()
     }

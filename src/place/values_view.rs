@@ -18,13 +18,15 @@ pub struct Evaluated<'a> {
 }
 
 impl<'a> Evaluated<'a> {
-    /// `applied` is the set of the app's layers these are (bit `i` for layer `i`), when the app
-    /// has at most 64: placements with the same set share how their values merge.
+    /// `applied` is the set of the app's layers that apply (bit 0 for its own, bit `i + 1` for
+    /// override `i`), when the app has fewer than 64 overrides: placements with the same set
+    /// share how their layers merge.
     pub(crate) fn new(layers: Vec<(&'a Shape<'a>, Vec<Value>)>, applied: Option<u64>) -> Self {
         Self { layers, applied }
     }
 
-    /// Which of the app's layers apply (see [`Evaluated::new`]).
+    /// Which of the app's layers apply: bit 0 for its own, bit `i + 1` for override `i`; `None`
+    /// when it has 64 overrides or more.
     pub fn applied(&self) -> Option<u64> {
         self.applied
     }

@@ -13,10 +13,10 @@ use super::{Findings, suggest, vocabulary};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Document, Pointer, Target};
 use crate::model::digest::{Digest, digest_of};
-use crate::model::label_selector::LabelSelector;
 use crate::model::label_vocabulary::LabelVocabulary;
 use crate::model::{App, FLEETC_LABEL_PREFIX, Override, PlacementRule, is_templated};
-use crate::place::selector::{PathSegment, Selector};
+use crate::selector::LabelSelector;
+use crate::selector::{PathSegment, Selector};
 
 /// The document's `apiVersion` and `kind` were checked when it was classified.
 #[derive(Deserialize)]

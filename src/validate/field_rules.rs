@@ -4,10 +4,10 @@
 
 use serde_json::Value;
 
-use super::label_syntax::{
+use crate::load::{Pointer, Segment};
+use crate::selector::syntax::{
     dns1123_label_problems, dns1123_subdomain_problems, label_value_problems,
 };
-use crate::load::{Pointer, Segment};
 
 /// Helm's limit on release names (they become parts of object names and labels).
 pub(crate) const MAX_RELEASE_NAME: usize = 53;

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use super::Findings;
 use super::clusters::Layers;
-use super::label_syntax::{annotation_key_problems, label_key_problems, label_value_problems};
 use super::vocabulary::cluster_label_problem;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::load::{Pointer, Target};
 use crate::model::{BUILTIN_LABELS as BUILTIN, Cluster, Fleet, SECRET_TYPE_LABEL as SECRET_TYPE};
+use crate::selector::syntax::{annotation_key_problems, label_key_problems, label_value_problems};
 
 /// What a valid label or annotation key looks like.
 const KEY_HELP: &str = "a key is an optional lowercase DNS prefix and `/`, then a name of at most \

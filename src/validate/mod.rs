@@ -19,7 +19,6 @@ mod decode;
 mod expiry;
 pub(crate) mod field_rules;
 mod fleet;
-pub mod label_syntax;
 mod labels;
 mod names;
 mod portable;
@@ -57,7 +56,7 @@ pub struct Validated {
 /// nothing is skipped because something elsewhere is wrong. With `incomplete` (some file could
 /// not be read), the findings that missing documents could cause (a name that resolves to
 /// nothing, no Fleet) are left out. The fleet is returned whenever it can be built, valid or
-/// not: [`Validated::is_valid`] says which.
+/// not: its findings say which.
 pub fn validate(
     files: &Files,
     documents: &[Document],

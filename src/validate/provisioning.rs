@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 
 use super::Findings;
 use super::clusters::Layers;
-use super::label_syntax::{label_key_problems, label_value_problems};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Pointer, Target};
 use crate::model::{Cluster, Connection, Fact, Fleet, Provider, Provisioner};
+use crate::selector::syntax::{label_key_problems, label_value_problems};
 
 /// Checks one cluster.
 pub(crate) fn check(

@@ -3,13 +3,13 @@
 //! with the rest of their labels, in [`super::labels`]), and every selector key is known and
 //! every selector value allowed.
 
-use super::label_syntax::{label_key_problems, label_value_problems};
 use super::{Findings, suggest};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Document, Pointer, Target};
-use crate::model::label_selector::LabelSelector;
 use crate::model::label_vocabulary::LabelVocabulary;
 use crate::model::{BUILTIN_LABELS, Fleet};
+use crate::selector::LabelSelector;
+use crate::selector::syntax::{label_key_problems, label_value_problems};
 
 /// What fleetc says about a key the fleet does not know.
 fn unknown_key_help(key: &str, vocabulary: &LabelVocabulary) -> String {

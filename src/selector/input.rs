@@ -1,5 +1,6 @@
 //! The Kubernetes `LabelSelector` as written in fleet YAML (`spec.placement.selector`,
-//! `spec.overrides[].selector`). This is the raw input; `place::selector` compiles and checks it.
+//! `spec.overrides[].selector`). This is the raw input; [`Selector::compile`](super::Selector::compile)
+//! checks and compiles it.
 
 use std::collections::BTreeMap;
 

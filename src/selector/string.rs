@@ -17,8 +17,8 @@
 //! so it can't be negative (`-1` is no label value). One deliberate difference: upstream ends
 //! the input at a NUL byte, here NUL is an ordinary (and so invalid) character.
 
-use super::selector::{Operator, Requirement, Selector};
-use crate::validate::label_syntax::{label_key_problems, label_value_problems};
+use super::compiled::{Operator, Requirement, Selector};
+use crate::selector::syntax::{label_key_problems, label_value_problems};
 
 /// A string selector that does not parse, with the 1-based character column of the problem.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -331,7 +331,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::model::label_selector::{LabelSelector, LabelSelectorRequirement};
+    use crate::selector::{LabelSelector, LabelSelectorRequirement};
 
     fn ok(input: &str) -> Selector {
         match parse(input) {

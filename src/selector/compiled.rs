@@ -3,13 +3,13 @@
 //!
 //! A [`Selector`] is the AND of its [`Requirement`]s; no requirement at all matches everything.
 //! Both the YAML form ([`Selector::compile`]) and the command-line string form
-//! (`selector_string::parse`) build the same `Selector`.
+//! ([`string::parse`](super::string::parse)) build the same `Selector`.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::model::label_selector::{LabelSelector, LabelSelectorRequirement};
-use crate::validate::label_syntax::{label_key_problems, label_value_problems};
+use crate::selector::syntax::{label_key_problems, label_value_problems};
+use crate::selector::{LabelSelector, LabelSelectorRequirement};
 
 /// How a requirement relates a label to its values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
