@@ -87,7 +87,7 @@ pub fn compile(sources: impl Into<Sources>, options: &Options) -> Compilation {
     let loaded = load(sources.into());
     let mut diagnostics = loaded.diagnostics;
     let load_failed = diagnostic::has_errors(&diagnostics);
-    let validated = validate(&loaded.files, &loaded.documents, load_failed, options);
+    let validated = validate(&loaded.files, &loaded.documents, load_failed, options.now);
     diagnostics.extend(validated.diagnostics);
     let fleet = validated.fleet;
     let mut placements = Vec::new();

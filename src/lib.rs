@@ -19,6 +19,8 @@ pub mod place;
 pub mod render;
 pub mod selector;
 pub mod source;
+#[cfg(test)]
+mod test_fleet;
 pub mod validate;
 
 pub use compile::{Compilation, Options, compile};

@@ -255,7 +255,7 @@ fn root_collisions(fleet: &Fleet, placements: &[Placement], files: &Files) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::test_fleet::fleet;
+    use crate::test_fleet::fleet;
 
     fn cluster(name: &str) -> String {
         format!(
@@ -280,7 +280,7 @@ mod tests {
              vars: {short: w}, source: {repoURL: https://x.invalid/r.git, path: p}, \
              destination: {namespace: n}}\n---\n";
         let text = format!("{}{}{addon}", cluster("x"), cluster("b-y"));
-        let compiled = crate::render::test_fleet::compiled("", &text);
+        let compiled = crate::test_fleet::compiled("", &text);
         assert!(
             compiled.diagnostics.is_empty(),
             "{:#?}",

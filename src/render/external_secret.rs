@@ -158,7 +158,7 @@ pub(crate) fn external_secret<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::test_fleet::fleet;
+    use crate::test_fleet::fleet;
     use serde_json::Value;
     use serde_json::json;
 

@@ -20,8 +20,6 @@ mod meta;
 mod planned;
 mod program;
 mod terraform;
-#[cfg(test)]
-pub(crate) mod test_fleet;
 mod yaml;
 
 pub use application::{APP_LABEL, CLUSTER_LABEL, RESOURCES_FINALIZER};

@@ -288,7 +288,7 @@ fn rendering_digest(document: &Value) -> Digest {
 
 #[cfg(test)]
 mod tests {
-    use crate::render::test_fleet::fleet;
+    use crate::test_fleet::fleet;
 
     fn app(placement: &str, values: &str) -> String {
         format!(

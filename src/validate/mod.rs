@@ -34,7 +34,6 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::compile::Options;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::load::{DocRef, Document, Files, Pointer, Segment, Target};
 use crate::model::{Fleet, Kind};
@@ -55,13 +54,13 @@ pub struct Validated {
 /// schema rejects in part goes on to the fleet-wide checks without the rejected nodes, and
 /// nothing is skipped because something elsewhere is wrong. With `incomplete` (some file could
 /// not be read), the findings that missing documents could cause (a name that resolves to
-/// nothing, no Fleet) are left out. The fleet is returned whenever it can be built, valid or
-/// not: its findings say which.
+/// nothing, no Fleet) are left out. Expiries are judged at `now`. The fleet is returned whenever
+/// it can be built, valid or not: its findings say which.
 pub fn validate(
     files: &Files,
     documents: &[Document],
     incomplete: bool,
-    options: &Options,
+    now: jiff::Timestamp,
 ) -> Validated {
     let checked: Vec<(Option<Kind>, Vec<Diagnostic>, Vec<Pointer>)> = documents
         .par_iter()
@@ -94,7 +93,7 @@ pub fn validate(
     }
     let mut findings = Findings {
         files,
-        now: options.now,
+        now,
         diagnostics: Vec::new(),
         quiet: &quiet,
     };

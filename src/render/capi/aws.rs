@@ -91,7 +91,7 @@ pub(crate) fn objects(cluster: &Cluster, fleet: &Fleet) -> ProviderObjects {
 #[cfg(test)]
 mod tests {
     use super::super::provisioning;
-    use crate::render::test_fleet::fleet;
+    use crate::test_fleet::fleet;
     use serde_json::json;
 
     #[test]

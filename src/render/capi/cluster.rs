@@ -124,7 +124,7 @@ pub(crate) fn machine_pool(
 #[cfg(test)]
 mod tests {
     use super::super::provisioning;
-    use crate::render::test_fleet::fleet;
+    use crate::test_fleet::fleet;
     use serde_json::json;
 
     #[test]

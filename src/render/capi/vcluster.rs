@@ -53,7 +53,7 @@ fn values_text(values: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::super::provisioning;
-    use crate::render::test_fleet::fleet;
+    use crate::test_fleet::fleet;
     use serde_json::json;
 
     #[test]

@@ -20,7 +20,7 @@ pub(crate) fn tfvars(cluster: &Cluster, fleet: &Fleet, module: &TerraformModule)
 mod tests {
     use super::super::files;
     use crate::render::generated_file::JSON_COMMENT;
-    use crate::render::test_fleet::fleet;
+    use crate::test_fleet::fleet;
     use serde_json::{Value, json};
 
     fn parsed(bytes: &[u8]) -> Value {

@@ -1,5 +1,5 @@
-//! Unit tests of the render modules start from a fleet written as YAML, compiled the way the
-//! command line compiles it.
+//! The fixture of the crate's unit tests: a fleet written as YAML, compiled the way the command
+//! line compiles it.
 
 use crate::compile::{Compilation, Options, compile};
 use crate::model::Fleet;
