@@ -2,9 +2,9 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use super::Placement;
-use super::template_memory;
-use super::value_layers::Applied;
-use super::values::{self, Layer, Scope, Variable};
+use super::templates::app_layers::Applied;
+use super::templates::layer::{self, Layer, Scope, Variable};
+use super::templates::memory;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Files, Pointer, Target};
 use crate::model::Fleet;
@@ -47,7 +47,7 @@ impl<'env, 'f> Names<'env, 'f> {
             .iter()
             .map(|app| {
                 let template = app.application_name.as_ref()?;
-                let site = |_: &Pointer| template_memory::site(app, files, &template_at());
+                let site = |_: &Pointer| memory::site(app, files, &template_at());
                 Layer::compile(env, template, &site, &|_| false, &|_| None)
                     .map_err(|errors| {
                         diagnostics.extend(
@@ -64,7 +64,7 @@ impl<'env, 'f> Names<'env, 'f> {
             templates,
             apps: fleet.apps.iter().map(|_| OnceLock::new()).collect(),
             clusters: fleet.clusters.iter().map(|_| OnceLock::new()).collect(),
-            fleet_variable: values::fleet_variable(fleet),
+            fleet_variable: layer::fleet_variable(fleet),
         };
         (names, diagnostics)
     }
@@ -83,8 +83,8 @@ impl<'env, 'f> Names<'env, 'f> {
         };
         let vars = Variable::new(&Applied::of(a, c).vars(a));
         let scope = Scope::new(
-            self.clusters[cluster].get_or_init(|| values::cluster_variable(c)),
-            self.apps[app].get_or_init(|| values::app_variable(a)),
+            self.clusters[cluster].get_or_init(|| layer::cluster_variable(c)),
+            self.apps[app].get_or_init(|| layer::app_variable(a)),
             &self.fleet_variable,
             &vars,
         );

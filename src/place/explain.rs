@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::application_name;
 use super::application_name::Names;
-use super::value_layers::{self, AppLayers, Applied, LayerId, Part};
-use super::{application_name, template_memory, values};
+use super::templates::app_layers::{self, AppLayers, Applied, LayerId, Part};
+use super::templates::{layer, memory};
 use crate::diagnostic::Location;
 use crate::load::{Files, Pointer, Target};
 use crate::model::{App, Cluster, Fleet};
@@ -186,17 +187,17 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
         errors: Vec::new(),
     };
     if verdict.lands() {
-        let env = values::environment();
-        let site = |p: &Pointer| template_memory::site(app, files, p);
+        let env = layer::environment();
+        let site = |p: &Pointer| memory::site(app, files, p);
         let (layers, mut errors) = AppLayers::compile(app, &env, &site);
         let applied = Applied::of(app, cluster);
         let vars = layers.vars(app, &applied);
         let (cluster_variable, app_variable, fleet_variable) = (
-            values::cluster_variable(cluster),
-            values::app_variable(app),
-            values::fleet_variable(fleet),
+            layer::cluster_variable(cluster),
+            layer::app_variable(app),
+            layer::fleet_variable(fleet),
         );
-        let scope = values::Scope::new(&cluster_variable, &app_variable, &fleet_variable, &vars);
+        let scope = layer::Scope::new(&cluster_variable, &app_variable, &fleet_variable, &vars);
         for part in [Part::Fields, Part::Vars, Part::Values] {
             let evaluated = if part == Part::Vars {
                 applied
@@ -208,7 +209,7 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
                 errors.extend(failed);
                 evaluated
             };
-            if let Some(merged) = value_layers::merge(&evaluated) {
+            if let Some(merged) = app_layers::merge(&evaluated) {
                 let found = origins(app, part, &merged, &evaluated, files);
                 match part {
                     Part::Fields => explanation.fields = found,
@@ -228,7 +229,7 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
 /// The name of `app`'s Application on `cluster`, as the place stage names it (a fleet whose
 /// name templates fail is not explained).
 fn application_of(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> String {
-    let env = values::environment();
+    let env = layer::environment();
     let (names, _) = Names::new(&env, fleet, files);
     let a = fleet.apps.iter().position(|a| a.name == app.name);
     let c = fleet.clusters.iter().position(|c| c.name == cluster.name);

@@ -6,16 +6,8 @@
 mod application_name;
 mod changes;
 mod explain;
-mod fleet_values;
 mod label_index;
-mod template_memory;
-mod value_layers;
-mod value_paths;
-mod values;
-mod values_plan;
-#[cfg(test)]
-pub(crate) mod values_strategy;
-mod values_view;
+pub(crate) mod templates;
 
 use rayon::prelude::*;
 
@@ -27,12 +19,13 @@ use label_index::LabelIndex;
 pub use application_name::application_name;
 pub use changes::{AppChange, PlacementChanges, Side as PlacementSide, placement_changes};
 pub use explain::{Explanation, OverrideCheck, RequirementCheck, ValueOrigin, Verdict, explain};
-pub use fleet_values::{FleetValues, Origin, ValueErrors, environment as value_environment};
-pub use template_memory::{BoundedAllocator, OnExceeded, Report, TEMPLATE_MEMORY};
-pub use value_layers::LayerError;
-pub use value_layers::{EvaluatedApp, LayerId, Part};
-pub use values_plan::Plan;
-pub use values_view::{Evaluated, ValuesView};
+pub use templates::app_layers::{EvaluatedApp, LayerError, LayerId, Part};
+pub use templates::fleet_values::{
+    FleetValues, Origin, ValueErrors, environment as value_environment,
+};
+pub use templates::memory::{BoundedAllocator, OnExceeded, Report, TEMPLATE_MEMORY};
+pub use templates::plan::Plan;
+pub use templates::view::{Evaluated, ValuesView};
 
 /// One app on one cluster. Its values are evaluated when the Application is rendered (see
 /// [`FleetValues`]), so a fleet of any size never holds all of them at once.
@@ -57,7 +50,7 @@ pub struct Placed {
 /// and reports apps that land nowhere and Application names that collide.
 pub fn place(fleet: &Fleet, files: &Files) -> Placed {
     let index = LabelIndex::new(&fleet.clusters);
-    let env = values::environment();
+    let env = templates::layer::environment();
     let (names, mut diagnostics) = application_name::Names::new(&env, fleet, files);
     let per_app: Vec<(Vec<Placement>, Vec<Diagnostic>)> = fleet
         .apps

@@ -166,7 +166,7 @@ enum Values<'p, 'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::place::values_strategy::{count_holes, shape, tree};
+    use crate::place::templates::strategy::{count_holes, shape, tree};
     use proptest::prelude::*;
     use serde_json::{Value, json};
 

@@ -5,13 +5,13 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use super::Placement;
-use super::template_memory;
-use super::value_layers::{AppLayers, Applied, EvaluatedApp, LayerError};
-use super::values::{self, Scope, Variable};
+use super::app_layers::{AppLayers, Applied, EvaluatedApp, LayerError};
+use super::layer::{self, Scope, Variable};
+use super::memory;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Files, Pointer, Target};
 use crate::model::Fleet;
+use crate::place::Placement;
 
 /// The compiled values of every app, with the template contexts of the clusters they meet.
 pub struct FleetValues<'env, 'f> {
@@ -185,7 +185,7 @@ impl<'env, 'f> FleetValues<'env, 'f> {
             .iter()
             .enumerate()
             .map(|(i, app)| {
-                let site = |p: &Pointer| template_memory::site(app, files, p);
+                let site = |p: &Pointer| memory::site(app, files, p);
                 let (layers, failed) = AppLayers::compile(app, env, &site);
                 errors.add(i, failed, None);
                 layers
@@ -194,9 +194,9 @@ impl<'env, 'f> FleetValues<'env, 'f> {
         Self {
             fleet,
             apps,
-            app_variables: fleet.apps.iter().map(values::app_variable).collect(),
+            app_variables: fleet.apps.iter().map(layer::app_variable).collect(),
             cluster_variables: fleet.clusters.iter().map(|_| OnceLock::new()).collect(),
-            fleet_variable: values::fleet_variable(fleet),
+            fleet_variable: layer::fleet_variable(fleet),
         }
     }
 
@@ -213,7 +213,7 @@ impl<'env, 'f> FleetValues<'env, 'f> {
         let vars = layers.vars(app, &applied);
         let scope = Scope::new(
             self.cluster_variables[placement.cluster]
-                .get_or_init(|| values::cluster_variable(cluster)),
+                .get_or_init(|| layer::cluster_variable(cluster)),
             &self.app_variables[placement.app],
             &self.fleet_variable,
             &vars,
@@ -243,5 +243,5 @@ fn is_value(pointer: &Pointer) -> bool {
 
 /// The template engine of every value.
 pub fn environment() -> minijinja::Environment<'static> {
-    values::environment()
+    layer::environment()
 }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::values::Shape;
-use super::values_view::Evaluated;
+use super::layer::Shape;
+use super::view::Evaluated;
 
 /// The merged values of placements that share their layers (see the module documentation).
 #[derive(Debug, PartialEq)]
@@ -166,7 +166,7 @@ fn build<'a>(nodes: &[Known<'a>], holes: Holes) -> Option<Plan<'a>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::place::values_strategy::shape;
+    use crate::place::templates::strategy::shape;
     use serde_json::json;
 
     fn plan_of<'a>(shapes: &'a [Shape<'a>], results: Vec<Vec<Value>>) -> Option<Plan<'a>> {

@@ -8,7 +8,7 @@ use serde::ser::{SerializeMap as _, SerializeSeq as _};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-use super::values::Shape;
+use super::layer::Shape;
 
 /// The layers of one placement that apply, in order, each with the values of its templated
 /// strings (in the order of its shape's holes).
@@ -204,7 +204,7 @@ impl Serialize for ValuesView<'_> {
 mod tests {
     use super::*;
     use crate::model::deep_merge;
-    use crate::place::values_strategy::{count_holes, eager, shape, tree};
+    use crate::place::templates::strategy::{count_holes, eager, shape, tree};
     use proptest::prelude::*;
     use serde_json::json;
 

@@ -3,11 +3,11 @@
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use super::values::Shape;
+use super::layer::Shape;
 
 /// The shape of a layer's values.
 pub(crate) fn shape(value: &Value) -> Shape<'_> {
-    super::values::shape_for_tests(value)
+    super::layer::shape_for_tests(value)
 }
 
 /// A small JSON tree with templated strings (`{{ … }}`) among its leaves.

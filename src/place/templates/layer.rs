@@ -10,8 +10,8 @@ use minijinja::{Environment, Expression, Template, UndefinedBehavior};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::template_memory::{Site, bounded};
-use super::value_paths::{self as paths, Path, Piece, Rendered, Variables, pieces};
+use super::memory::{Site, bounded};
+use super::paths::{self, Path, Piece, Rendered, Variables, pieces};
 use crate::diagnostic::Code;
 use crate::load::{Pointer, Segment};
 use crate::model::{App, Cluster, Fleet, is_templated};
@@ -629,7 +629,7 @@ pub(crate) fn fleet_variable(fleet: &Fleet) -> Variable {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::place::template_memory::test_site;
+    use crate::place::templates::memory::test_site;
     use serde_json::json;
 
     /// The variables of the tests: a cluster with a name, a number and labels.

@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::Value;
 
-use super::template_memory::Site;
-use super::values::{Layer, Scope, Variable};
-use super::values_view::Evaluated;
+use super::layer::{Layer, Scope, Variable};
+use super::memory::Site;
+use super::view::Evaluated;
 use crate::diagnostic::Code;
 use crate::load::{Pointer, Segment};
 use crate::model::credential::is_marked;
