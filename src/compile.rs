@@ -6,11 +6,11 @@
 //! values of a fleet that may be invalid, for its findings.
 
 use crate::diagnostic::{self, Diagnostic};
-use crate::emit::OutputTree;
 use crate::load::{Files, load};
 use crate::model::Fleet;
 use crate::model::digest::Digest;
 use crate::place::{Placement, ValueErrors, place};
+use crate::render::OutputTree;
 use crate::render::Rendering;
 use crate::source::Sources;
 use crate::validate::validate;

@@ -1,3 +1,7 @@
+//! The command line as clap parses it: the options every command takes ([`Global`]), the
+//! commands and their own options ([`Command`], [`Ls`]), and the parsers for `--now` and
+//! `--max-deletions`.
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};

@@ -1,3 +1,6 @@
+//! `fleetc check`: compare `out/` with what `fleetc render` would write, writing nothing, and
+//! name every stale, missing, extra or leftover file, as text, JSON or GitHub annotations.
+
 use std::fmt::Write as _;
 
 use super::args::Format;

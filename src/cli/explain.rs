@@ -1,3 +1,6 @@
+//! `fleetc explain`: why an app lands on a cluster or does not, as `place::explain` works it
+//! out, written for people (selector checks, overrides, where each value comes from) or as JSON.
+
 use std::fmt::Write as _;
 
 use super::args::{Format, ListFormat};

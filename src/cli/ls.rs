@@ -1,3 +1,7 @@
+//! `fleetc ls`: a valid fleet's clusters (those a label selector matches, if one is given), its
+//! placements, or its label vocabulary, as text columns or JSON. A selector key no cluster
+//! carries and the Fleet does not declare is refused rather than matching nothing.
+
 use std::fmt::Write as _;
 
 use serde::Serialize;

@@ -1,3 +1,6 @@
+//! `fleetc render`: compile the fleet and, when it is valid, bring `out/` in line with it; one
+//! line then says how many files were written, removed and left unchanged.
+
 use std::fmt::Write as _;
 
 use super::args::Format;

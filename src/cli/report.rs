@@ -1,3 +1,7 @@
+//! What commands share to report a compilation: its findings in the chosen format (text on
+//! stderr, JSON or GitHub annotations on stdout), the one-line summary of the fleet's state, and
+//! `plural` for counted words.
+
 use super::args::Format;
 use super::{Context, Outcome, Status};
 use crate::compile::Compilation;

@@ -1,3 +1,6 @@
+//! `fleetc schema`: print the embedded JSON Schema of one kind (or the one that accepts any
+//! kind), or write every schema file into a folder for editors.
+
 use std::fmt::Write as _;
 use std::path::Path;
 

@@ -1,3 +1,6 @@
+//! `fleetc validate`: every finding about the fleet, including value templates that fail on
+//! some placement, and exit 1 if any is an error.
+
 use super::args::Format;
 use super::{Context, Outcome, Status, report};
 

@@ -1,3 +1,7 @@
+//! The registry of diagnostic codes, declared once through the `codes!` macro: each [`Code`]
+//! with its stable kebab-case name and a one-line description. `docs/diagnostics.md` lists the
+//! same codes in the same order, which a test checks.
+
 use serde::Serialize;
 
 macro_rules! codes {

@@ -8,7 +8,7 @@ use std::fmt;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{OutputFile, OutputTree};
+use crate::render::{OutputFile, OutputTree};
 
 /// The identity of a rendered object.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -9,7 +9,6 @@ mod out_dir;
 mod scan;
 mod staging;
 mod sync;
-mod tree;
 mod write;
 
 pub use cache::{CachedFiles, RenderCache};
@@ -18,7 +17,6 @@ pub use impact::{Destroyed, HubMove, Impact, impact};
 pub use out_dir::{Access, OutDir};
 pub(crate) use staging::write_atomically;
 pub use sync::{Drift, SyncError, check, render};
-pub use tree::{ObjectId, OutputFile, OutputTree};
 pub use write::WriteReport;
 
 use std::path::{Path, PathBuf};

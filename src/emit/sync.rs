@@ -12,14 +12,15 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::EmitError;
 use super::cache::{CachedFiles, RenderCache};
 use super::out_dir::OutDir;
 use super::scan::{Existing, existing_files, read_prefix};
 use super::staging::{flush, stage};
 use super::write::{WriteReport, remove_empty_parents};
-use super::{EmitError, OutputFile};
 use crate::model::digest::{Digest, digest_bytes};
 use crate::place::ValueErrors;
+use crate::render::OutputFile;
 use crate::render::generated_file::is_generated;
 use crate::render::{ClusterRenderer, Rendering};
 

@@ -1,3 +1,6 @@
+//! What writing `out/` reports ([`WriteReport`]), and the tidying after a file is removed: the
+//! folders it leaves empty are removed too, up to `out/` itself.
+
 use std::fs;
 use std::path::Path;
 

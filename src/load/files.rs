@@ -1,3 +1,7 @@
+//! The fleet's files as loaded ([`Files`]): each file's display path and text, and a position
+//! index built the first time a diagnostic needs one, so any stage can turn a document and a
+//! [`Pointer`] into a file, line and column.
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 

@@ -1,3 +1,7 @@
+//! Paths to nodes inside one YAML document ([`Pointer`]), written as JSON Pointers
+//! (`/spec/nodePools/0/name`). Stages keep pointers rather than positions; the dotted form
+//! (`spec.nodePools[0].name`) is for messages.
+
 use std::fmt;
 use std::fmt::Write as _;
 

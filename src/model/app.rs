@@ -1,3 +1,7 @@
+//! An App as the validate stage types it ([`App`]): its Application fields and name template,
+//! `vars`, Helm values and overrides, and the [`PlacementRule`] that decides which clusters it
+//! lands on.
+
 use std::collections::BTreeMap;
 
 use serde_json::Value;

@@ -1,3 +1,7 @@
+//! A Cluster as the validate stage types it ([`Cluster`]): merged from the Fleet defaults, its
+//! template and its own document, with its placement labels and the [`Connection`] by which the
+//! hub's Argo CD reaches it (no form carries a credential).
+
 use std::collections::BTreeMap;
 
 use serde::Deserialize;

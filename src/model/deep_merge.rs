@@ -1,3 +1,7 @@
+//! How the fleet format layers data ([`deep_merge`]): mappings merge key by key; lists, scalars
+//! and nulls replace. Clusters (Fleet defaults < template < cluster) and an app's values and
+//! `vars` (its own < each override's) are merged by this rule.
+
 use serde_json::Value;
 
 /// Merges `overlay` onto `base` the way the fleet format layers things (Fleet defaults <

@@ -1,3 +1,7 @@
+//! The Fleet document, typed: [`Fleet`], which holds the whole validated fleet (clusters and
+//! apps sorted by name), and the settings of its `spec` defined here: the repo the hubs' root
+//! Applications sync ([`Repo`]), [`ArgoCd`], the hubs and the ESO secret stores.
+
 use serde::Deserialize;
 
 use super::{App, CapiSettings, Cluster, TerraformSettings};

@@ -1,3 +1,7 @@
+//! The key a cluster's connection is stored under in a secret store: the cluster's explicit key
+//! (checked, never changed), or the store's prefix and the cluster name made valid for the
+//! backend. Terraform writes the key and the `ExternalSecret` reads it; both take it from here.
+
 use super::{SecretStore, StoreProvider};
 
 impl SecretStore {

@@ -1,3 +1,7 @@
+//! Application names: `<app>-<cluster>` by default, or what an app's `applicationName` template
+//! makes on the cluster; and the check that no two placements on one hub, and no placement and
+//! the hub's root Application, share a name.
+
 use std::collections::HashSet;
 use std::sync::OnceLock;
 

@@ -7,8 +7,8 @@ use serde::ser::{SerializeMap as _, SerializeSeq as _};
 use serde::{Serialize, Serializer};
 
 use super::planned::Planned;
+use super::tree::ObjectId;
 use super::yaml::Slot;
-use crate::emit::ObjectId;
 use crate::model::{App, DEFAULT_PROJECT, Fleet, SourceKind, ValuesTarget, values_target};
 use crate::place::{Placement, Plan};
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::meta::{ObjectMeta, borrowed};
-use crate::emit::ObjectId;
+use super::tree::ObjectId;
 use crate::model::{Cluster, Connection, Fleet, SECRET_TYPE_LABEL};
 
 /// The API server address of a hub's own cluster.

@@ -1,3 +1,6 @@
+//! The `metadata` of the objects fleetc renders ([`ObjectMeta`]): name and namespace, and
+//! labels, annotations and finalizers, each left out of the YAML when empty.
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;

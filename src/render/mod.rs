@@ -20,16 +20,17 @@ mod meta;
 mod planned;
 mod program;
 mod terraform;
+mod tree;
 mod yaml;
 
 pub use application::{APP_LABEL, CLUSTER_LABEL, RESOURCES_FINALIZER};
 pub use cluster_secret::IN_CLUSTER_SERVER;
+pub use tree::{ObjectId, OutputFile, OutputTree};
 #[cfg(feature = "fuzzing")]
 pub(crate) use yaml::write_document as write_yaml_document;
 
 use rayon::prelude::*;
 
-use crate::emit::{OutputFile, OutputTree};
 use crate::load::Files;
 use crate::model::Fleet;
 use crate::model::credential::secret_in_output_except;

@@ -1,3 +1,7 @@
+//! The fleet at a git revision, read with `git2` straight from the object database: no
+//! checkout, and the working tree is never touched. Symlinks are resolved in the revision's own
+//! tree, by the same rules as in the working tree.
+
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Repository, Tree};

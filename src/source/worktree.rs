@@ -1,3 +1,7 @@
+//! The fleet in the working tree, read from the file system. A symlink is followed only to a
+//! regular file inside the repository's working tree (or, outside a repository, the fleet
+//! folder), not in its git directory and not ignored by git.
+
 use std::fs;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};

@@ -1,3 +1,7 @@
+//! Pass 1 starts here: a document's kind. A document that is not a mapping, has no known `kind`
+//! or lacks fleetc's `apiVersion` gets a located diagnostic and no kind, and pass 1 checks it
+//! no further.
+
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Document, Files, Pointer, Target};
 use crate::model::{API_VERSION, Kind};

@@ -1,3 +1,7 @@
+//! Schema-checked JSON to typed model data (`serde`, with `serde_path_to_error`). The schemas and
+//! the types describe the same format, so decoding fails only if they disagree; even then the
+//! failure is a diagnostic at the node that failed.
+
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 

@@ -1,3 +1,6 @@
+//! Unique names: a hub, secret store, cluster template, cluster or app declared twice is an
+//! error at each later declaration, which points back to the first.
+
 use std::collections::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic};

@@ -1,3 +1,7 @@
+//! The `diff` report as JSON: the impact, refused destroys and deletion gate come before the
+//! placement changes and every added, removed and changed object (a changed one with its unified
+//! diff).
+
 use serde::Serialize;
 use serde_json::json;
 

@@ -1,3 +1,7 @@
+//! The `diff` report in Markdown, for a pull-request comment or a job summary: `[!CAUTION]` alerts
+//! for dangerous changes, the placement and object summary, then as many per-object diffs as fit
+//! in [`LIMIT`] characters.
+
 use std::fmt::Write as _;
 
 use super::{Report, dangers, unified};

@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use super::args::{DeletionLimit, DiffArgs, DiffFormat, Format};
 use super::{Context, Outcome, Status, report};
 use crate::compile::Compilation;
-use crate::emit::{Impact, ObjectDiff, ObjectKey, OutputTree, diff, impact};
+use crate::emit::{Impact, ObjectDiff, ObjectKey, diff, impact};
 use crate::model::digest::Digest;
 use crate::place::{PlacementChanges, ValueErrors, placement_changes};
+use crate::render::OutputTree;
 use crate::render::Rendering;
 use crate::source::SourceError;
 

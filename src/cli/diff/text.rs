@@ -1,3 +1,7 @@
+//! The `diff` report for a terminal or a log (coloured when asked): the summary, then a unified
+//! diff per changed object; and the errors `diff` gives when it refuses to destroy a cluster or a
+//! change removes more than `--max-deletions` allows.
+
 use std::fmt::Write as _;
 
 use super::{Gate, Report, dangers, unified};

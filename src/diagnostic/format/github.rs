@@ -1,3 +1,6 @@
+//! Diagnostics as GitHub Actions workflow commands (`::error file=…,line=…,col=…::message`),
+//! which GitHub shows as annotations on a pull request's files, with the escaping they need.
+
 use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, Severity};

@@ -1,3 +1,6 @@
+//! Diagnostics as a JSON array, for tools: one object per finding with its severity, code,
+//! message, file, line, column and help.
+
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};

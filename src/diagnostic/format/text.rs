@@ -1,3 +1,7 @@
+//! Diagnostics for people, rendered with `annotate-snippets`: the code and message, the file and
+//! position, and the quoted source line with the offending part underlined. [`SourceText`] gives
+//! the renderer the files' text.
+
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::diagnostic::{Diagnostic, Location, Severity};

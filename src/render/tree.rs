@@ -1,3 +1,7 @@
+//! A rendered `out/` tree in memory ([`OutputTree`]): each file's bytes by path and, for YAML
+//! files, where each object's text sits ([`ObjectId`]), so `diff` compares objects without
+//! reading the YAML back.
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
