@@ -39,7 +39,7 @@ pub(crate) fn run(context: &Context, app: &str, cluster: &str, format: ListForma
         ListFormat::Json => serde_json::to_string_pretty(&explanation).expect("JSON") + "\n",
         ListFormat::Text => text(
             &explanation,
-            &context.out_path(&format!("hubs/{}/clusters/{}.yaml", c.hub, c.name)),
+            &context.out_path(&crate::render::cluster_file(c)),
         ),
     };
     outcome

@@ -262,7 +262,7 @@ fn placements(
             cluster: &c.name,
             hub: &c.hub,
             application: &p.application,
-            file: context.out_path(&format!("hubs/{}/clusters/{}.yaml", c.hub, c.name)),
+            file: context.out_path(&crate::render::cluster_file(c)),
         })
         .collect();
     let mut outcome = Outcome::new(Status::Clean);

@@ -8,6 +8,7 @@ use std::fmt;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::render::layout;
 use crate::render::{OutputFile, OutputTree};
 
 /// The identity of a rendered object.
@@ -63,7 +64,7 @@ impl ObjectDiff {
             .iter()
             .map(|(key, _)| key)
             .filter(|k| {
-                k.scope.starts_with("hubs/")
+                matches!(layout::Scope::parse(&k.scope), layout::Scope::Hub(_))
                     && ["Application", "Secret", "ExternalSecret"].contains(&k.kind.as_str())
             })
             .collect()
@@ -110,22 +111,11 @@ pub fn diff(base: &OutputTree, head: &OutputTree) -> ObjectDiff {
     result
 }
 
-/// Where a file's objects are applied.
-fn scope_of(path: &str) -> String {
-    let mut parts = path.splitn(3, '/');
-    match (parts.next(), parts.next()) {
-        (Some(first), Some(second)) if first == "hubs" || first == "terraform" => {
-            format!("{first}/{second}")
-        }
-        _ => path.to_owned(),
-    }
-}
-
 /// The objects of one file, from the index render recorded; a file without one (Terraform
 /// JSON) is one object.
 fn objects(path: &str, file: &OutputFile) -> Vec<(ObjectKey, RenderedObject)> {
     let text = String::from_utf8_lossy(&file.bytes);
-    let scope = scope_of(path);
+    let scope = layout::scope_name(path);
     if file.objects.is_empty() {
         let key = ObjectKey {
             scope,

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::diff::{ObjectDiff, ObjectKey};
 use crate::render::RESOURCES_FINALIZER;
+use crate::render::layout::Scope;
 
 /// A cluster whose Cluster API `Cluster` is removed from a hub.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,9 +65,12 @@ impl Impact {
     }
 }
 
-/// The hub of a `hubs/<hub>` scope.
+/// The hub an object is applied to, if it is applied to one.
 fn hub_of(key: &ObjectKey) -> Option<&str> {
-    key.scope.strip_prefix("hubs/")
+    match Scope::parse(&key.scope) {
+        Scope::Hub(hub) => Some(hub),
+        _ => None,
+    }
 }
 
 fn is_capi_cluster(key: &ObjectKey) -> bool {
@@ -93,7 +97,7 @@ pub fn impact(diff: &ObjectDiff) -> Impact {
     let secrets_added = added_on(is_cluster_secret);
     let mut moved = BTreeSet::new();
     for (key, object) in &diff.removed {
-        if let Some(cluster) = key.scope.strip_prefix("terraform/") {
+        if let Scope::Terraform(cluster) = Scope::parse(&key.scope) {
             if impact.orphaned.last().is_none_or(|c| c != cluster) {
                 impact.orphaned.push(cluster.to_owned());
             }

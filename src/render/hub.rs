@@ -21,7 +21,11 @@ pub(crate) fn kustomization(resources: &[String]) -> Value {
 pub(crate) fn root_application(fleet: &Fleet, hub: &Hub) -> Option<Value> {
     let repo = fleet.repo.as_ref()?;
     let name = fleet.root_application_name(&hub.name)?;
-    let path = format!("{}/hubs/{}", repo.path.trim_end_matches('/'), hub.name);
+    let path = format!(
+        "{}/{}",
+        repo.path.trim_end_matches('/'),
+        super::layout::hub_dir(&hub.name)
+    );
     Some(json!({
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "Application",

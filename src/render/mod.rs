@@ -1,12 +1,6 @@
 //! The render stage: the typed fleet and its placements to every output document, as an
 //! in-memory `out/` tree. One module per kind of output; documents are built from typed data
-//! and serialized, never assembled as text.
-//!
-//! Layout: `hubs/<hub>/clusters/<cluster>.yaml` (the cluster Secret or its `ExternalSecret`, then
-//! the cluster's Applications by name), `hubs/<hub>/provisioning/<cluster>.yaml` (the Cluster API
-//! objects of a CAPI cluster), `hubs/<hub>/kustomization.yaml` (every file of the hub) and
-//! `hubs/<hub>/root-application.yaml`; and `terraform/<cluster>/` (the Terraform root module and
-//! values of a Terraform cluster).
+//! and serialized, never assembled as text, into the files [`layout`] names.
 
 mod application;
 mod capi;
@@ -16,6 +10,7 @@ mod facts;
 pub mod generated_file;
 mod hub;
 mod kubeconfig_template;
+pub mod layout;
 mod meta;
 mod planned;
 mod program;
@@ -274,7 +269,7 @@ impl<'f> Rendering<'f> {
         let paths: Vec<&str> = paths.into_iter().collect();
         let mut files = Vec::new();
         for hub in &self.fleet.hubs {
-            let prefix = format!("hubs/{}/", hub.name);
+            let prefix = format!("{}/", layout::hub_dir(&hub.name));
             let mut resources: Vec<String> = paths
                 .iter()
                 .filter_map(|p| p.strip_prefix(&prefix))
@@ -282,11 +277,11 @@ impl<'f> Rendering<'f> {
                 .collect();
             resources.sort_unstable();
             files.push((
-                format!("{prefix}kustomization.yaml"),
+                layout::kustomization_file(&hub.name),
                 yaml_file(&[hub::kustomization(&resources)]),
             ));
             if let Some(root) = hub::root_application(self.fleet, hub) {
-                files.push((format!("{prefix}root-application.yaml"), yaml_file(&[root])));
+                files.push((layout::root_application_file(&hub.name), yaml_file(&[root])));
             }
         }
         files
@@ -335,13 +330,13 @@ fn screen(
 }
 
 /// Where a cluster's Secret or `ExternalSecret` and Applications go.
-fn cluster_file(cluster: &crate::model::Cluster) -> String {
-    format!("hubs/{}/clusters/{}.yaml", cluster.hub, cluster.name)
+pub fn cluster_file(cluster: &crate::model::Cluster) -> String {
+    layout::cluster_file(&cluster.hub, &cluster.name)
 }
 
 /// Where a CAPI cluster's Cluster API objects go.
 fn provisioning_file(cluster: &crate::model::Cluster) -> String {
-    format!("hubs/{}/provisioning/{}.yaml", cluster.hub, cluster.name)
+    layout::provisioning_file(&cluster.hub, &cluster.name)
 }
 
 #[cfg(test)]

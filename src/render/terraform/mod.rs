@@ -32,7 +32,7 @@ pub(crate) fn paths(cluster: &Cluster, fleet: &Fleet) -> Vec<String> {
     if module_of(cluster, fleet).is_none() {
         return Vec::new();
     }
-    let dir = format!("terraform/{}", cluster.name);
+    let dir = crate::render::layout::terraform_dir(&cluster.name);
     vec![
         format!("{dir}/main.tf.json"),
         format!("{dir}/terraform.tfvars.json"),

@@ -1,0 +1,107 @@
+//! The layout of `out/`, defined once: every path fleetc writes is made here, and what reads
+//! `out/` back (diff, impact, the command line) asks here which hub or Terraform root a path
+//! belongs to.
+//!
+//! `hubs/<hub>/clusters/<cluster>.yaml` holds a cluster's Secret or `ExternalSecret` and its
+//! Applications; `hubs/<hub>/provisioning/<cluster>.yaml` its Cluster API objects;
+//! `hubs/<hub>/kustomization.yaml` and `hubs/<hub>/root-application.yaml` are the hub's own;
+//! `terraform/<cluster>/` holds a Terraform cluster's root module and values.
+
+/// The folder of hub `hub`, which its root Application syncs.
+pub fn hub_dir(hub: &str) -> String {
+    format!("{HUBS}/{hub}")
+}
+
+/// Where cluster `cluster` of hub `hub` has its Secret or `ExternalSecret` and Applications.
+pub fn cluster_file(hub: &str, cluster: &str) -> String {
+    format!("{HUBS}/{hub}/clusters/{cluster}.yaml")
+}
+
+/// Where a Cluster API cluster's objects go.
+pub fn provisioning_file(hub: &str, cluster: &str) -> String {
+    format!("{HUBS}/{hub}/provisioning/{cluster}.yaml")
+}
+
+/// The Kustomization of hub `hub`, listing its files.
+pub fn kustomization_file(hub: &str) -> String {
+    format!("{HUBS}/{hub}/kustomization.yaml")
+}
+
+/// The root Application of hub `hub`.
+pub fn root_application_file(hub: &str) -> String {
+    format!("{HUBS}/{hub}/root-application.yaml")
+}
+
+/// The Terraform root module folder of cluster `cluster`.
+pub fn terraform_dir(cluster: &str) -> String {
+    format!("{TERRAFORM}/{cluster}")
+}
+
+/// Where the objects of a file are applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// To hub `0`, by its root Application.
+    Hub(&'a str),
+    /// By the Terraform root module of cluster `0`.
+    Terraform(&'a str),
+    /// Somewhere fleetc does not know.
+    Other,
+}
+
+impl<'a> Scope<'a> {
+    /// The scope of the file at `path` (`hubs/eu/clusters/a.yaml` is applied to hub `eu`).
+    pub fn of(path: &'a str) -> Self {
+        let mut parts = path.splitn(3, '/');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(HUBS), Some(hub), Some(_)) => Scope::Hub(hub),
+            (Some(TERRAFORM), Some(cluster), Some(_)) => Scope::Terraform(cluster),
+            _ => Scope::Other,
+        }
+    }
+
+    /// The scope named as [`scope_name`] names it.
+    pub fn parse(name: &'a str) -> Self {
+        match name.split_once('/') {
+            Some((HUBS, hub)) => Scope::Hub(hub),
+            Some((TERRAFORM, cluster)) => Scope::Terraform(cluster),
+            _ => Scope::Other,
+        }
+    }
+}
+
+/// How a file's scope is named in a diff: `hubs/<hub>`, `terraform/<cluster>`, or the file's
+/// own path.
+pub fn scope_name(path: &str) -> String {
+    match Scope::of(path) {
+        Scope::Hub(hub) => hub_dir(hub),
+        Scope::Terraform(cluster) => terraform_dir(cluster),
+        Scope::Other => path.to_owned(),
+    }
+}
+
+const HUBS: &str = "hubs";
+const TERRAFORM: &str = "terraform";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_path_belongs_to_its_scope() {
+        for (path, scope) in [
+            (cluster_file("eu", "a"), Scope::Hub("eu")),
+            (provisioning_file("eu", "a"), Scope::Hub("eu")),
+            (kustomization_file("eu"), Scope::Hub("eu")),
+            (root_application_file("eu"), Scope::Hub("eu")),
+            (
+                format!("{}/main.tf.json", terraform_dir("a")),
+                Scope::Terraform("a"),
+            ),
+            ("README.md".to_owned(), Scope::Other),
+            ("hubs".to_owned(), Scope::Other),
+        ] {
+            assert_eq!(Scope::of(&path), scope, "{path}");
+            assert_eq!(Scope::parse(&scope_name(&path)), scope, "{path}");
+        }
+    }
+}
