@@ -316,7 +316,7 @@ pub(crate) fn dangers(impact: &Impact) -> Vec<Danger> {
         impact
             .orphaned
             .iter()
-            .map(|c| format!("terraform/{c}"))
+            .map(|c| crate::render::layout::terraform_dir(c))
             .collect(),
     );
     push(
