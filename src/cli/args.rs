@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use crate::emit::DeletionLimit;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// fleetc: a Git-native static fleet compiler. Reads the fleet repo's declarations (fleet/),
@@ -152,35 +153,9 @@ pub(crate) struct DiffArgs {
     pub(crate) allow_destroy: Vec<String>,
 }
 
-/// How many deletions `diff` allows.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum DeletionLimit {
-    Count(usize),
-    Percent(f64),
-}
-
-impl std::fmt::Display for DeletionLimit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DeletionLimit::Count(n) => write!(f, "{n}"),
-            DeletionLimit::Percent(p) => write!(f, "{p}%"),
-        }
-    }
-}
-
+/// `--max-deletions`: a number or a percentage.
 fn parse_limit(s: &str) -> Result<DeletionLimit, String> {
-    let bad = || format!("expected a number like 10 or a percentage like 5%, found `{s}`");
-    match s.strip_suffix('%') {
-        Some(p) => match p.trim().parse::<f64>() {
-            Ok(p) if (0.0..=100.0).contains(&p) => Ok(DeletionLimit::Percent(p)),
-            _ => Err(bad()),
-        },
-        None => s
-            .trim()
-            .parse()
-            .map(DeletionLimit::Count)
-            .map_err(|_| bad()),
-    }
+    s.parse()
 }
 
 /// How `diff` writes its report.

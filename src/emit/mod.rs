@@ -4,7 +4,6 @@
 
 mod cache;
 mod diff;
-mod impact;
 mod out_dir;
 mod scan;
 mod staging;
@@ -12,8 +11,11 @@ mod sync;
 mod write;
 
 pub use cache::{CachedFiles, RenderCache};
-pub use diff::{ChangedObject, ObjectDiff, ObjectKey, RenderedObject, diff};
-pub use impact::{Destroyed, HubMove, Impact, impact};
+pub use diff::{
+    AppChange, ChangedObject, DeletionLimit, Destroyed, Gate, HubMove, Impact, ObjectDiff,
+    ObjectKey, PlacementChanges, PlacementSide, RenderedObject, changed_trees, diff, impact,
+    placement_changes, refused_destroys,
+};
 pub use out_dir::{Access, OutDir};
 pub(crate) use staging::write_atomically;
 pub use sync::{Drift, SyncError, check, render};

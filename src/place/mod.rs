@@ -4,7 +4,6 @@
 //! Application is rendered.
 
 mod application_name;
-mod changes;
 mod explain;
 mod label_index;
 pub(crate) mod templates;
@@ -17,7 +16,6 @@ use crate::model::{App, Fleet};
 use label_index::LabelIndex;
 
 pub use application_name::application_name;
-pub use changes::{AppChange, PlacementChanges, Side as PlacementSide, placement_changes};
 pub use explain::{Explanation, OverrideCheck, RequirementCheck, ValueOrigin, Verdict, explain};
 pub use templates::app_layers::{EvaluatedApp, LayerError, LayerId, Part};
 pub use templates::fleet_values::{

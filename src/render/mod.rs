@@ -87,6 +87,11 @@ impl<'f> Rendering<'f> {
         }
     }
 
+    /// The fleet being rendered.
+    pub fn fleet(&self) -> &'f Fleet {
+        self.fleet
+    }
+
     /// The key of cluster `index`.
     pub fn key(&self, index: usize) -> Digest {
         self.keys[index]

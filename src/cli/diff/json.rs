@@ -25,7 +25,7 @@ struct Json<'a> {
     impact: &'a crate::emit::Impact,
     refused_destroys: &'a [String],
     deletion_gate: Option<serde_json::Value>,
-    placements: &'a crate::place::PlacementChanges,
+    placements: &'a crate::emit::PlacementChanges,
     objects: serde_json::Value,
 }
 

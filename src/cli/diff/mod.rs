@@ -4,16 +4,14 @@ mod json;
 mod markdown;
 mod text;
 
-use std::collections::HashMap;
-
-use super::args::{DeletionLimit, DiffArgs, DiffFormat, Format};
+use super::args::{DiffArgs, DiffFormat, Format};
 use super::{Context, Outcome, Status, report};
 use crate::compile::Compilation;
-use crate::emit::{Impact, ObjectDiff, ObjectKey, diff, impact};
-use crate::model::digest::Digest;
-use crate::place::{PlacementChanges, ValueErrors, placement_changes};
-use crate::render::OutputTree;
-use crate::render::Rendering;
+use crate::emit::{
+    Gate, Impact, ObjectDiff, PlacementChanges, PlacementSide, changed_trees, diff, impact,
+    placement_changes, refused_destroys,
+};
+use crate::render::{OutputTree, Rendering};
 use crate::source::SourceError;
 
 /// One side of the comparison.
@@ -22,19 +20,6 @@ pub(crate) struct Side {
     pub(crate) label: String,
     /// `None` when the revision has no fleet folder yet.
     compiled: Option<Compilation>,
-}
-
-/// The deletion gate's verdict.
-pub(crate) struct Gate {
-    pub(crate) limit: DeletionLimit,
-    pub(crate) allowed: usize,
-    pub(crate) deletions: Vec<ObjectKey>,
-}
-
-impl Gate {
-    pub(crate) fn exceeded(&self) -> bool {
-        self.deletions.len() > self.allowed
-    }
 }
 
 /// Everything a diff report shows.
@@ -68,40 +53,18 @@ pub(crate) fn run(context: &Context, args: &DiffArgs) -> Outcome {
         (Ok(b), Ok(h)) => (b, h),
         (Err(o), _) | (_, Err(o)) => return o,
     };
-    let (base_tree, head_tree) = match changed_trees(context, &mut base, &mut head) {
+    let (base_tree, head_tree) = match rendered_trees(context, &mut base, &mut head) {
         Ok(trees) => trees,
         Err(outcome) => return outcome,
     };
     let placements = placement_changes(fleet_of(&base), fleet_of(&head));
     let objects = diff(&base_tree, &head_tree);
     let impact = impact(&objects);
-    let allowed = |cluster: &str| {
-        args.allow_destroy
-            .iter()
-            .any(|a| a == "all" || a == cluster)
-    };
-    let refused: Vec<String> = impact
-        .destroyed
-        .iter()
-        .filter(|d| !allowed(&d.cluster))
-        .map(|d| d.cluster.clone())
-        .collect();
+    let refused = refused_destroys(&impact, &args.allow_destroy);
     let gate = args.max_deletions.map(|limit| {
-        let total = rendering_of(&base).map_or(0, |r| r.objects());
-        let allowed = match limit {
-            DeletionLimit::Count(n) => n,
-            #[allow(
-                clippy::cast_possible_truncation,
-                clippy::cast_sign_loss,
-                clippy::cast_precision_loss
-            )]
-            DeletionLimit::Percent(p) => (total as f64 * p / 100.0).floor() as usize,
-        };
-        Gate {
-            limit,
-            allowed,
-            deletions: objects.removed.iter().map(|(k, _)| k.clone()).collect(),
-        }
+        let base_objects = rendering_of(&base).map_or(0, |r| r.objects());
+        let deletions = objects.removed.iter().map(|(k, _)| k.clone()).collect();
+        Gate::new(limit, base_objects, deletions)
     });
     let report = Report {
         base: base.label,
@@ -156,7 +119,7 @@ fn side(context: &Context, rev: Option<&str>) -> Result<Side, Outcome> {
 }
 
 /// A side's compiled fleet and placements, for the placement summary.
-fn fleet_of(side: &Side) -> crate::place::PlacementSide<'_> {
+fn fleet_of(side: &Side) -> PlacementSide<'_> {
     let c = side.compiled.as_ref()?;
     Some((c.fleet.as_ref()?, c.placements.as_slice()))
 }
@@ -172,48 +135,16 @@ fn invalid(context: &Context, label: &str, compilation: &Compilation) -> Outcome
     outcome
 }
 
-/// The files that can differ between the sides, rendered for each side: the files of every
-/// cluster whose key differs from its namesake's on the other side (equal keys render equal
-/// files, so the rest is skipped), and every hub's files.
-fn changed_trees(
+/// The files that can differ between the sides, rendered for each (see [`changed_trees`]);
+/// templates that fail on a side end the run with that side's findings.
+fn rendered_trees(
     context: &Context,
     base: &mut Side,
     head: &mut Side,
 ) -> Result<(OutputTree, OutputTree), Outcome> {
     let (base_rendering, head_rendering) = (rendering_of(base), rendering_of(head));
-    let keys = |r: &Option<Rendering<'_>>, c: &Option<Compilation>| -> HashMap<String, Digest> {
-        match (r, c.as_ref().and_then(|c| c.fleet.as_ref())) {
-            (Some(r), Some(fleet)) => fleet
-                .clusters
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.name.clone(), r.key(i)))
-                .collect(),
-            _ => HashMap::new(),
-        }
-    };
-    let (base_keys, head_keys) = (
-        keys(&base_rendering, &base.compiled),
-        keys(&head_rendering, &head.compiled),
-    );
-    let render =
-        |r: &Option<Rendering<'_>>, c: &Option<Compilation>, other: &HashMap<String, Digest>| {
-            let (Some(r), Some(fleet)) = (r, c.as_ref().and_then(|c| c.fleet.as_ref())) else {
-                return (OutputTree::default(), ValueErrors::default());
-            };
-            let changed: Vec<usize> = (0..r.len())
-                .filter(|&i| other.get(&fleet.clusters[i].name) != Some(&r.key(i)))
-                .collect();
-            let (clusters, errors) = r.render_clusters(&changed);
-            let mut tree: OutputTree = clusters.into_iter().flat_map(|(_, files)| files).collect();
-            let all: Vec<String> = (0..r.len()).flat_map(|i| r.paths(i)).collect();
-            tree.extend(r.hub_files(all.iter().map(String::as_str)));
-            (tree, errors)
-        };
-    let ((base_tree, base_errors), (head_tree, head_errors)) = rayon::join(
-        || render(&base_rendering, &base.compiled, &head_keys),
-        || render(&head_rendering, &head.compiled, &base_keys),
-    );
+    let ((base_tree, base_errors), (head_tree, head_errors)) =
+        changed_trees(base_rendering.as_ref(), head_rendering.as_ref());
     drop((base_rendering, head_rendering));
     for (side, errors) in [(base, base_errors), (head, head_errors)] {
         if let Some(compilation) = side.compiled.as_mut()

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::diff::{ObjectDiff, ObjectKey};
+use super::{ObjectDiff, ObjectKey};
 use crate::render::RESOURCES_FINALIZER;
 use crate::render::layout::Scope;
 

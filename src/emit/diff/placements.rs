@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::Placement;
 use crate::model::Fleet;
+use crate::place::Placement;
 
 /// The clusters one app gains and loses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

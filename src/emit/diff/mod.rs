@@ -1,6 +1,21 @@
-//! Two rendered trees compared object by object. An object is identified by where it is applied
-//! (a hub's folder, or a Terraform root) and its apiVersion, kind, namespace and name, so moving
-//! it between files, or anything that only reorders or reformats the fleet, is no change.
+//! Two revisions of a fleet compared: the clusters each app gains and loses ([`placements`]),
+//! the files that can differ rendered for each side ([`changed`]), the two trees compared object
+//! by object (here), what the removals do at runtime ([`impact`]), and the gates a change must
+//! pass ([`gate`]). The command line only words the result.
+//!
+//! An object is identified by where it is applied (a hub's folder, or a Terraform root) and its
+//! apiVersion, kind, namespace and name, so moving it between files, or anything that only
+//! reorders or reformats the fleet, is no change.
+
+mod changed;
+mod gate;
+mod impact;
+mod placements;
+
+pub use changed::changed_trees;
+pub use gate::{DeletionLimit, Gate, refused_destroys};
+pub use impact::{Destroyed, HubMove, Impact, impact};
+pub use placements::{AppChange, PlacementChanges, Side as PlacementSide, placement_changes};
 
 use std::collections::BTreeMap;
 use std::fmt;
