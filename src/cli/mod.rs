@@ -197,18 +197,14 @@ impl Context {
         let Some(rendering) = compilation
             .fleet
             .is_some()
-            .then(build_digest)
+            .then(RenderCache::build_salt)
             .and_then(|salt| compilation.rendering(salt))
         else {
             return Err(findings(compilation));
         };
         let out = OutDir::open(&self.out_dir, &self.out_display, &self.fleet_dir, access)
             .map_err(Outcome::failure)?;
-        let mut cache = if self.use_cache {
-            RenderCache::open(out.path())
-        } else {
-            RenderCache::disabled()
-        };
+        let mut cache = RenderCache::for_out(out.path(), self.use_cache);
         let result = operation(&out, &rendering, &mut cache);
         drop(rendering);
         match result {
@@ -225,14 +221,6 @@ impl Context {
     pub(crate) fn out_path(&self, relative: &str) -> String {
         format!("{}/{relative}", self.out_display.trim_end_matches('/'))
     }
-}
-
-/// An identity of this fleetc build, which every render cache key includes: a cache written by
-/// one build of fleetc is never trusted by another. It is a digest of the build's sources,
-/// manifest, lock file, compiler and profile, made by `build.rs`.
-fn build_digest() -> crate::model::digest::Digest {
-    crate::model::digest::Digest::from_str_radix(env!("FLEETC_BUILD_DIGEST"), 16)
-        .expect("build.rs writes a hex digest")
 }
 
 /// A path as the user wrote it, with `/`.

@@ -44,6 +44,24 @@ impl RenderCache {
         Self::default()
     }
 
+    /// The cache of `out_dir` when `enabled` (`--no-cache` disables it).
+    pub fn for_out(out_dir: &Path, enabled: bool) -> Self {
+        if enabled {
+            Self::open(out_dir)
+        } else {
+            Self::disabled()
+        }
+    }
+
+    /// An identity of this fleetc build, which every render key includes (as the salt of
+    /// [`crate::render::Rendering::new`]): a cache written by one build of fleetc is never
+    /// trusted by another. It is a digest of the build's sources, manifest, lock file, compiler
+    /// and profile, made by `build.rs`.
+    pub fn build_salt() -> Digest {
+        Digest::from_str_radix(env!("FLEETC_BUILD_DIGEST"), 16)
+            .expect("build.rs writes a hex digest")
+    }
+
     /// The cache of `out_dir`, from the git directory of the repository that holds it (empty,
     /// and never saved, outside a repository).
     pub fn open(out_dir: &Path) -> Self {
