@@ -9,9 +9,9 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::load::{Files, load};
 use crate::model::Fleet;
 use crate::model::digest::Digest;
-use crate::place::{Placement, ValueErrors, place};
+use crate::place::{Placement, place};
 use crate::render::OutputTree;
-use crate::render::Rendering;
+use crate::render::{RenderErrors, Rendering};
 use crate::source::Sources;
 use crate::validate::validate;
 
@@ -68,7 +68,7 @@ impl Compilation {
     }
 
     /// Adds the findings of value templates that failed; whether there were none.
-    pub fn record(&mut self, errors: ValueErrors) -> bool {
+    pub fn record(&mut self, errors: RenderErrors) -> bool {
         if errors.is_empty() {
             return true;
         }

@@ -210,7 +210,7 @@ impl Context {
         match result {
             Ok(t) => Ok(t),
             Err(SyncError::Io(e)) => Err(Outcome::failure(e)),
-            Err(SyncError::Values(errors)) => {
+            Err(SyncError::Render(errors)) => {
                 compilation.record(errors);
                 Err(findings(compilation))
             }

@@ -19,8 +19,8 @@ use super::scan::{Existing, existing_files, read_prefix};
 use super::staging::{flush, stage};
 use super::write::{WriteReport, remove_empty_parents};
 use crate::model::digest::{Digest, digest_bytes};
-use crate::place::ValueErrors;
 use crate::render::OutputFile;
+use crate::render::RenderErrors;
 use crate::render::generated_file::is_generated;
 use crate::render::{ClusterRenderer, Rendering};
 
@@ -61,9 +61,10 @@ pub enum SyncError {
     /// Reading or writing `out/` failed.
     #[error(transparent)]
     Io(#[from] EmitError),
-    /// Value templates failed: the fleet is invalid.
-    #[error("value templates failed")]
-    Values(ValueErrors),
+    /// Rendering failed (a template, an Application too large, a secret in an object): the
+    /// fleet is invalid.
+    #[error("rendering the fleet failed")]
+    Render(RenderErrors),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +154,7 @@ impl Run<'_> {
         renderer: &ClusterRenderer<'_, '_, '_>,
         cached: Option<&CachedFiles>,
         buffer: &mut Vec<u8>,
-    ) -> Result<(Vec<Synced>, ValueErrors), EmitError> {
+    ) -> Result<(Vec<Synced>, RenderErrors), EmitError> {
         if let Some(cached) = cached {
             let mut synced = Vec::with_capacity(cached.len());
             for (path, digest) in cached {
@@ -166,7 +167,7 @@ impl Run<'_> {
                 });
             }
             if self.mode == Mode::Check || synced.iter().all(|s| s.state == State::Current) {
-                return Ok((synced, ValueErrors::default()));
+                return Ok((synced, RenderErrors::default()));
             }
         }
         let (files, errors) = renderer.render(index);
@@ -216,7 +217,7 @@ fn sync_all(
     }
     if !errors.is_empty() {
         discard(&synced);
-        return Err(SyncError::Values(errors));
+        return Err(SyncError::Render(errors));
     }
     let paths: Vec<&str> = synced.iter().map(|(_, s)| s.path.as_str()).collect();
     let hub_files = rendering.hub_files(paths);

@@ -18,9 +18,7 @@ use label_index::LabelIndex;
 pub use application_name::application_name;
 pub use explain::{Explanation, OverrideCheck, RequirementCheck, ValueOrigin, Verdict, explain};
 pub use templates::app_layers::{EvaluatedApp, LayerError, LayerId, Part};
-pub use templates::fleet_values::{
-    FleetValues, Origin, ValueErrors, environment as value_environment,
-};
+pub use templates::fleet_values::{FleetValues, environment as value_environment};
 pub use templates::memory::{BoundedAllocator, OnExceeded, Report, TEMPLATE_MEMORY};
 pub use templates::plan::Plan;
 pub use templates::view::{Evaluated, ValuesView};

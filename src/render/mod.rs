@@ -7,6 +7,7 @@ mod capi;
 mod cluster_secret;
 mod external_secret;
 mod facts;
+mod failures;
 pub mod generated_file;
 mod hub;
 mod kubeconfig_template;
@@ -30,7 +31,8 @@ use crate::load::Files;
 use crate::model::Fleet;
 use crate::model::credential::secret_in_output_except;
 use crate::model::digest::{Digest, combine};
-use crate::place::{FleetValues, Origin, Placement, ValueErrors, value_environment};
+use crate::place::{FleetValues, Placement, value_environment};
+pub use failures::{Origin, RenderErrors};
 use generated_file::{YamlFile, yaml_file};
 use program::Programs;
 
@@ -110,7 +112,10 @@ impl<'f> Rendering<'f> {
     /// Renders the files of these clusters (in parallel; each cluster's placements' values are
     /// evaluated as its Applications are written). Value templates that fail are returned, and
     /// then the files are not to be used.
-    pub fn render_clusters(&self, clusters: &[usize]) -> (Vec<(usize, ClusterFiles)>, ValueErrors) {
+    pub fn render_clusters(
+        &self,
+        clusters: &[usize],
+    ) -> (Vec<(usize, ClusterFiles)>, RenderErrors) {
         let (rendered, mut errors) = self.with_renderer(|renderer| {
             clusters
                 .par_iter()
@@ -134,10 +139,13 @@ impl<'f> Rendering<'f> {
     pub fn with_renderer<R>(
         &self,
         work: impl FnOnce(&ClusterRenderer<'_, '_, '_>) -> R,
-    ) -> (R, ValueErrors) {
+    ) -> (R, RenderErrors) {
         let env = value_environment();
-        let mut errors = ValueErrors::default();
-        let values = FleetValues::new(&env, self.fleet, self.files, &mut errors);
+        let mut errors = RenderErrors::default();
+        let (values, failed) = FleetValues::new(&env, self.fleet, self.files);
+        for (app, failed) in failed {
+            errors.add(app, failed, None);
+        }
         let result = work(&ClusterRenderer {
             rendering: self,
             values: &values,
@@ -151,10 +159,10 @@ impl<'f> Rendering<'f> {
         index: usize,
         values: &FleetValues<'_, '_>,
         programs: &Programs,
-    ) -> (ClusterFiles, ValueErrors) {
+    ) -> (ClusterFiles, RenderErrors) {
         let fleet = self.fleet;
         let cluster = &fleet.clusters[index];
-        let mut failed = ValueErrors::default();
+        let mut failed = RenderErrors::default();
         let cluster_path = cluster_file(cluster);
         let mut file = YamlFile::with_capacity(4096 + 1536 * self.by_cluster[index].len());
         if let Some(secret) = cluster_secret::cluster_secret(cluster, fleet) {
@@ -293,7 +301,7 @@ impl<'f> Rendering<'f> {
     }
 
     /// Every file.
-    pub fn render_all(&self) -> (OutputTree, ValueErrors) {
+    pub fn render_all(&self) -> (OutputTree, RenderErrors) {
         let all: Vec<usize> = (0..self.len()).collect();
         let (clusters, errors) = self.render_clusters(&all);
         let mut tree: OutputTree = clusters.into_iter().flat_map(|(_, files)| files).collect();
@@ -314,7 +322,7 @@ pub struct ClusterRenderer<'r, 'env, 'f> {
 
 impl ClusterRenderer<'_, '_, '_> {
     /// The files of cluster `index`, and the value templates that failed on it.
-    pub fn render(&self, index: usize) -> (ClusterFiles, ValueErrors) {
+    pub fn render(&self, index: usize) -> (ClusterFiles, RenderErrors) {
         self.rendering
             .render_cluster(index, self.values, &self.programs)
     }
@@ -324,7 +332,7 @@ impl ClusterRenderer<'_, '_, '_> {
 /// (see [`crate::model::credential`]); `object` names what was rendered, for the finding.
 fn screen(
     fleet: &Fleet,
-    failed: &mut ValueErrors,
+    failed: &mut RenderErrors,
     text: &str,
     origin: Origin,
     object: impl FnOnce() -> String,

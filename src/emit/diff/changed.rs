@@ -5,15 +5,14 @@
 use std::collections::HashMap;
 
 use crate::model::digest::Digest;
-use crate::place::ValueErrors;
-use crate::render::{OutputTree, Rendering};
+use crate::render::{OutputTree, RenderErrors, Rendering};
 
 /// The files that can differ between `base` and `head` (`None` for a side without a fleet),
 /// rendered for each, with the templates that failed on each side.
 pub fn changed_trees(
     base: Option<&Rendering<'_>>,
     head: Option<&Rendering<'_>>,
-) -> ((OutputTree, ValueErrors), (OutputTree, ValueErrors)) {
+) -> ((OutputTree, RenderErrors), (OutputTree, RenderErrors)) {
     let (base_keys, head_keys) = (keys(base), keys(head));
     rayon::join(
         || render_changed(base, &head_keys),
@@ -38,9 +37,9 @@ fn keys(rendering: Option<&Rendering<'_>>) -> HashMap<String, Digest> {
 fn render_changed(
     rendering: Option<&Rendering<'_>>,
     other: &HashMap<String, Digest>,
-) -> (OutputTree, ValueErrors) {
+) -> (OutputTree, RenderErrors) {
     let Some(r) = rendering else {
-        return (OutputTree::default(), ValueErrors::default());
+        return (OutputTree::default(), RenderErrors::default());
     };
     let clusters = &r.fleet().clusters;
     let changed: Vec<usize> = (0..r.len())
