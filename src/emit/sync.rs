@@ -21,8 +21,7 @@ use super::write::{WriteReport, remove_empty_parents};
 use crate::model::digest::{Digest, digest_bytes};
 use crate::render::OutputFile;
 use crate::render::RenderErrors;
-use crate::render::generated_file::is_generated;
-use crate::render::{ClusterRenderer, Rendering};
+use crate::render::{ClusterRenderer, GENERATED_MARK_LEN, Rendering, is_generated};
 
 /// How `out/` differs from what fleetc renders.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -258,14 +257,11 @@ fn extras<'e>(rendered: &BTreeSet<&str>, existing: &'e Existing) -> Vec<(&'e Str
         .iter()
         .filter(|(relative, path)| {
             !rendered.contains(relative.as_str())
-                && read_prefix(path, HEADER_LIMIT, &mut head).is_ok()
+                && read_prefix(path, GENERATED_MARK_LEN, &mut head).is_ok()
                 && is_generated(&head)
         })
         .collect()
 }
-
-/// How much of a file [`is_generated`] reads.
-const HEADER_LIMIT: usize = 512;
 
 /// Saves the cache; a cache that cannot be saved (a read-only git directory) makes the next run
 /// slower, never wrong, so it is a warning.

@@ -8,7 +8,7 @@ mod cluster_secret;
 mod external_secret;
 mod facts;
 mod failures;
-pub mod generated_file;
+mod generated_file;
 mod hub;
 mod kubeconfig_template;
 pub mod layout;
@@ -33,7 +33,9 @@ use crate::model::credential::secret_in_output_except;
 use crate::model::digest::{Digest, combine};
 use crate::place::{FleetValues, Placement, value_environment};
 pub use failures::{Origin, RenderErrors};
-use generated_file::{YamlFile, yaml_file};
+pub use generated_file::{GENERATED_MARK_LEN, is_generated};
+use generated_file::YamlFile;
+pub(crate) use generated_file::yaml_file;
 use program::Programs;
 
 /// The largest object fleetc renders, in bytes of YAML: etcd, where the hub's API server keeps

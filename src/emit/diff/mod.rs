@@ -169,7 +169,7 @@ fn objects(path: &str, file: &OutputFile) -> Vec<(ObjectKey, RenderedObject)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::generated_file::yaml_file;
+    use crate::render::yaml_file;
     use serde_json::json;
 
     fn app(name: &str, replicas: u32) -> serde_json::Value {
