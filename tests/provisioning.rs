@@ -21,7 +21,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use support::fleet::{Run, copy_dir, edit, fleetc, repo_root, snapshot};
+use support::fleet::{Run, copy_dir, edit, fixture_repo, fleetc, repo_root, snapshot};
 use support::upstream::{documents, upstream};
 
 /// The time the fixture is rendered at (its vcluster expires on 2027-06-30).
@@ -32,15 +32,7 @@ const CAPI_SETTINGS: &str = "  capi:\n    namespace: capi-system-clusters\n";
 
 /// A temporary fleet repo holding a copy of `tests/fixtures/provisioning/fleet`.
 fn fixture() -> tempfile::TempDir {
-    let dir = tempfile::Builder::new()
-        .prefix("fleetc-provisioning")
-        .tempdir()
-        .expect("temporary folder");
-    copy_dir(
-        &repo_root().join("tests/fixtures/provisioning/fleet"),
-        &dir.path().join("fleet"),
-    );
-    dir
+    fixture_repo("provisioning")
 }
 
 /// The fixture with a `ClusterClass` for every provider.

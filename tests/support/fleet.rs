@@ -56,10 +56,14 @@ pub fn fleetc_command(dir: &Path) -> Command {
 
 /// Runs `fleetc` with `args` in `dir` (see [`fleetc_command`]).
 pub fn fleetc(dir: &Path, args: &[&str]) -> Run {
-    let output = fleetc_command(dir)
-        .args(args)
-        .output()
-        .expect("fleetc runs");
+    let mut command = fleetc_command(dir);
+    command.args(args);
+    run(&mut command)
+}
+
+/// Runs `command` to its end and returns what it did.
+pub fn run(command: &mut Command) -> Run {
+    let output = command.output().expect("the command runs");
     Run {
         code: output.status.code(),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -79,6 +83,20 @@ pub fn copy_dir(from: &Path, to: &Path) {
             fs::copy(entry.path(), &target).expect("copy file");
         }
     }
+}
+
+/// A temporary fleet repo holding a copy of the fleet of the fixture `tests/fixtures/<name>/`
+/// (its `fleet/` folder, and no `out/` yet).
+pub fn fixture_repo(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("fleetc-{name}-"))
+        .tempdir()
+        .expect("temporary folder");
+    copy_dir(
+        &repo_root().join("tests/fixtures").join(name).join("fleet"),
+        &dir.path().join("fleet"),
+    );
+    dir
 }
 
 /// A temporary fleet repo holding a copy of the example's `fleet/`, `out/` and `schema/`.

@@ -4,6 +4,7 @@
 //! items and `pub` items that are unreachable from the test crate root are expected here.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod cases;
 pub mod fleet;
 pub mod tools;
 pub mod upstream;
