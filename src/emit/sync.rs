@@ -230,47 +230,74 @@ fn sync_all(
     Ok(synced)
 }
 
-/// What the cache should remember: every cluster's files and digests.
-fn cache_units(
-    rendering: &Rendering<'_>,
-    synced: &[(Option<usize>, Synced)],
-) -> Vec<(Digest, CachedFiles)> {
-    let mut units: Vec<CachedFiles> = vec![Vec::new(); rendering.len()];
-    for (cluster, s) in synced {
-        if let Some(i) = cluster {
-            units[*i].push((s.path.clone(), s.digest));
-        }
+/// Every file fleetc renders, compared with `out/` (and staged, when writing), beside what
+/// `out/` held: where `check` and `render` both start.
+struct Compared {
+    existing: Existing,
+    files: Vec<(Option<usize>, Synced)>,
+}
+
+impl Compared {
+    /// Scans `out/`, then renders and compares every cluster and hub file.
+    fn new(
+        out: &OutDir,
+        rendering: &Rendering<'_>,
+        cache: &RenderCache,
+        mode: Mode,
+    ) -> Result<Self, SyncError> {
+        let existing = existing_files(out.path(), out.display())?;
+        let run = Run {
+            dir: out.path(),
+            existing: &existing,
+            mode,
+        };
+        let files = sync_all(&run, rendering, cache)?;
+        Ok(Self { existing, files })
     }
-    units
-        .into_iter()
-        .enumerate()
-        .map(|(i, files)| (rendering.key(i), files))
-        .collect()
-}
 
-/// Files in `out/` that fleetc generated and no longer renders (a file says so in its first
-/// line, so only the start of each is read).
-fn extras<'e>(rendered: &BTreeSet<&str>, existing: &'e Existing) -> Vec<(&'e String, &'e PathBuf)> {
-    let mut head = Vec::new();
-    existing
-        .files
-        .iter()
-        .filter(|(relative, path)| {
-            !rendered.contains(relative.as_str())
-                && read_prefix(path, GENERATED_MARK_LEN, &mut head).is_ok()
-                && is_generated(&head)
-        })
-        .collect()
-}
+    /// The paths fleetc renders.
+    fn rendered(&self) -> BTreeSet<&str> {
+        self.files.iter().map(|(_, s)| s.path.as_str()).collect()
+    }
 
-/// Saves the cache; a cache that cannot be saved (a read-only git directory) makes the next run
-/// slower, never wrong, so it is a warning.
-fn save(cache: &RenderCache) -> Vec<String> {
-    match cache.save() {
-        Ok(()) => Vec::new(),
-        Err(e) => vec![format!(
-            "the render cache was not saved ({e}); the next run renders everything again"
-        )],
+    /// Files in `out/` that fleetc generated and no longer renders (a file says so in its
+    /// first line, so only the start of each is read).
+    fn extras(&self) -> Vec<(&String, &PathBuf)> {
+        let rendered = self.rendered();
+        let mut head = Vec::new();
+        self.existing
+            .files
+            .iter()
+            .filter(|(relative, path)| {
+                !rendered.contains(relative.as_str())
+                    && read_prefix(path, GENERATED_MARK_LEN, &mut head).is_ok()
+                    && is_generated(&head)
+            })
+            .collect()
+    }
+
+    /// Makes the cache remember every cluster's files and digests, and saves it. A cache that
+    /// cannot be saved (a read-only git directory) makes the next run slower, never wrong, so
+    /// it is a warning.
+    fn remember(&self, rendering: &Rendering<'_>, cache: &mut RenderCache) -> Vec<String> {
+        let mut units: Vec<CachedFiles> = vec![Vec::new(); rendering.len()];
+        for (cluster, s) in &self.files {
+            if let Some(i) = cluster {
+                units[*i].push((s.path.clone(), s.digest));
+            }
+        }
+        cache.replace(
+            units
+                .into_iter()
+                .enumerate()
+                .map(|(i, files)| (rendering.key(i), files)),
+        );
+        match cache.save() {
+            Ok(()) => Vec::new(),
+            Err(e) => vec![format!(
+                "the render cache was not saved ({e}); the next run renders everything again"
+            )],
+        }
     }
 }
 
@@ -280,18 +307,12 @@ pub fn check(
     rendering: &Rendering<'_>,
     cache: &mut RenderCache,
 ) -> Result<Drift, SyncError> {
-    let existing = existing_files(out.path(), out.display())?;
-    let run = Run {
-        dir: out.path(),
-        existing: &existing,
-        mode: Mode::Check,
-    };
-    let synced = sync_all(&run, rendering, cache)?;
+    let compared = Compared::new(out, rendering, cache, Mode::Check)?;
     let mut drift = Drift {
-        files: synced.len(),
+        files: compared.files.len(),
         ..Drift::default()
     };
-    for (_, s) in &synced {
+    for (_, s) in &compared.files {
         match s.state {
             State::Current => {}
             State::Stale => drift.stale.push(s.path.clone()),
@@ -300,14 +321,13 @@ pub fn check(
     }
     drift.stale.sort();
     drift.missing.sort();
-    let rendered: BTreeSet<&str> = synced.iter().map(|(_, s)| s.path.as_str()).collect();
-    drift.extra = extras(&rendered, &existing)
+    drift.extra = compared
+        .extras()
         .into_iter()
         .map(|(r, _)| r.clone())
         .collect();
-    drift.leftovers = existing.staging.keys().cloned().collect();
-    cache.replace(cache_units(rendering, &synced));
-    drift.warnings = save(cache);
+    drift.leftovers = compared.existing.staging.keys().cloned().collect();
+    drift.warnings = compared.remember(rendering, cache);
     Ok(drift)
 }
 
@@ -323,14 +343,9 @@ pub fn render(
     cache: &mut RenderCache,
 ) -> Result<WriteReport, SyncError> {
     let dir = out.path();
-    let existing = existing_files(dir, out.display())?;
-    let run = Run {
-        dir,
-        existing: &existing,
-        mode: Mode::Write,
-    };
-    let synced = sync_all(&run, rendering, cache)?;
-    let staged: Vec<(&Path, PathBuf, &str)> = synced
+    let compared = Compared::new(out, rendering, cache, Mode::Write)?;
+    let staged: Vec<(&Path, PathBuf, &str)> = compared
+        .files
         .iter()
         .filter_map(|(_, s)| {
             s.staged
@@ -366,7 +381,7 @@ pub fn render(
         }
     }
     let mut report = WriteReport::default();
-    for (_, s) in &synced {
+    for (_, s) in &compared.files {
         if s.state == State::Current {
             report.unchanged += 1;
         } else {
@@ -374,9 +389,9 @@ pub fn render(
         }
     }
     report.written.sort();
-    let rendered: BTreeSet<&str> = synced.iter().map(|(_, s)| s.path.as_str()).collect();
+    let rendered = compared.rendered();
     if failed.is_empty() {
-        for (relative, path) in extras(&rendered, &existing) {
+        for (relative, path) in compared.extras() {
             match fs::remove_file(path) {
                 Ok(()) => {
                     remove_empty_parents(dir, path);
@@ -387,7 +402,8 @@ pub fn render(
             }
         }
         let extra: BTreeSet<&str> = report.removed.iter().map(String::as_str).collect();
-        report.foreign = existing
+        report.foreign = compared
+            .existing
             .files
             .keys()
             .filter(|r| !rendered.contains(r.as_str()) && !extra.contains(r.as_str()))
@@ -395,7 +411,7 @@ pub fn render(
             .collect();
     }
     // Left by an interrupted run; no other run is writing (this one holds the lock).
-    for path in existing.staging.values() {
+    for path in compared.existing.staging.values() {
         let _ = fs::remove_file(path);
         remove_empty_parents(dir, path);
     }
@@ -407,7 +423,6 @@ pub fn render(
         failed.sort_by(|a, b| a.0.cmp(&b.0));
         return Err(EmitError::Incomplete { updated, failed }.into());
     }
-    cache.replace(cache_units(rendering, &synced));
-    report.warnings = save(cache);
+    report.warnings = compared.remember(rendering, cache);
     Ok(report)
 }

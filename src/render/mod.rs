@@ -33,9 +33,9 @@ use crate::model::credential::secret_in_output_except;
 use crate::model::digest::{Digest, combine};
 use crate::place::{FleetValues, Placement, value_environment};
 pub use failures::{Origin, RenderErrors};
-pub use generated_file::{GENERATED_MARK_LEN, is_generated};
 use generated_file::YamlFile;
 pub(crate) use generated_file::yaml_file;
+pub use generated_file::{GENERATED_MARK_LEN, is_generated};
 use program::Programs;
 
 /// The largest object fleetc renders, in bytes of YAML: etcd, where the hub's API server keeps
