@@ -13,18 +13,8 @@ use fleetc::{Options, compile};
 use serde_json::{Value, json};
 use support::upstream::{documents, upstream};
 
-const FLEET: &str = "apiVersion: fleetc.dev/v1alpha1
-kind: Fleet
-metadata: {name: acme}
-spec:
-  hubs: [{name: hub-eu}]
-  secretStores: [{name: aws-eu, provider: aws}]
----
-apiVersion: fleetc.dev/v1alpha1
-kind: Cluster
-metadata: {name: hub-eu}
-spec: {provider: aws, region: eu-west-1, hub: hub-eu, connection: {inCluster: true}}
-";
+/// A Fleet with one hub, and that hub as its one cluster (`tests/fixtures/one-hub/`).
+const FLEET: &str = include_str!("fixtures/one-hub/fleet/fleet.yaml");
 
 /// Where a case sets its field: in the spec, in the (Helm) source, or in a source of `sources`.
 #[derive(Clone, Copy)]

@@ -356,21 +356,14 @@ fn provisioning_file(cluster: &crate::model::Cluster) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::compile::{Options, compile};
-    use crate::source::SourceFile;
-
     /// Hostile inputs M5: credentials reached out/ past the checks of the fleet's documents.
     /// Rendering screens every object itself, whatever validated before it: here the model is
     /// changed after validation, as a gap in the earlier checks would leave it.
     #[test]
     fn a_secret_in_any_rendered_object_is_refused_whatever_produced_it() {
-        let text = "apiVersion: fleetc.dev/v1alpha1
-kind: Fleet
-metadata: {name: acme}
-spec:
-  hubs: [{name: hub-eu}]
----
-apiVersion: fleetc.dev/v1alpha1
+        let mut compiled = crate::test_fleet::compiled(
+            "",
+            "apiVersion: fleetc.dev/v1alpha1
 kind: Cluster
 metadata: {name: hub-eu}
 spec: {provider: aws, hub: hub-eu, connection: {inCluster: true}}
@@ -381,15 +374,7 @@ metadata: {name: web}
 spec:
   source: {repoURL: 'https://example.com/web.git', path: web}
   destination: {namespace: web}
-";
-        let mut compiled = compile(
-            vec![SourceFile {
-                path: "fleet/test.yaml".into(),
-                bytes: text.as_bytes().to_vec(),
-            }],
-            &Options {
-                now: "2026-11-21T00:00:00Z".parse().expect("a time"),
-            },
+",
         );
         assert!(compiled.is_valid(), "{:#?}", compiled.diagnostics);
         let fleet = compiled.fleet.as_mut().expect("a valid fleet");
