@@ -136,7 +136,7 @@ fn build_one(
         ("exclude", &spec.placement.exclude),
     ] {
         for (i, cluster) in names.iter().enumerate() {
-            if !clusters.contains(cluster.as_str()) {
+            if !clusters.contains(cluster.as_str()) && !findings.unread.contains(cluster) {
                 let mut d = Diagnostic::error(
                     Code::UnknownCluster,
                     format!(

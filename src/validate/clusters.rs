@@ -177,6 +177,8 @@ fn resolve_one(
         Some(t) => {
             if let Some(found) = templates.get(t) {
                 Some(*found)
+            } else if findings.unread.contains(t) {
+                return None;
             } else {
                 let known: Vec<&str> = templates.keys().copied().collect();
                 let mut d = Diagnostic::error(

@@ -121,11 +121,13 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
             findings,
         );
     }
+    // A name the schema refused is no name to resolve, or to suggest.
     let templates: HashMap<&str, &crate::load::Document> = docs
         .templates
         .iter()
         .rev()
         .map(|d| (name_of(d), *d))
+        .filter(|(name, _)| !name.is_empty())
         .collect();
 
     let mut fleet = Fleet {
@@ -155,13 +157,18 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
     provisioners::check(&fleet, findings);
     vocabulary::check_declarations(&fleet, fleet_doc, findings);
     fleet.clusters = clusters::resolve(&fleet, fleet_doc, &templates, &docs.clusters, findings);
-    let names: BTreeSet<&str> = docs.clusters.iter().map(|d| name_of(d)).collect();
+    let names: BTreeSet<&str> = docs
+        .clusters
+        .iter()
+        .map(|d| name_of(d))
+        .filter(|name| !name.is_empty())
+        .collect();
     let labels = LabelVocabulary::new(fleet.labels.as_ref(), &fleet.clusters);
     fleet.apps = apps::build(&docs.apps, &names, &labels, findings);
     Some(fleet)
 }
 
-/// A document's `metadata.name` (schema-checked to be there).
+/// A document's `metadata.name` (schema-checked to be there; empty when the schema refused it).
 fn name_of(doc: &crate::load::Document) -> &str {
     doc.value
         .pointer("/metadata/name")

@@ -29,7 +29,7 @@ mod suggest;
 mod unevaluated;
 mod vocabulary;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -91,11 +91,20 @@ pub fn validate(
             None => {}
         }
     }
+    // A document of no kind fleetc reads (no `kind`, a kind it does not know, another
+    // apiVersion) was reported as such; a reference to its name is not reported again.
+    let unread: HashSet<String> = documents
+        .iter()
+        .zip(&checked)
+        .filter(|(_, (kind, _, _))| kind.is_none())
+        .filter_map(|(doc, _)| doc.value.pointer("/metadata/name")?.as_str().map(str::to_owned))
+        .collect();
     let mut findings = Findings {
         files,
         now,
         diagnostics: Vec::new(),
         quiet: &quiet,
+        unread: &unread,
     };
     let fleet = fleet::build(&by_kind, &mut findings);
     let mut found = findings.diagnostics;
@@ -188,6 +197,9 @@ pub(crate) struct Findings<'a> {
     /// fails, or a field found missing where one was removed, repeats what the schema already
     /// said, and is not reported.
     pub(crate) quiet: &'a HashMap<DocRef, Vec<Pointer>>,
+    /// The names in documents of no kind fleetc reads: a reference to one may mean that
+    /// document, whose error is reported already.
+    pub(crate) unread: &'a HashSet<String>,
 }
 
 impl<'a> Findings<'a> {
@@ -199,6 +211,7 @@ impl<'a> Findings<'a> {
             now: self.now,
             diagnostics: Vec::new(),
             quiet: self.quiet,
+            unread: self.unread,
         }
     }
 
