@@ -5,7 +5,7 @@
 //! time through [`Compilation::rendering`]; [`Compilation::evaluate_values`] evaluates the
 //! values of a fleet that may be invalid, for its findings.
 
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::{self, Code, Diagnostic};
 use crate::load::{Files, load};
 use crate::model::Fleet;
 use crate::model::digest::Digest;
@@ -68,13 +68,25 @@ impl Compilation {
     }
 
     /// Adds the findings of value templates that failed; whether there were none.
-    pub fn record(&mut self, errors: RenderErrors) -> bool {
+    pub fn record(&mut self, mut errors: RenderErrors) -> bool {
         if errors.is_empty() {
             return true;
         }
         let Some(fleet) = &self.fleet else {
             return false;
         };
+        // Rendered objects are screened for credentials whatever the fleet's checks found; when
+        // those found one, the screen finds it again in what it produced.
+        if self
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::Credential && d.severity == diagnostic::Severity::Error)
+        {
+            errors.forget_rendered_secrets();
+        }
+        if errors.is_empty() {
+            return false;
+        }
         self.diagnostics
             .extend(errors.diagnostics(fleet, &self.files));
         diagnostic::sort(&mut self.diagnostics);

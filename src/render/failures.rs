@@ -73,6 +73,12 @@ impl RenderErrors {
         }
     }
 
+    /// Forgets the rendered objects that look like they hold a secret: for a fleet whose
+    /// checks already found a credential, which the objects rendered from it repeat.
+    pub fn forget_rendered_secrets(&mut self) {
+        self.secrets.clear();
+    }
+
     /// Whether nothing failed.
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty() && self.oversized.is_empty() && self.secrets.is_empty()

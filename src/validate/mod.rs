@@ -112,7 +112,23 @@ pub fn validate(
         found.retain(|d| !MAY_BE_CAUSED_BY_A_MISSING_FILE.contains(&d.code));
     }
     diagnostics.extend(found);
+    once_per_credential(&mut diagnostics);
     Validated { fleet, diagnostics }
+}
+
+/// Keeps one credential finding per value: the scan of every document and the check of a field
+/// (a private key as `caData`) may both recognise it. The later one, the field's, says more.
+fn once_per_credential(diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    let mut kept: Vec<Diagnostic> = diagnostics
+        .drain(..)
+        .rev()
+        .filter(|d| {
+            d.code != Code::Credential || d.location.as_ref().is_none_or(|at| seen.insert(at.clone()))
+        })
+        .collect();
+    kept.reverse();
+    *diagnostics = kept;
 }
 
 /// Findings that a document in a file fleetc could not read is likely to have caused: a name
