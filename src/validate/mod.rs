@@ -97,7 +97,12 @@ pub fn validate(
         .iter()
         .zip(&checked)
         .filter(|(_, (kind, _, _))| kind.is_none())
-        .filter_map(|(doc, _)| doc.value.pointer("/metadata/name")?.as_str().map(str::to_owned))
+        .filter_map(|(doc, _)| {
+            doc.value
+                .pointer("/metadata/name")?
+                .as_str()
+                .map(str::to_owned)
+        })
         .collect();
     let mut findings = Findings {
         files,
@@ -124,7 +129,8 @@ fn once_per_credential(diagnostics: &mut Vec<Diagnostic>) {
         .drain(..)
         .rev()
         .filter(|d| {
-            d.code != Code::Credential || d.location.as_ref().is_none_or(|at| seen.insert(at.clone()))
+            d.code != Code::Credential
+                || d.location.as_ref().is_none_or(|at| seen.insert(at.clone()))
         })
         .collect();
     kept.reverse();

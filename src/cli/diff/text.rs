@@ -89,10 +89,7 @@ pub(crate) fn render(report: &Report, color: bool) -> String {
     for c in &o.changed {
         out.push('\n');
         let name = |side: &str, file: &str| {
-            format!(
-                "{side}/{}/{file} ({} {})",
-                report.out, c.key.kind, c.key.name
-            )
+            format!("{side}/{}/{file} ({})", report.out, c.key.kind_and_name())
         };
         let diff = unified(
             &c.before.text,

@@ -38,13 +38,26 @@ pub struct ObjectKey {
     pub name: String,
 }
 
+impl ObjectKey {
+    /// The kind and the name, as people name an object: `Application cert-manager-hub-eu`, or
+    /// the kind alone for a file without a name (a hub's `kustomization.yaml`).
+    pub fn kind_and_name(&self) -> String {
+        if self.name.is_empty() {
+            self.kind.clone()
+        } else {
+            format!("{} {}", self.kind, self.name)
+        }
+    }
+}
+
 impl fmt::Display for ObjectKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} ", self.scope, self.kind)?;
-        if let Some(ns) = &self.namespace {
-            write!(f, "{ns}/")?;
+        write!(f, "{} {}", self.scope, self.kind)?;
+        match (&self.namespace, self.name.as_str()) {
+            (Some(ns), name) => write!(f, " {ns}/{name}"),
+            (None, "") => Ok(()),
+            (None, name) => write!(f, " {name}"),
         }
-        f.write_str(&self.name)
     }
 }
 
