@@ -113,17 +113,21 @@ pub(crate) fn placement_labels(
             None
         }
     };
+    // Annotations are not placement labels: GitOps Bridge clusters carry `environment` as both.
+    let unreserved = |_: &str| None;
     for (field, annotations) in [("labels", false), ("annotations", true)] {
         let map = if annotations {
             &cluster.annotations
         } else {
             &cluster.labels
         };
+        let reserved: &dyn Fn(&str) -> Option<String> =
+            if annotations { &unreserved } else { &reserved };
         let locate = |key: &str, target| {
             let p = Pointer::root().key("metadata").key(field).key(key);
             layers.locate(findings, &p, target)
         };
-        let found = check_map(map, annotations, &reserved, &locate);
+        let found = check_map(map, annotations, reserved, &locate);
         findings.diagnostics.extend(found);
     }
     for (key, value) in &cluster.labels {
