@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod emit;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod place;

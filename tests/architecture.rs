@@ -13,7 +13,7 @@ use support::fleet::repo_root;
 
 /// The modules of `src/`, in the order data flows through them: each may use those before it
 /// (and itself), never one after it.
-const ORDER: [&str; 12] = [
+const ORDER: [&str; 13] = [
     "diagnostic",
     "selector",
     "source",
@@ -24,6 +24,7 @@ const ORDER: [&str; 12] = [
     "render",
     "emit",
     "compile",
+    "import",
     "cli",
     "fuzzing",
 ];

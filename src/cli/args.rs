@@ -118,6 +118,10 @@ pub(crate) enum Command {
     /// List clusters or placements.
     #[command(subcommand)]
     Ls(Ls),
+    /// Turn an Argo CD hub's cluster Secrets, ApplicationSets and Applications (as `kubectl get
+    /// -o yaml` prints them) into a fleet, and check that it renders the Applications Argo CD
+    /// generates.
+    Import(ImportArgs),
     /// Print the JSON Schema of a kind, or write all schemas into a folder for editors.
     Schema {
         /// fleet, cluster-template, cluster, app, or all (the schema that accepts any kind).
@@ -127,6 +131,35 @@ pub(crate) enum Command {
         #[arg(long, value_name = "DIR")]
         write: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// YAML files of cluster Secrets, ApplicationSets and Applications (documents, several per
+    /// file, or `kind: List`).
+    #[arg(value_name = "FILE", required = true)]
+    pub(crate) files: Vec<PathBuf>,
+    /// The hub the clusters belong to (default: the cluster of the in-cluster Secret, or `hub`).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) hub: Option<String>,
+    /// The Fleet's name.
+    #[arg(long, value_name = "NAME", default_value = "fleet")]
+    pub(crate) name: String,
+    /// The secret store that holds the connections of clusters that authenticate with
+    /// credentials (they are never written to the fleet).
+    #[arg(long, value_name = "NAME", default_value = "cluster-secrets")]
+    pub(crate) secret_store: String,
+    /// The backend of that store.
+    #[arg(long, value_name = "PROVIDER", default_value = "aws", value_parser = ["aws", "vault", "gcp", "azure"])]
+    pub(crate) store_provider: String,
+    /// Overwrite the fleet's files when they exist.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Check only: write nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub(crate) format: ListFormat,
 }
 
 #[derive(Debug, Args)]

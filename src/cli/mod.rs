@@ -5,6 +5,7 @@ mod args;
 mod check;
 mod diff;
 mod explain;
+mod import;
 mod ls;
 mod render;
 mod report;
@@ -111,6 +112,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: &Environment) -> Outco
             format,
         } => explain::run(&context, app, cluster, *format),
         Command::Ls(ls) => ls::run(&context, ls),
+        Command::Import(args) => import::run(&context, args),
         Command::Schema { kind, write } => schema::run(&context, kind, write.as_deref()),
     })
 }

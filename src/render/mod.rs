@@ -22,7 +22,6 @@ mod yaml;
 pub use application::{APP_LABEL, CLUSTER_LABEL, RESOURCES_FINALIZER};
 pub use cluster_secret::IN_CLUSTER_SERVER;
 pub use tree::{ObjectId, OutputFile, OutputTree};
-#[cfg(feature = "fuzzing")]
 pub(crate) use yaml::write_document as write_yaml_document;
 
 use rayon::prelude::*;

@@ -1,0 +1,409 @@
+//! Evaluating a template as Argo CD's ApplicationSet controller does, over the parameters a
+//! generator gives one cluster: what Argo CD would write, to compare fleetc's rendering with.
+//!
+//! Go templates follow `text/template` with `missingkey=default` unless the ApplicationSet sets
+//! `missingkey=error`: a missing key is nil, printed as `<no value>`. fasttemplate writes an
+//! unknown tag back as it was.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use super::{Arg, Command, Language, Node, Pipeline, Template};
+
+/// What a template wrote, and the parameters it printed that the cluster lacks (each as the
+/// path read), which Argo CD writes as `<no value>` or leaves as `{{tag}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Written {
+    pub text: String,
+    pub missing: Vec<String>,
+}
+
+/// How evaluation runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Mode {
+    pub language: Language,
+    /// `goTemplateOptions: ["missingkey=error"]`: a missing key fails the template.
+    pub missing_is_error: bool,
+}
+
+/// Writes `template` over `params`; `Err` says why Argo CD would fail it.
+pub fn write(template: &Template, params: &Value, mode: Mode) -> Result<Written, String> {
+    let mut out = Written::default();
+    nodes(&template.nodes, params, mode, &mut out)?;
+    Ok(out)
+}
+
+fn nodes(list: &[Node], params: &Value, mode: Mode, out: &mut Written) -> Result<(), String> {
+    for node in list {
+        match node {
+            Node::Text(t) => out.text.push_str(t),
+            Node::Unknown(tag) => {
+                out.text.push_str("{{");
+                out.text.push_str(tag);
+                out.text.push_str("}}");
+            }
+            Node::Output(p) => {
+                let value = pipeline(p, params, mode)?;
+                match (&value, mode.language) {
+                    (Value::Null, Language::Fast) => {
+                        let path = output_path(p);
+                        let _ = write!(out.text, "{{{{{path}}}}}");
+                        out.missing.push(path);
+                    }
+                    (Value::Null, Language::Go) => {
+                        out.text.push_str("<no value>");
+                        out.missing.push(output_path(p));
+                    }
+                    _ => out.text.push_str(&print(&value)?),
+                }
+            }
+            Node::If(branches, otherwise) => {
+                let mut taken = None;
+                for (condition, body) in branches {
+                    if truthy(&pipeline(condition, params, mode)?) {
+                        taken = Some(body);
+                        break;
+                    }
+                }
+                nodes(taken.unwrap_or(otherwise), params, mode, out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The path an output reads, as a person would write it (for the report).
+fn output_path(p: &Pipeline) -> String {
+    match p.0.first() {
+        Some(Command::Value(Arg::Field(path))) => path.join("."),
+        Some(Command::Call(name, _)) => format!("{name} …"),
+        _ => "…".to_owned(),
+    }
+}
+
+/// How Go's `fmt` prints a value in a template.
+fn print(value: &Value) -> Result<String, String> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Null => Ok("<no value>".to_owned()),
+        Value::Array(_) | Value::Object(_) => {
+            Err("the template prints a list or a map, which Go writes in its own notation".into())
+        }
+    }
+}
+
+/// Go's truth: false, 0, nil, and empty strings, lists and maps are false.
+pub fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
+
+fn pipeline(p: &Pipeline, params: &Value, mode: Mode) -> Result<Value, String> {
+    let mut last: Option<Value> = None;
+    for command in &p.0 {
+        last = Some(match command {
+            Command::Value(arg) => operand(arg, params, mode)?,
+            Command::Call(name, args) => {
+                let mut values = args
+                    .iter()
+                    .map(|a| operand(a, params, mode))
+                    .collect::<Result<Vec<_>, _>>()?;
+                values.extend(last.take());
+                call(name, &values)?
+            }
+        });
+    }
+    Ok(last.unwrap_or(Value::Null))
+}
+
+fn operand(arg: &Arg, params: &Value, mode: Mode) -> Result<Value, String> {
+    match arg {
+        Arg::Field(path) => {
+            let mut at = params;
+            for (i, key) in path.iter().enumerate() {
+                match at {
+                    Value::Object(map) => match map.get(key) {
+                        Some(v) => at = v,
+                        None if mode.missing_is_error => {
+                            return Err(format!(
+                                "map has no entry for key `{}` (missingkey=error)",
+                                path[..=i].join(".")
+                            ));
+                        }
+                        None => return Ok(Value::Null),
+                    },
+                    Value::Null => return Ok(Value::Null),
+                    _ => {
+                        return Err(format!(
+                            "`.{}` is not a map, so it has no field `{key}`",
+                            path[..i].join(".")
+                        ));
+                    }
+                }
+            }
+            Ok(at.clone())
+        }
+        Arg::Str(s) => Ok(Value::String(s.clone())),
+        Arg::Int(n) => Ok(Value::from(*n)),
+        Arg::Bool(b) => Ok(Value::Bool(*b)),
+        Arg::Nil => Ok(Value::Null),
+        Arg::Group(p) => pipeline(p, params, mode),
+    }
+}
+
+fn text<'v>(name: &str, value: &'v Value) -> Result<&'v str, String> {
+    value
+        .as_str()
+        .ok_or_else(|| format!("`{name}` takes text, not {value}"))
+}
+
+/// sprig's `empty`: what `default` replaces.
+fn empty(value: &Value) -> bool {
+    !truthy(value)
+}
+
+fn call(name: &str, args: &[Value]) -> Result<Value, String> {
+    let arity = |n: usize| {
+        if args.len() == n {
+            Ok(())
+        } else {
+            Err(format!("`{name}` takes {n} arguments, not {}", args.len()))
+        }
+    };
+    match name {
+        "index" => {
+            let (first, keys) = args
+                .split_first()
+                .ok_or_else(|| "`index` takes a map".to_owned())?;
+            let mut at = first.clone();
+            for key in keys {
+                at = match (&at, key) {
+                    (Value::Object(map), Value::String(k)) => {
+                        map.get(k).cloned().unwrap_or(Value::Null)
+                    }
+                    (Value::Array(list), Value::Number(i)) => i
+                        .as_u64()
+                        .and_then(|i| list.get(usize::try_from(i).ok()?))
+                        .cloned()
+                        .ok_or_else(|| format!("index {i} out of range"))?,
+                    (Value::Null, _) => return Err("index of untyped nil".into()),
+                    _ => return Err(format!("cannot index {at} with {key}")),
+                };
+            }
+            Ok(at)
+        }
+        "default" => {
+            arity(2)?;
+            Ok(if empty(&args[1]) {
+                args[0].clone()
+            } else {
+                args[1].clone()
+            })
+        }
+        "printf" => {
+            let (format, rest) = args
+                .split_first()
+                .ok_or_else(|| "`printf` takes a format".to_owned())?;
+            printf(text(name, format)?, rest)
+        }
+        "replace" => {
+            arity(3)?;
+            Ok(Value::String(
+                text(name, &args[2])?.replace(text(name, &args[0])?, text(name, &args[1])?),
+            ))
+        }
+        "lower" => {
+            arity(1)?;
+            Ok(Value::String(text(name, &args[0])?.to_lowercase()))
+        }
+        "upper" => {
+            arity(1)?;
+            Ok(Value::String(text(name, &args[0])?.to_uppercase()))
+        }
+        "trimPrefix" => {
+            arity(2)?;
+            let s = text(name, &args[1])?;
+            Ok(Value::String(
+                s.strip_prefix(text(name, &args[0])?)
+                    .unwrap_or(s)
+                    .to_owned(),
+            ))
+        }
+        "trimSuffix" => {
+            arity(2)?;
+            let s = text(name, &args[1])?;
+            Ok(Value::String(
+                s.strip_suffix(text(name, &args[0])?)
+                    .unwrap_or(s)
+                    .to_owned(),
+            ))
+        }
+        "eq" => {
+            let (first, rest) = args
+                .split_first()
+                .ok_or_else(|| "`eq` takes two values".to_owned())?;
+            if rest.is_empty() {
+                return Err("`eq` takes two values".into());
+            }
+            Ok(Value::Bool(rest.iter().any(|v| v == first)))
+        }
+        "ne" => {
+            arity(2)?;
+            Ok(Value::Bool(args[0] != args[1]))
+        }
+        "and" => Ok(args
+            .iter()
+            .find(|v| !truthy(v))
+            .or(args.last())
+            .cloned()
+            .unwrap_or(Value::Null)),
+        "or" => Ok(args
+            .iter()
+            .find(|v| truthy(v))
+            .or(args.last())
+            .cloned()
+            .unwrap_or(Value::Null)),
+        "not" => {
+            arity(1)?;
+            Ok(Value::Bool(!truthy(&args[0])))
+        }
+        other => Err(format!(
+            "the function `{other}` is not one fleetc import knows"
+        )),
+    }
+}
+
+/// Go's `fmt.Sprintf` for the verbs templates use: `%s`, `%v`, `%d` and `%%`.
+fn printf(format: &str, args: &[Value]) -> Result<Value, String> {
+    let mut out = String::new();
+    let mut args = args.iter();
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('%') => out.push('%'),
+            Some(verb @ ('s' | 'v' | 'd')) => match args.next() {
+                Some(Value::Null) => {
+                    let _ = write!(out, "%!{verb}(<nil>)");
+                }
+                Some(v) => out.push_str(&print(v)?),
+                None => {
+                    let _ = write!(out, "%!{verb}(MISSING)");
+                }
+            },
+            other => {
+                return Err(format!(
+                    "the printf verb `%{}` is not supported",
+                    other.map(String::from).unwrap_or_default()
+                ));
+            }
+        }
+    }
+    Ok(Value::String(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn go(text: &str, params: &Value) -> Result<Written, String> {
+        let t = Template::parse(text, Language::Go).expect("a template");
+        write(
+            &t,
+            params,
+            Mode {
+                language: Language::Go,
+                missing_is_error: false,
+            },
+        )
+    }
+
+    fn params() -> Value {
+        json!({
+            "name": "prod-eu",
+            "metadata": {"labels": {"environment": "prod"}, "annotations": {"addons_repo_basepath": ""}},
+            "values": {"chart": "cert-manager", "replicas": 2},
+        })
+    }
+
+    #[test]
+    fn fields_functions_and_conditionals_as_argo_cd_writes_them() {
+        let p = params();
+        for (template, written) in [
+            ("{{ .name }}", "prod-eu"),
+            ("{{ .values.replicas }}", "2"),
+            (
+                r#"{{ index .metadata.labels "environment" | upper }}"#,
+                "PROD",
+            ),
+            (
+                r#"{{ default "base/" .metadata.annotations.addons_repo_basepath }}"#,
+                "base/",
+            ),
+            (
+                r#"{{ printf "%s-%s" .values.chart .name }}"#,
+                "cert-manager-prod-eu",
+            ),
+            (r#"{{ replace "-" "_" .name }}"#, "prod_eu"),
+            (r#"{{ trimPrefix "prod-" .name }}"#, "eu"),
+            (
+                r#"{{ if eq .metadata.labels.environment "prod" }}3{{ else }}1{{ end }}"#,
+                "3",
+            ),
+            (
+                "{{ if .metadata.labels.missing }}a{{ else if .name }}b{{ end }}",
+                "b",
+            ),
+        ] {
+            assert_eq!(go(template, &p).unwrap().text, written, "{template}");
+        }
+    }
+
+    #[test]
+    fn a_missing_key_prints_no_value_or_fails_with_missingkey_error() {
+        let p = params();
+        let w = go("x-{{ .metadata.annotations.nope }}", &p).unwrap();
+        assert_eq!(w.text, "x-<no value>");
+        assert_eq!(w.missing, ["metadata.annotations.nope"]);
+        let t = Template::parse("{{ .nope }}", Language::Go).unwrap();
+        let strict = Mode {
+            language: Language::Go,
+            missing_is_error: true,
+        };
+        assert!(
+            write(&t, &p, strict)
+                .unwrap_err()
+                .contains("missingkey=error")
+        );
+    }
+
+    #[test]
+    fn fasttemplate_leaves_what_the_cluster_lacks() {
+        let t = Template::parse(
+            "{{values.chart}}/{{metadata.labels.team}}{{x}}",
+            Language::Fast,
+        )
+        .unwrap();
+        let mode = Mode {
+            language: Language::Fast,
+            missing_is_error: false,
+        };
+        let w = write(&t, &params(), mode).unwrap();
+        assert_eq!(w.text, "cert-manager/{{metadata.labels.team}}{{x}}");
+        assert_eq!(w.missing, ["metadata.labels.team"]);
+    }
+}
