@@ -293,3 +293,42 @@ fn the_hub_is_the_in_cluster_secrets_cluster_unless_named() {
     );
     assert!(!Path::new(&dir.path().join("fleet")).exists());
 }
+
+/// The GitOps Bridge way to pin a version per environment (a merge of cluster generators)
+/// becomes an override of the App's vars; a matrix with a list becomes one App per element.
+#[test]
+fn a_merge_becomes_overrides_and_a_matrix_one_app_per_element() {
+    let (dir, run) = import(&["secrets.yaml", "generators.yaml"], &[]);
+    run.expect_code(0);
+    insta::assert_snapshot!("generators-report", run.stderr);
+    let mut apps = String::new();
+    for (path, bytes) in snapshot(&dir.path().join("fleet/apps")) {
+        apps.push_str("--- fleet/apps/");
+        apps.push_str(&path);
+        apps.push('\n');
+        apps.push_str(&String::from_utf8_lossy(&bytes));
+    }
+    insta::assert_snapshot!("generators-apps", apps);
+    fleetc(dir.path(), &["render"]).expect_code(0);
+}
+
+/// Argo CD drops every Application of a name two clusters share; the import says so, names
+/// them apart, and the comparison shows each as a difference.
+#[test]
+fn an_application_name_two_clusters_share_is_named_apart_and_reported() {
+    let (dir, run) = import(&["secrets.yaml", "collision.yaml"], &[]);
+    run.expect_code(1);
+    insta::assert_snapshot!("collision-report", run.stderr);
+    fleetc(dir.path(), &["render"]).expect_code(0);
+    let placements = fleetc(dir.path(), &["ls", "placements", "--format", "json"]).json();
+    let names: Vec<&str> = placements
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["application"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["prod-dashboards-onprem-1", "prod-dashboards-spoke-prod"]
+    );
+}

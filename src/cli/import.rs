@@ -103,10 +103,15 @@ fn summary(c: &Comparison) -> String {
             .map(|d| d.cluster.as_str())
             .collect::<std::collections::BTreeSet<_>>()
             .len();
+    let app = if c.name == c.source {
+        String::new()
+    } else {
+        format!(" (App {})", c.name)
+    };
     let mut out = format!(
-        "{} {}: {} of {} identical to what Argo CD generates\n",
+        "{} {}{app}: {} of {} identical to what Argo CD generates\n",
         c.kind,
-        c.name,
+        c.source,
         c.identical,
         super::report::plural(total, "Application")
     );

@@ -8,7 +8,7 @@
 //! Application name pattern is kept (`applicationName`), and so is Argo CD's default Helm
 //! release name, the Application's name.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value, json};
@@ -21,6 +21,7 @@ use super::template::{Language, Template};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Files, Target};
 use crate::render::{IN_CLUSTER_SERVER, RESOURCES_FINALIZER};
+use crate::selector::syntax::dns1123_label_problems;
 use crate::selector::{LabelSelector, Selector};
 
 /// An ApplicationSet, imported.
@@ -33,6 +34,9 @@ pub(super) struct Imported {
     pub(super) expected: BTreeMap<String, Value>,
     /// Where the ApplicationSet is, for the report.
     pub(super) object: Object,
+    /// Application names Argo CD generates for several clusters (it then drops them all), with
+    /// those clusters: fleetc names them apart, and the comparison shows them as differences.
+    pub(super) collisions: Vec<(String, Vec<String>)>,
 }
 
 /// The fields of an Application template fleetc carries over, and where they go in the App.
@@ -46,23 +50,339 @@ const SPEC_FIELDS: [&str; 7] = [
     "revisionHistoryLimit",
 ];
 
-/// Reads an ApplicationSet; `None`, with a finding that says why, when fleetc cannot express it
-/// exactly.
+/// Why an ApplicationSet is left out: where (a JSON pointer into it), and why.
+type Refusal = (String, String);
+
+fn refuse<T>(pointer: impl Into<String>, why: impl Into<String>) -> Result<T, Refusal> {
+    Err((pointer.into(), why.into()))
+}
+
+/// Reads an ApplicationSet into one App (one per element of a matrix's list); none, with a
+/// finding that says why, when fleetc cannot express it exactly.
 pub(super) fn import(
     set: &Object,
     files: &Files,
     clusters: &[Cluster],
     findings: &mut Vec<Diagnostic>,
-) -> Option<Imported> {
-    let name = set.name().to_owned();
-    let leave_out = |findings: &mut Vec<Diagnostic>, pointer: &str, why: String| {
-        findings.push(Diagnostic::error(
-            Code::Import,
-            format!("ApplicationSet `{name}` is left out: {why}"),
-            Some(set.locate(files, pointer, target_of(&set.value, pointer))),
-        ));
-        None
+) -> Vec<Imported> {
+    match build(set, clusters) {
+        Ok(apps) => apps,
+        Err((pointer, why)) => {
+            findings.push(Diagnostic::error(
+                Code::Import,
+                format!("ApplicationSet `{}` is left out: {why}", set.name()),
+                Some(set.locate(files, &pointer, target_of(&set.value, &pointer))),
+            ));
+            Vec::new()
+        }
+    }
+}
+
+/// A cluster generator: its selector and its values (each read as a template).
+struct ClusterGenerator {
+    pointer: String,
+    selector: LabelSelector,
+    compiled: Selector,
+    raw: Map<String, Value>,
+    values: BTreeMap<String, Template>,
+}
+
+/// What an ApplicationSet's generators make: a cluster generator, the cluster generators merged
+/// over it (in order), and the elements of a list it is multiplied with.
+struct Generators {
+    base: ClusterGenerator,
+    merged: Vec<ClusterGenerator>,
+    elements: Vec<Map<String, Value>>,
+}
+
+/// The names Argo CD's cluster generator gives every parameter set.
+const CLUSTER_PARAMS: [&str; 6] = [
+    "name",
+    "nameNormalized",
+    "server",
+    "project",
+    "metadata",
+    "values",
+];
+
+fn read_generators(set: &Object, language: Language) -> Result<Generators, Refusal> {
+    let list = set
+        .value
+        .pointer("/spec/generators")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let generator = match list.as_slice() {
+        [one] => one.clone(),
+        [] => return refuse("/spec", "it has no generator"),
+        _ => {
+            return refuse(
+                "/spec/generators/1",
+                "fleetc import reads one generator per ApplicationSet (several give the union of their Applications)",
+            );
+        }
     };
+    let (kind, body) = only_kind(&generator, "/spec/generators/0")?;
+    let at = format!("/spec/generators/0/{kind}");
+    match kind.as_str() {
+        "clusters" => Ok(Generators {
+            base: cluster_generator(&body, &at, language, &[])?,
+            merged: Vec::new(),
+            elements: Vec::new(),
+        }),
+        "merge" => {
+            let keys: Vec<&str> = body["mergeKeys"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            if keys.is_empty() || !keys.iter().all(|k| ["server", "name"].contains(k)) {
+                return refuse(
+                    format!("{at}/mergeKeys"),
+                    "fleetc import merges cluster generators on `server` or `name`, the cluster itself",
+                );
+            }
+            let children = body["generators"].as_array().cloned().unwrap_or_default();
+            let mut generators = Vec::new();
+            for (i, child) in children.iter().enumerate() {
+                let here = format!("{at}/generators/{i}");
+                let (kind, body) = only_kind(child, &here)?;
+                if kind != "clusters" {
+                    return refuse(
+                        format!("{here}/{kind}"),
+                        "fleetc import merges cluster generators only",
+                    );
+                }
+                generators.push(cluster_generator(
+                    &body,
+                    &format!("{here}/clusters"),
+                    language,
+                    &[],
+                )?);
+            }
+            let mut generators = generators.into_iter();
+            let Some(base) = generators.next() else {
+                return refuse(at, "the merge has no generator");
+            };
+            let merged: Vec<ClusterGenerator> = generators.collect();
+            for g in &merged {
+                for (key, t) in &g.values {
+                    if !t.is_literal() {
+                        return refuse(
+                            format!("{}/values/{key}", g.pointer),
+                            "a template in a merged generator's values is not read yet",
+                        );
+                    }
+                    if base.values.get(key).is_some_and(|b| !b.is_literal()) {
+                        return refuse(
+                            format!("{}/values/{key}", base.pointer),
+                            "a templated value that a merged generator replaces is not read yet",
+                        );
+                    }
+                }
+            }
+            Ok(Generators {
+                base,
+                merged,
+                elements: Vec::new(),
+            })
+        }
+        "matrix" => {
+            let children = body["generators"].as_array().cloned().unwrap_or_default();
+            if children.len() != 2 {
+                return refuse(
+                    at,
+                    "fleetc import reads a matrix of a cluster generator and a list",
+                );
+            }
+            let mut base = None;
+            let mut elements = None;
+            for (i, child) in children.iter().enumerate() {
+                let here = format!("{at}/generators/{i}");
+                let (kind, body) = only_kind(child, &here)?;
+                match kind.as_str() {
+                    "list" => elements = Some(list_elements(&body, &format!("{here}/list"))?),
+                    "clusters" => base = Some((body, format!("{here}/clusters"))),
+                    _ => {
+                        return refuse(
+                            format!("{here}/{kind}"),
+                            "fleetc import reads a matrix of a cluster generator and a list",
+                        );
+                    }
+                }
+            }
+            let (Some((body, here)), Some(elements)) = (base, elements) else {
+                return refuse(
+                    at,
+                    "fleetc import reads a matrix of a cluster generator and a list",
+                );
+            };
+            let keys: Vec<String> = element_keys(&elements).into_iter().collect();
+            let base = cluster_generator(&body, &here, language, &keys)?;
+            for key in &keys {
+                if CLUSTER_PARAMS.contains(&key.as_str()) || base.values.contains_key(key) {
+                    return refuse(
+                        format!("{at}/generators"),
+                        format!("the list's `{key}` is also a parameter of the cluster generator"),
+                    );
+                }
+            }
+            Ok(Generators {
+                base,
+                merged: Vec::new(),
+                elements,
+            })
+        }
+        _ => refuse(
+            at,
+            format!(
+                "the `{kind}` generator has no fleetc equivalent yet (fleetc import reads the cluster generator, alone, merged with cluster generators, or in a matrix with a list): its Applications depend on {}",
+                match kind.as_str() {
+                    "git" => "a repository's files, read at runtime",
+                    "scmProvider" | "pullRequest" => "an SCM provider's API, read at runtime",
+                    "plugin" => "a plugin's answer at runtime",
+                    "list" => "a list alone, with no cluster generator",
+                    _ => "what fleetc import does not read yet",
+                }
+            ),
+        ),
+    }
+}
+
+/// A generator's one kind (`clusters`, `list`, …) and its body; a post-selector is refused.
+fn only_kind(generator: &Value, at: &str) -> Result<(String, Value), Refusal> {
+    let Some(map) = generator.as_object() else {
+        return refuse(at, "the generator is not a map");
+    };
+    if map
+        .get("selector")
+        .is_some_and(|s| s.as_object().is_some_and(|m| !m.is_empty()))
+    {
+        return refuse(
+            format!("{at}/selector"),
+            "a generator's post-selector is not read yet",
+        );
+    }
+    let kinds: Vec<&String> = map.keys().filter(|k| *k != "selector").collect();
+    match kinds.as_slice() {
+        [kind] => Ok(((*kind).clone(), map[kind.as_str()].clone())),
+        [] => refuse(at, "the generator is empty"),
+        _ => refuse(at, "a generator has one kind"),
+    }
+}
+
+fn cluster_generator(
+    body: &Value,
+    at: &str,
+    language: Language,
+    extra: &[String],
+) -> Result<ClusterGenerator, Refusal> {
+    if body
+        .get("template")
+        .is_some_and(|t| t.as_object().is_some_and(|m| !m.is_empty()))
+    {
+        return refuse(
+            format!("{at}/template"),
+            "a generator's own template is not read yet",
+        );
+    }
+    let selector: LabelSelector = serde_json::from_value(
+        body.get("selector").cloned().unwrap_or(json!({})),
+    )
+    .map_err(|e| {
+        (
+            format!("{at}/selector"),
+            format!("its selector is not a label selector ({e})"),
+        )
+    })?;
+    let compiled = Selector::compile(&selector).map_err(|e| {
+        let why = e
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        (
+            format!("{at}/selector"),
+            format!("its selector is invalid: {why}"),
+        )
+    })?;
+    let raw: Map<String, Value> = body
+        .get("values")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut values = BTreeMap::new();
+    for (key, value) in &raw {
+        let here = format!("{at}/values/{key}");
+        let Some(text) = value.as_str() else {
+            return refuse(here, "generator values are text");
+        };
+        let t = Template::parse_with(text, language, extra).map_err(|e| (here, e.message))?;
+        values.insert(key.clone(), t);
+    }
+    Ok(ClusterGenerator {
+        pointer: at.to_owned(),
+        selector,
+        compiled,
+        raw,
+        values,
+    })
+}
+
+fn list_elements(body: &Value, at: &str) -> Result<Vec<Map<String, Value>>, Refusal> {
+    for key in ["elementsYaml", "template"] {
+        if body.get(key).is_some() {
+            return refuse(
+                format!("{at}/{key}"),
+                format!("a list's `{key}` is not read yet"),
+            );
+        }
+    }
+    let elements = body["elements"].as_array().cloned().unwrap_or_default();
+    if elements.is_empty() {
+        return refuse(at, "the list has no elements");
+    }
+    elements
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| match e {
+            Value::Object(map) => Ok(map),
+            _ => refuse(format!("{at}/elements/{i}"), "a list element is a map"),
+        })
+        .collect()
+}
+
+fn element_keys(elements: &[Map<String, Value>]) -> BTreeSet<String> {
+    elements.iter().flat_map(|e| e.keys().cloned()).collect()
+}
+
+/// The App names of a matrix's elements: `<set>-<a value that names the element>`, or
+/// `<set>-<n>` where no value does.
+fn element_names(set: &str, elements: &[Map<String, Value>]) -> Vec<String> {
+    let named: Vec<Option<String>> = elements
+        .iter()
+        .map(|e| {
+            e.values()
+                .filter_map(Value::as_str)
+                .map(|v| format!("{set}-{v}"))
+                .find(|n| dns1123_label_problems(n).is_empty())
+        })
+        .collect();
+    let unique = named.iter().flatten().collect::<BTreeSet<_>>().len() == named.len()
+        && named.iter().all(Option::is_some);
+    named
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| match n {
+            Some(n) if unique => n,
+            _ => format!("{set}-{}", i + 1),
+        })
+        .collect()
+}
+
+fn build(set: &Object, clusters: &[Cluster]) -> Result<Vec<Imported>, Refusal> {
+    let name = set.name().to_owned();
     let language = if set.value.pointer("/spec/goTemplate") == Some(&Value::Bool(true)) {
         Language::Go
     } else {
@@ -78,142 +398,20 @@ pub(super) fn import(
         missing_is_error,
     };
     if set.value.pointer("/spec/templatePatch").is_some() {
-        return leave_out(
-            findings,
+        return refuse(
             "/spec/templatePatch",
-            "fleetc import does not read `templatePatch` yet".into(),
+            "fleetc import does not read `templatePatch` yet",
         );
     }
-    let generators = set
-        .value
-        .pointer("/spec/generators")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let generator = match generators.as_slice() {
-        [one] => one,
-        [] => return leave_out(findings, "/spec", "it has no generator".into()),
-        _ => {
-            return leave_out(
-                findings,
-                "/spec/generators/1",
-                "fleetc import reads one generator per ApplicationSet (several give the union of their Applications)".into(),
-            );
-        }
-    };
-    let Some(kind) = generator
-        .as_object()
-        .and_then(|g| g.keys().find(|k| *k != "selector"))
-    else {
-        return leave_out(
-            findings,
-            "/spec/generators/0",
-            "the generator is empty".into(),
-        );
-    };
-    if kind != "clusters" {
-        return leave_out(
-            findings,
-            &format!("/spec/generators/0/{kind}"),
-            format!(
-                "the `{kind}` generator has no fleetc equivalent yet (fleetc import reads the cluster generator): its Applications depend on {}",
-                match kind.as_str() {
-                    "git" => "a repository's files, read at runtime",
-                    "scmProvider" | "pullRequest" => "an SCM provider's API, read at runtime",
-                    "plugin" => "a plugin's answer at runtime",
-                    "list" => "a list, which fleetc import will read with the cluster generator",
-                    _ => "what fleetc import does not read yet",
-                }
-            ),
-        );
-    }
-    let generator = &generator["clusters"];
-    if generator
-        .get("template")
-        .is_some_and(|t| t.as_object().is_some_and(|m| !m.is_empty()))
-    {
-        return leave_out(
-            findings,
-            "/spec/generators/0/clusters/template",
-            "a generator's own template is not read yet".into(),
-        );
-    }
-    let selector: LabelSelector =
-        match serde_json::from_value(generator.get("selector").cloned().unwrap_or(json!({}))) {
-            Ok(s) => s,
-            Err(e) => {
-                return leave_out(
-                    findings,
-                    "/spec/generators/0/clusters/selector",
-                    format!("its selector is not a label selector ({e})"),
-                );
-            }
-        };
-    let compiled = match Selector::compile(&selector) {
-        Ok(s) => s,
-        Err(e) => {
-            let why = e
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ");
-            return leave_out(
-                findings,
-                "/spec/generators/0/clusters/selector",
-                format!("its selector is invalid: {why}"),
-            );
-        }
-    };
-    let values: Map<String, Value> = generator
-        .get("values")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-
-    // Every templated string, read once.
-    let mut value_templates = BTreeMap::new();
-    for (key, value) in &values {
-        let Some(text) = value.as_str() else {
-            return leave_out(
-                findings,
-                &format!("/spec/generators/0/clusters/values/{key}"),
-                "generator values are text".into(),
-            );
-        };
-        match Template::parse(text, language) {
-            Ok(t) => {
-                value_templates.insert(key.clone(), t);
-            }
-            Err(e) => {
-                return leave_out(
-                    findings,
-                    &format!("/spec/generators/0/clusters/values/{key}"),
-                    e.message,
-                );
-            }
-        }
-    }
+    let generators = read_generators(set, language)?;
     let Some(template) = set.value.pointer("/spec/template").cloned() else {
-        return leave_out(findings, "/spec", "it has no `template`".into());
+        return refuse("/spec", "it has no `template`");
     };
-    let names = ArgoNames {
-        values: &value_templates,
-    };
-    // The Application template, translated.
-    let mut translated = template.clone();
-    if let Err((pointer, why)) =
-        translate_strings(&mut translated, "/spec/template", language, &names)
-    {
-        return leave_out(findings, &pointer, why);
-    }
-
-    // The App.
     let spec_in = template.get("spec").cloned().unwrap_or(json!({}));
     for key in spec_in.as_object().into_iter().flatten().map(|(k, _)| k) {
         if !SPEC_FIELDS.contains(&key.as_str()) && key != "destination" {
-            return leave_out(
-                findings,
-                &format!("/spec/template/spec/{key}"),
+            return refuse(
+                format!("/spec/template/spec/{key}"),
                 format!("`spec.{key}` of an Application template is not read yet"),
             );
         }
@@ -223,26 +421,22 @@ pub(super) fn import(
         destination.get("server").and_then(Value::as_str),
         destination.get("name").and_then(Value::as_str),
     ) {
-        (Some(s), None) if is_param(s, "server", language) => true,
-        (None, Some(n)) if is_param(n, "name", language) => true,
+        (Some(s), None) => is_param(s, "server", language),
+        (None, Some(n)) => is_param(n, "name", language),
         _ => false,
     };
     if !to_cluster {
-        return leave_out(
-            findings,
+        return refuse(
             "/spec/template/spec/destination",
-            "its destination is not the generated cluster (`server: '{{server}}'` or `name: '{{name}}'`), and fleetc deploys each placement to its cluster".into(),
+            "its destination is not the generated cluster (`server: '{{server}}'` or `name: '{{name}}'`), and fleetc deploys each placement to its cluster",
         );
     }
-    let t_meta = translated.get("metadata").cloned().unwrap_or(json!({}));
-    let t_spec = translated.get("spec").cloned().unwrap_or(json!({}));
     if let Some(finalizers) = template
         .pointer("/metadata/finalizers")
         .and_then(Value::as_array)
         && finalizers.as_slice() != [Value::from(RESOURCES_FINALIZER)]
     {
-        return leave_out(
-            findings,
+        return refuse(
             "/spec/template/metadata/finalizers",
             format!("fleetc gives Applications the finalizer `{RESOURCES_FINALIZER}` or none"),
         );
@@ -251,11 +445,229 @@ pub(super) fn import(
         .value
         .pointer("/spec/syncPolicy/preserveResourcesOnDeletion")
         == Some(&Value::Bool(true));
+
+    // Which clusters the base generator selects, as Argo CD sees them.
+    let base = &generators.base;
+    let mut selected: Vec<&Cluster> = clusters
+        .iter()
+        .filter(|c| base.compiled.matches(&text_map(&c.secret_labels)))
+        .collect();
+    if base.compiled.is_everything() && !selected.iter().any(|c| c.server == IN_CLUSTER_SERVER) {
+        return refuse(
+            base.pointer.clone(),
+            "its selector is empty, so Argo CD also generates an Application for its local `in-cluster`, which has no cluster Secret: import the hub's own cluster Secret, or select clusters by label",
+        );
+    }
+    selected.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let keys: Vec<String> = element_keys(&generators.elements).into_iter().collect();
+    let elements: Vec<(String, Option<&Map<String, Value>>)> = if generators.elements.is_empty() {
+        vec![(name.clone(), None)]
+    } else {
+        element_names(&name, &generators.elements)
+            .into_iter()
+            .zip(generators.elements.iter().map(Some))
+            .collect()
+    };
+    let mut apps = Vec::new();
+    for (app_name, element) in elements {
+        let names = ArgoNames {
+            values: &base.values,
+            element: &keys,
+        };
+        let document = app_document(
+            &app_name,
+            &template,
+            &generators,
+            element,
+            language,
+            &names,
+            preserve,
+            &keys,
+        )?;
+        let mut expected = BTreeMap::new();
+        for cluster in &selected {
+            let mut params = params(cluster);
+            let mut values = interpolate(base, &params, mode, &cluster.name)?;
+            for g in &generators.merged {
+                if g.compiled.matches(&text_map(&cluster.secret_labels)) {
+                    values.extend(interpolate(g, &params, mode, &cluster.name)?);
+                }
+            }
+            params["values"] = Value::Object(values);
+            if let Some(element) = element {
+                for (k, v) in element {
+                    params[k.as_str()] = v.clone();
+                }
+            }
+            let application = generated(
+                &template,
+                mode,
+                &params,
+                &cluster.name,
+                &set_namespace(set),
+                preserve,
+                &keys,
+            )?;
+            expected.insert(cluster.name.clone(), application);
+        }
+        apps.push(Imported {
+            name: app_name,
+            document,
+            expected,
+            object: set.clone(),
+            collisions: Vec::new(),
+        });
+    }
+    name_apart(&mut apps);
+    Ok(apps)
+}
+
+/// Argo CD drops every Application whose name another one of the set also has. fleetc would
+/// refuse the fleet, so the clusters involved get their name as a suffix (only they), and what
+/// Argo CD generates for them is nothing: the comparison reports each.
+fn name_apart(apps: &mut [Imported]) {
+    let mut by_name: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
+    for (i, app) in apps.iter().enumerate() {
+        for (cluster, application) in &app.expected {
+            if let Some(name) = application
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+            {
+                by_name
+                    .entry(name.to_owned())
+                    .or_default()
+                    .push((i, cluster.clone()));
+            }
+        }
+    }
+    let mut renamed: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    for (name, users) in by_name.into_iter().filter(|(_, u)| u.len() > 1) {
+        for (i, cluster) in &users {
+            apps[*i].expected.remove(cluster);
+            renamed.entry(*i).or_default().insert(cluster.clone());
+        }
+        let clusters = users.iter().map(|(_, c)| c.clone()).collect();
+        apps[users[0].0].collisions.push((name, clusters));
+    }
+    for (i, clusters) in renamed {
+        let listed: Vec<String> = clusters
+            .iter()
+            .map(|c| serde_json::to_string(c).expect("a string serializes"))
+            .collect();
+        if let Some(Value::String(pattern)) = apps[i].document.pointer_mut("/spec/applicationName")
+        {
+            let _ = write!(
+                pattern,
+                "{{% if cluster.name in [{}] %}}-{{{{ cluster.name }}}}{{% endif %}}",
+                listed.join(", ")
+            );
+        }
+    }
+}
+
+fn set_namespace(set: &Object) -> String {
+    set.text("/metadata/namespace")
+        .unwrap_or("argocd")
+        .to_owned()
+}
+
+/// A generator's values for one cluster, as Argo CD interpolates them.
+fn interpolate(
+    generator: &ClusterGenerator,
+    params: &Value,
+    mode: Mode,
+    cluster: &str,
+) -> Result<Map<String, Value>, Refusal> {
+    let mut values = Map::new();
+    for (key, t) in &generator.values {
+        let here = format!("{}/values/{key}", generator.pointer);
+        let w = eval::write(t, params, mode).map_err(|e| {
+            (
+                here.clone(),
+                format!("on cluster `{cluster}`, Argo CD fails it: {e}"),
+            )
+        })?;
+        if !w.missing.is_empty() {
+            return refuse(here, missing(cluster, &w.missing, mode.language));
+        }
+        values.insert(key.clone(), w.text.into());
+    }
+    Ok(values)
+}
+
+/// The Application Argo CD generates from the template for one parameter set.
+fn generated(
+    template: &Value,
+    mode: Mode,
+    params: &Value,
+    cluster: &str,
+    namespace: &str,
+    preserve: bool,
+    extra: &[String],
+) -> Result<Value, Refusal> {
+    let mut application = template.clone();
+    write_strings(
+        &mut application,
+        "/spec/template",
+        mode,
+        params,
+        cluster,
+        extra,
+    )?;
+    let Some(app_name) = application
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    else {
+        return refuse(
+            "/spec/template/metadata/name",
+            "its template names no Application",
+        );
+    };
+    application["apiVersion"] = "argoproj.io/v1alpha1".into();
+    application["kind"] = "Application".into();
+    application["metadata"]["namespace"] = namespace.into();
+    if application.pointer("/metadata/finalizers").is_none() && !preserve {
+        application["metadata"]["finalizers"] = json!([RESOURCES_FINALIZER]);
+    }
+    if let Some(spec) = application.get_mut("spec").and_then(Value::as_object_mut) {
+        default_release_names(spec, &app_name);
+        spec.insert(
+            "destination".into(),
+            match destination_namespace(spec) {
+                Some(ns) => json!({"name": cluster, "namespace": ns}),
+                None => json!({"name": cluster}),
+            },
+        );
+    }
+    Ok(application)
+}
+
+/// The App: the template translated, placed by the base generator's selector, with the base's
+/// literal values (and the element's parameters) as vars and each merged generator an override.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site, each argument a part of the App"
+)]
+fn app_document(
+    name: &str,
+    template: &Value,
+    generators: &Generators,
+    element: Option<&Map<String, Value>>,
+    language: Language,
+    names: &dyn Names,
+    preserve: bool,
+    extra: &[String],
+) -> Result<Value, Refusal> {
+    let mut translated = template.clone();
+    translate_strings(&mut translated, "/spec/template", language, names, extra)?;
+    let t_meta = translated.get("metadata").cloned().unwrap_or(json!({}));
+    let t_spec = translated.get("spec").cloned().unwrap_or(json!({}));
     let Some(application_name) = t_meta.get("name").and_then(Value::as_str) else {
-        return leave_out(
-            findings,
+        return refuse(
             "/spec/template/metadata",
-            "its template names no Application".into(),
+            "its template names no Application",
         );
     };
     let mut app_spec = Map::new();
@@ -266,12 +678,8 @@ pub(super) fn import(
         }
     }
     default_release_names(&mut app_spec, application_name);
-    match helm_values(&template, &mut app_spec, language, &names) {
-        Ok(Some(values)) => {
-            app_spec.insert("values".into(), values);
-        }
-        Ok(None) => {}
-        Err((pointer, why)) => return leave_out(findings, &pointer, why),
+    if let Some(values) = helm_values(template, &mut app_spec, language, names, extra)? {
+        app_spec.insert("values".into(), values);
     }
     if let Some(ns) = t_spec.pointer("/destination/namespace") {
         app_spec.insert("destination".into(), json!({"namespace": ns}));
@@ -279,23 +687,26 @@ pub(super) fn import(
     if preserve {
         app_spec.insert("preserveResourcesOnDeletion".into(), true.into());
     }
-    let mut selector_value = json!(selector);
-    let expressions = selector_value
-        .get_mut("matchExpressions")
-        .and_then(Value::as_array_mut);
-    for e in expressions.into_iter().flatten() {
-        if e["values"].as_array().is_some_and(Vec::is_empty) {
-            e.as_object_mut().map(|m| m.remove("values"));
-        }
+    let base = &generators.base;
+    app_spec.insert(
+        "placement".into(),
+        json!({"selector": selector_document(&base.selector)}),
+    );
+    let mut vars: Map<String, Value> = literal_values(base);
+    if let Some(element) = element {
+        vars.extend(element.clone());
     }
-    app_spec.insert("placement".into(), json!({"selector": selector_value}));
-    let literal_vars: Map<String, Value> = values
+    if !vars.is_empty() {
+        app_spec.insert("vars".into(), Value::Object(vars));
+    }
+    let overrides: Vec<Value> = generators
+        .merged
         .iter()
-        .filter(|(k, _)| value_templates.get(*k).is_some_and(Template::is_literal))
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .filter(|g| !g.raw.is_empty())
+        .map(|g| json!({"selector": selector_document(&g.selector), "vars": literal_values(g)}))
         .collect();
-    if !literal_vars.is_empty() {
-        app_spec.insert("vars".into(), Value::Object(literal_vars));
+    if !overrides.is_empty() {
+        app_spec.insert("overrides".into(), Value::Array(overrides));
     }
     let mut metadata = json!({"name": name});
     for key in ["labels", "annotations"] {
@@ -306,98 +717,36 @@ pub(super) fn import(
             metadata[key] = m.clone();
         }
     }
-    let document = json!({
+    Ok(json!({
         "apiVersion": "fleetc.dev/v1alpha1",
         "kind": "App",
         "metadata": metadata,
         "spec": app_spec,
-    });
+    }))
+}
 
-    // What Argo CD generates.
-    let namespace = set.text("/metadata/namespace").unwrap_or("argocd");
-    let mut selected: Vec<&Cluster> = clusters
+/// A generator's values that hold no template: the App's (or an override's) vars.
+fn literal_values(generator: &ClusterGenerator) -> Map<String, Value> {
+    generator
+        .raw
         .iter()
-        .filter(|c| compiled.matches(&text_map(&c.secret_labels)))
-        .collect();
-    if compiled.is_everything() && !selected.iter().any(|c| c.server == IN_CLUSTER_SERVER) {
-        return leave_out(
-            findings,
-            "/spec/generators/0/clusters",
-            "its selector is empty, so Argo CD also generates an Application for its local `in-cluster`, which has no cluster Secret: import the hub's own cluster Secret, or select clusters by label".into(),
-        );
+        .filter(|(k, _)| generator.values.get(*k).is_some_and(Template::is_literal))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// A selector as a fleet file writes it (no empty `values` lists).
+fn selector_document(selector: &LabelSelector) -> Value {
+    let mut value = json!(selector);
+    let expressions = value
+        .get_mut("matchExpressions")
+        .and_then(Value::as_array_mut);
+    for e in expressions.into_iter().flatten() {
+        if e["values"].as_array().is_some_and(Vec::is_empty) {
+            e.as_object_mut().map(|m| m.remove("values"));
+        }
     }
-    selected.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut expected = BTreeMap::new();
-    for cluster in selected {
-        let mut params = params(cluster);
-        let mut interpolated = Map::new();
-        for (key, t) in &value_templates {
-            match eval::write(t, &params, mode) {
-                Ok(w) if w.missing.is_empty() => {
-                    interpolated.insert(key.clone(), w.text.into());
-                }
-                Ok(w) => {
-                    return leave_out(
-                        findings,
-                        &format!("/spec/generators/0/clusters/values/{key}"),
-                        missing(&cluster.name, &w.missing, language),
-                    );
-                }
-                Err(e) => {
-                    return leave_out(
-                        findings,
-                        &format!("/spec/generators/0/clusters/values/{key}"),
-                        format!("on cluster `{}`, Argo CD fails it: {e}", cluster.name),
-                    );
-                }
-            }
-        }
-        params["values"] = Value::Object(interpolated);
-        let mut application = template.clone();
-        if let Err((pointer, why)) = write_strings(
-            &mut application,
-            "/spec/template",
-            mode,
-            &params,
-            &cluster.name,
-        ) {
-            return leave_out(findings, &pointer, why);
-        }
-        let Some(app_name) = application
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-        else {
-            return leave_out(
-                findings,
-                "/spec/template/metadata/name",
-                "its template names no Application".into(),
-            );
-        };
-        application["apiVersion"] = "argoproj.io/v1alpha1".into();
-        application["kind"] = "Application".into();
-        application["metadata"]["namespace"] = namespace.into();
-        if application.pointer("/metadata/finalizers").is_none() && !preserve {
-            application["metadata"]["finalizers"] = json!([RESOURCES_FINALIZER]);
-        }
-        if let Some(spec) = application.get_mut("spec").and_then(Value::as_object_mut) {
-            default_release_names(spec, &app_name);
-            spec.insert(
-                "destination".into(),
-                match destination_namespace(spec) {
-                    Some(ns) => json!({"name": cluster.name, "namespace": ns}),
-                    None => json!({"name": cluster.name}),
-                },
-            );
-        }
-        expected.insert(cluster.name.clone(), application);
-    }
-    Some(Imported {
-        name,
-        document,
-        expected,
-        object: set.clone(),
-    })
+    value
 }
 
 /// A string is pointed at by its value; anything else by its key.
@@ -508,6 +857,7 @@ fn helm_values(
     app_spec: &mut Map<String, Value>,
     language: Language,
     names: &dyn Names,
+    extra: &[String],
 ) -> Result<Option<Value>, (String, String)> {
     let (key, count) = if app_spec.contains_key("source") {
         ("source", 1)
@@ -544,9 +894,8 @@ fn helm_values(
             .and_then(|h| h.get("values"))
             .and_then(Value::as_str)
         {
-            Some(raw) => {
-                values_text(raw, language, names).map_err(|e| (format!("{here}/values"), e))?
-            }
+            Some(raw) => values_text(raw, language, names, extra)
+                .map_err(|e| (format!("{here}/values"), e))?,
             None => Value::Object(Map::new()),
         };
         if let Some(object) = object {
@@ -564,11 +913,16 @@ fn app_spec_pointer<'v>(spec: &'v mut Map<String, Value>, pointer: &str) -> Opti
 }
 
 /// Helm's `values` text, with templates in it, as a map of fleetc templates.
-fn values_text(raw: &str, language: Language, names: &dyn Names) -> Result<Value, String> {
+fn values_text(
+    raw: &str,
+    language: Language,
+    names: &dyn Names,
+    extra: &[String],
+) -> Result<Value, String> {
     if raw.contains("fleetc-import-") {
         return Err("the Helm values hold the text fleetc import marks templates with".into());
     }
-    let template = Template::parse(raw, language).map_err(|e| e.message)?;
+    let template = Template::parse_with(raw, language, extra).map_err(|e| e.message)?;
     let mut text = String::new();
     let mut actions = Vec::new();
     for node in &template.nodes {
@@ -647,6 +1001,8 @@ fn rebuild(
 /// What Argo CD's parameters are called in a fleetc template.
 struct ArgoNames<'a> {
     values: &'a BTreeMap<String, Template>,
+    /// The parameters a matrix's list adds (the App's vars).
+    element: &'a [String],
 }
 
 impl Names for ArgoNames<'_> {
@@ -664,6 +1020,9 @@ impl Names for ArgoNames<'_> {
             },
             ["server"] => Err("fleetc does not know a cluster's API server address where templates read it (it lives in the secret store)".into()),
             ["project"] => Err("fleetc templates do not read a cluster's project".into()),
+            [k, rest @ ..] if self.element.iter().any(|e| e == k) => {
+                Ok(rest.iter().fold(member("vars", k), |e, key| member(&e, key)))
+            }
             _ => Err(format!("`.{}` is not a parameter of the cluster generator", path.join("."))),
         }
     }
@@ -696,6 +1055,7 @@ impl Names for NoValues {
         }
         ArgoNames {
             values: &BTreeMap::new(),
+            element: &[],
         }
         .expression(path)
     }
@@ -708,17 +1068,19 @@ fn translate_strings(
     pointer: &str,
     language: Language,
     names: &dyn Names,
+    extra: &[String],
 ) -> Result<(), (String, String)> {
     match value {
         Value::String(s) => {
-            let t = Template::parse(s, language).map_err(|e| (pointer.to_owned(), e.message))?;
+            let t = Template::parse_with(s, language, extra)
+                .map_err(|e| (pointer.to_owned(), e.message))?;
             if !t.is_literal() {
                 *s = translate::template(&t, names).map_err(|e| (pointer.to_owned(), e))?;
             }
             Ok(())
         }
         Value::Array(list) => list.iter_mut().enumerate().try_for_each(|(i, v)| {
-            translate_strings(v, &format!("{pointer}/{i}"), language, names)
+            translate_strings(v, &format!("{pointer}/{i}"), language, names, extra)
         }),
         Value::Object(map) => map.iter_mut().try_for_each(|(k, v)| {
             // The destination is the cluster itself; fleetc names it.
@@ -730,6 +1092,7 @@ fn translate_strings(
                 &format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1")),
                 language,
                 names,
+                extra,
             )
         }),
         _ => Ok(()),
@@ -743,11 +1106,12 @@ fn write_strings(
     mode: Mode,
     params: &Value,
     cluster: &str,
+    extra: &[String],
 ) -> Result<(), (String, String)> {
     match value {
         Value::String(s) => {
-            let t =
-                Template::parse(s, mode.language).map_err(|e| (pointer.to_owned(), e.message))?;
+            let t = Template::parse_with(s, mode.language, extra)
+                .map_err(|e| (pointer.to_owned(), e.message))?;
             let w = eval::write(&t, params, mode).map_err(|e| {
                 (
                     pointer.to_owned(),
@@ -764,7 +1128,7 @@ fn write_strings(
             Ok(())
         }
         Value::Array(list) => list.iter_mut().enumerate().try_for_each(|(i, v)| {
-            write_strings(v, &format!("{pointer}/{i}"), mode, params, cluster)
+            write_strings(v, &format!("{pointer}/{i}"), mode, params, cluster, extra)
         }),
         Value::Object(map) => map.iter_mut().try_for_each(|(k, v)| {
             write_strings(
@@ -773,6 +1137,7 @@ fn write_strings(
                 mode,
                 params,
                 cluster,
+                extra,
             )
         }),
         _ => Ok(()),

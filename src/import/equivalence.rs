@@ -14,9 +14,12 @@ use crate::render::{APP_LABEL, CLUSTER_LABEL, OutputTree};
 /// What the comparison found for one imported ApplicationSet or Application.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
+    /// The App.
     pub name: String,
     /// `ApplicationSet` or `Application`.
     pub kind: String,
+    /// The name of the ApplicationSet or Application the App was made from.
+    pub source: String,
     /// Applications that are the same.
     pub identical: usize,
     pub differences: Vec<Difference>,
@@ -128,8 +131,7 @@ fn is_empty(v: &Value) -> bool {
 
 /// Compares what Argo CD generates for an app (by cluster) with what fleetc renders for it.
 pub fn compare(
-    name: &str,
-    kind: &str,
+    (name, kind, source): (&str, &str, &str),
     expected: &BTreeMap<String, Value>,
     rendered: &BTreeMap<(String, String), Value>,
 ) -> Comparison {
@@ -146,6 +148,7 @@ pub fn compare(
     let mut comparison = Comparison {
         name: name.to_owned(),
         kind: kind.to_owned(),
+        source: source.to_owned(),
         identical: 0,
         differences: Vec::new(),
     };
@@ -225,7 +228,7 @@ mod tests {
                 json!({"metadata": {"name": "x-c"}}),
             ),
         ]);
-        let c = compare("x", "ApplicationSet", &expected, &rendered);
+        let c = compare(("x", "ApplicationSet", "x"), &expected, &rendered);
         assert_eq!(c.identical, 1);
         let found: Vec<(&str, &str)> = c
             .differences

@@ -114,7 +114,18 @@ pub fn import(inputs: Vec<SourceFile>, options: &Options) -> Imported {
     }
     let mut sets = Vec::new();
     for set in &objects.application_sets {
-        if let Some(imported) = appset::import(set, &files, &clusters, &mut findings) {
+        for imported in appset::import(set, &files, &clusters, &mut findings) {
+            for (name, on) in &imported.collisions {
+                findings.push(Diagnostic::warning(
+                    Code::ImportDifference,
+                    format!(
+                        "ApplicationSet `{}` generates Application `{name}` for clusters {}, and Argo CD drops every one of them; the imported App names them apart",
+                        set.name(),
+                        on.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                    Some(set.locate(&files, "/spec/template/metadata/name", Target::Value)),
+                ));
+            }
             sets.push(imported);
         }
     }
@@ -189,16 +200,14 @@ pub fn import(inputs: Vec<SourceFile>, options: &Options) -> Imported {
             let rendered = equivalence::applications(&tree);
             for s in &sets {
                 comparisons.push(equivalence::compare(
-                    &s.name,
-                    "ApplicationSet",
+                    (&s.name, "ApplicationSet", s.object.name()),
                     &s.expected,
                     &rendered,
                 ));
             }
             for a in &applications {
                 comparisons.push(equivalence::compare(
-                    &a.name,
-                    "Application",
+                    (&a.name, "Application", &a.name),
                     &a.expected,
                     &rendered,
                 ));
@@ -309,22 +318,28 @@ fn fleet_document(
     })
 }
 
-/// The label keys an App's placement selector names.
+/// The label keys an App's selectors (its placement's and its overrides') name.
 fn selector_keys(app: &Value) -> Vec<String> {
-    let selector = &app["spec"]["placement"]["selector"];
-    let mut keys: Vec<String> = selector["matchLabels"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(k, _)| k.clone())
-        .collect();
-    keys.extend(
-        selector["matchExpressions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e["key"].as_str().map(str::to_owned)),
-    );
+    let overrides = app["spec"]["overrides"].as_array().into_iter().flatten();
+    let selectors = std::iter::once(&app["spec"]["placement"]["selector"])
+        .chain(overrides.map(|o| &o["selector"]));
+    let mut keys = Vec::new();
+    for selector in selectors {
+        keys.extend(
+            selector["matchLabels"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k.clone()),
+        );
+        keys.extend(
+            selector["matchExpressions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e["key"].as_str().map(str::to_owned)),
+        );
+    }
     keys
 }
 

@@ -73,9 +73,19 @@ pub struct Unreadable {
 impl Template {
     /// Reads `text` as a template of `language`.
     pub fn parse(text: &str, language: Language) -> Result<Self, Unreadable> {
+        Self::parse_with(text, language, &[])
+    }
+
+    /// Reads `text`, where a generator adds the parameters `extra` (a list's element keys),
+    /// which fasttemplate must know by name.
+    pub fn parse_with(
+        text: &str,
+        language: Language,
+        extra: &[String],
+    ) -> Result<Self, Unreadable> {
         match language {
             Language::Go => go::parse(text),
-            Language::Fast => Ok(fast(text)),
+            Language::Fast => Ok(fast(text, extra)),
         }
     }
 
@@ -92,7 +102,7 @@ pub const FUNCTIONS: [&str; 11] = [
 
 /// fasttemplate: `{{tag}}` (the tag trimmed of spaces) is a parameter; text elsewhere. The
 /// parameters are flat: `metadata.labels.<key>` names one label, whatever dots the key holds.
-fn fast(text: &str) -> Template {
+fn fast(text: &str, extra: &[String]) -> Template {
     let mut nodes = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
@@ -103,7 +113,7 @@ fn fast(text: &str) -> Template {
             nodes.push(Node::Text(rest[..start].to_owned()));
         }
         let tag = &rest[start + 2..start + 2 + len];
-        nodes.push(match fast_path(tag.trim()) {
+        nodes.push(match fast_path(tag.trim(), extra) {
             Some(path) => Node::Output(Pipeline(vec![Command::Value(Arg::Field(path))])),
             None => Node::Unknown(tag.to_owned()),
         });
@@ -116,7 +126,7 @@ fn fast(text: &str) -> Template {
 }
 
 /// The parameter path of a fasttemplate tag, when it names one Argo CD sets.
-fn fast_path(tag: &str) -> Option<Vec<String>> {
+fn fast_path(tag: &str, extra: &[String]) -> Option<Vec<String>> {
     for prefix in ["metadata.labels.", "metadata.annotations.", "values."] {
         if let Some(key) = tag.strip_prefix(prefix) {
             let mut path: Vec<String> = prefix
@@ -128,9 +138,9 @@ fn fast_path(tag: &str) -> Option<Vec<String>> {
             return Some(path);
         }
     }
-    ["name", "nameNormalized", "server", "project"]
-        .contains(&tag)
-        .then(|| vec![tag.to_owned()])
+    (["name", "nameNormalized", "server", "project"].contains(&tag)
+        || extra.iter().any(|e| e == tag))
+    .then(|| vec![tag.to_owned()])
 }
 
 #[cfg(test)]
