@@ -130,10 +130,10 @@ fn text(e: &Explanation, file: &str) -> String {
     if e.verdict.lands() && !e.overrides.is_empty() {
         out.push_str("\noverrides (applied in order, later ones win)\n");
         for o in &e.overrides {
-            let verdict = if o.applies {
-                "applies"
-            } else {
-                "does not apply"
+            let verdict = match (o.applies, o.named) {
+                (true, true) => "applies (its `clusters` names the cluster)",
+                (true, false) => "applies",
+                (false, _) => "does not apply",
             };
             let _ = writeln!(
                 out,

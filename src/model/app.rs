@@ -96,13 +96,26 @@ impl PlacementRule {
     }
 }
 
-/// What changes on the clusters a selector matches: values, vars, and Application fields.
+/// What changes on the clusters a selector matches, or that it names: values, vars, and
+/// Application fields.
 #[derive(Debug, Clone)]
 pub struct Override {
-    pub selector: Selector,
+    /// `None` when the override names its clusters only.
+    pub selector: Option<Selector>,
+    /// Clusters it applies to by name, whatever their labels.
+    pub clusters: Vec<String>,
     pub values: Option<Value>,
     pub vars: Option<Value>,
     /// The [`APPLICATION_FIELDS`] it sets, in the shape of [`App::fields`] (under `spec`), if
     /// any.
     pub fields: Option<Value>,
+}
+
+impl Override {
+    /// Whether the override applies to the cluster `name` with these placement labels: it is
+    /// named, or its selector matches.
+    pub fn applies(&self, name: &str, labels: &std::collections::BTreeMap<String, String>) -> bool {
+        self.clusters.iter().any(|c| c == name)
+            || self.selector.as_ref().is_some_and(|s| s.matches(labels))
+    }
 }

@@ -61,6 +61,8 @@ pub struct OverrideCheck {
     pub index: usize,
     pub location: Location,
     pub requirements: Vec<RequirementCheck>,
+    /// Whether the override's `clusters` names the cluster.
+    pub named: bool,
     pub applies: bool,
 }
 
@@ -160,8 +162,13 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
         .map(|(i, o)| OverrideCheck {
             index: i,
             location: locate(&Pointer::parse("/spec/overrides").index(i), Target::Value),
-            requirements: checks(&o.selector, &cluster.placement_labels),
-            applies: o.selector.matches(&cluster.placement_labels),
+            requirements: o
+                .selector
+                .as_ref()
+                .map(|s| checks(s, &cluster.placement_labels))
+                .unwrap_or_default(),
+            named: o.clusters.contains(&cluster.name),
+            applies: o.applies(&cluster.name, &cluster.placement_labels),
         })
         .collect();
     let mut explanation = Explanation {

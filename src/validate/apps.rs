@@ -71,7 +71,10 @@ struct PlacementInput {
 /// The schema allows only the [`APPLICATION_FIELDS`](crate::model::APPLICATION_FIELDS) besides these.
 #[derive(Deserialize)]
 struct OverrideInput {
-    selector: LabelSelector,
+    #[serde(default)]
+    selector: Option<LabelSelector>,
+    #[serde(default)]
+    clusters: Vec<String>,
     #[serde(default)]
     vars: Option<Value>,
     #[serde(default)]
@@ -151,16 +154,47 @@ fn build_one(
     }
     let mut overrides = Vec::new();
     for (i, o) in spec.overrides.into_iter().enumerate() {
-        let at = Pointer::parse("/spec/overrides").index(i).key("selector");
-        vocabulary::check_selector(labels, doc, &o.selector, &at, findings);
-        if let Some(selector) = compile(doc, &o.selector, &at, findings) {
-            overrides.push(Override {
-                selector,
-                values: o.values,
-                vars: o.vars,
-                fields: (!o.fields.is_empty()).then(|| json!({ "spec": o.fields })),
-            });
+        let base = Pointer::parse("/spec/overrides").index(i);
+        if o.selector.is_none() && o.clusters.is_empty() {
+            findings.push(
+                Diagnostic::error(
+                    Code::MissingField,
+                    format!("override {i} of app `{name}` says neither which clusters nor which labels it applies to"),
+                    findings.at(doc.at, &base, Target::Key),
+                )
+                .with_help("give it a `selector`, a `clusters` list, or both"),
+            );
+            continue;
         }
+        for (j, cluster) in o.clusters.iter().enumerate() {
+            if !clusters.contains(cluster.as_str()) && !findings.unread.contains(cluster) {
+                let mut d = Diagnostic::error(
+                    Code::UnknownCluster,
+                    format!("override {i} of app `{name}` names cluster `{cluster}`, but no cluster has that name"),
+                    findings.at(doc.at, &base.clone().key("clusters").index(j), Target::Value),
+                );
+                d.help = suggest::help(cluster, &clusters.iter().copied().collect::<Vec<_>>());
+                findings.push(d);
+            }
+        }
+        let selector = match &o.selector {
+            None => None,
+            Some(s) => {
+                let at = base.clone().key("selector");
+                vocabulary::check_selector(labels, doc, s, &at, findings);
+                match compile(doc, s, &at, findings) {
+                    Some(compiled) => Some(compiled),
+                    None => continue,
+                }
+            }
+        };
+        overrides.push(Override {
+            selector,
+            clusters: o.clusters,
+            values: o.values,
+            vars: o.vars,
+            fields: (!o.fields.is_empty()).then(|| json!({ "spec": o.fields })),
+        });
     }
     if !selector_ok {
         return None;

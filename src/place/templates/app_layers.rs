@@ -95,7 +95,7 @@ impl Applied {
             .overrides
             .iter()
             .enumerate()
-            .filter(|(_, o)| o.selector.matches(&cluster.placement_labels))
+            .filter(|(_, o)| o.applies(&cluster.name, &cluster.placement_labels))
             .map(|(i, _)| i)
             .collect();
         let bits = (app.overrides.len() < 64)
