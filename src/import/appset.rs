@@ -87,12 +87,37 @@ struct ClusterGenerator {
     values: BTreeMap<String, Template>,
 }
 
-/// What an ApplicationSet's generators make: a cluster generator, the cluster generators merged
-/// over it (in order), and the elements of a list it is multiplied with.
+/// What an ApplicationSet's generators make: a cluster generator, what is merged over it (in
+/// order), and the elements of a list it is multiplied with.
 struct Generators {
     base: ClusterGenerator,
-    merged: Vec<ClusterGenerator>,
+    merged: Vec<Merged>,
     elements: Vec<Map<String, Value>>,
+}
+
+/// A generator merged over the base: cluster generators, whose values go to the clusters they
+/// select, or a list whose elements name a cluster (by the merge key) and give it values.
+enum Merged {
+    Clusters(ClusterGenerator),
+    List(Vec<ListEntry>),
+}
+
+/// A list element of a merge: the cluster it names (`name` or `server`, and the value) and the
+/// values it gives it.
+struct ListEntry {
+    key: String,
+    cluster: String,
+    values: Map<String, Value>,
+}
+
+impl ListEntry {
+    /// The imported cluster the entry names, if any (Argo CD drops an entry that names none).
+    fn cluster<'c>(&self, clusters: &'c [Cluster]) -> Option<&'c Cluster> {
+        clusters.iter().find(|c| match self.key.as_str() {
+            "server" => c.server == self.cluster,
+            _ => c.name == self.cluster,
+        })
+    }
 }
 
 /// The names Argo CD's cluster generator gives every parameter set.
@@ -144,29 +169,62 @@ fn read_generators(set: &Object, language: Language) -> Result<Generators, Refus
                 );
             }
             let children = body["generators"].as_array().cloned().unwrap_or_default();
-            let mut generators = Vec::new();
+            let mut base = None;
+            let mut merged = Vec::new();
             for (i, child) in children.iter().enumerate() {
                 let here = format!("{at}/generators/{i}");
                 let (kind, body) = only_kind(child, &here)?;
-                if kind != "clusters" {
-                    return refuse(
-                        format!("{here}/{kind}"),
-                        "fleetc import merges cluster generators only",
-                    );
+                match (kind.as_str(), base.is_some()) {
+                    ("clusters", false) => {
+                        base = Some(cluster_generator(
+                            &body,
+                            &format!("{here}/clusters"),
+                            language,
+                            &[],
+                        )?);
+                    }
+                    ("clusters", true) => merged.push(Merged::Clusters(cluster_generator(
+                        &body,
+                        &format!("{here}/clusters"),
+                        language,
+                        &[],
+                    )?)),
+                    ("list", true) => merged.push(Merged::List(merge_list(
+                        &body,
+                        &format!("{here}/list"),
+                        &keys,
+                        language,
+                    )?)),
+                    _ => {
+                        return refuse(
+                            format!("{here}/{kind}"),
+                            "fleetc import merges cluster generators and lists over a first cluster generator",
+                        );
+                    }
                 }
-                generators.push(cluster_generator(
-                    &body,
-                    &format!("{here}/clusters"),
-                    language,
-                    &[],
-                )?);
             }
-            let mut generators = generators.into_iter();
-            let Some(base) = generators.next() else {
+            let Some(base) = base else {
                 return refuse(at, "the merge has no generator");
             };
-            let merged: Vec<ClusterGenerator> = generators.collect();
-            for g in &merged {
+            for entry in merged.iter().flat_map(|m| match m {
+                Merged::List(entries) => entries.as_slice(),
+                Merged::Clusters(_) => &[],
+            }) {
+                if let Some(key) = entry
+                    .values
+                    .keys()
+                    .find(|k| base.values.get(*k).is_some_and(|b| !b.is_literal()))
+                {
+                    return refuse(
+                        format!("{}/values/{key}", base.pointer),
+                        "a templated value that a merged list replaces is not read yet",
+                    );
+                }
+            }
+            for g in merged.iter().filter_map(|m| match m {
+                Merged::Clusters(g) => Some(g),
+                Merged::List(_) => None,
+            }) {
                 for (key, t) in &g.values {
                     if !t.is_literal() {
                         return refuse(
@@ -248,6 +306,58 @@ fn read_generators(set: &Object, language: Language) -> Result<Generators, Refus
             ),
         ),
     }
+}
+
+/// The elements of a list merged over cluster generators: each names a cluster by a merge key
+/// and gives it values (`values: {…}` under goTemplate, `values.x` keys under fasttemplate),
+/// and nothing else.
+fn merge_list(
+    body: &Value,
+    at: &str,
+    keys: &[&str],
+    language: Language,
+) -> Result<Vec<ListEntry>, Refusal> {
+    let mut entries = Vec::new();
+    for (i, element) in list_elements(body, at)?.into_iter().enumerate() {
+        let here = format!("{at}/elements/{i}");
+        let mut entry: Option<ListEntry> = None;
+        let mut values = Map::new();
+        for (k, v) in element {
+            if let Some(value) = keys.contains(&k.as_str()).then(|| v.as_str()).flatten() {
+                entry.get_or_insert(ListEntry {
+                    key: k.clone(),
+                    cluster: value.to_owned(),
+                    values: Map::new(),
+                });
+            } else if k == "values" && language == Language::Go && v.is_object() {
+                values.extend(v.as_object().cloned().unwrap_or_default());
+            } else if let (Some(name), Language::Fast) = (k.strip_prefix("values."), language) {
+                values.insert(name.to_owned(), v);
+            } else {
+                return refuse(
+                    format!("{here}/{k}"),
+                    "an element of a merged list gives a cluster values, named by the merge key; other parameters are not read yet",
+                );
+            }
+        }
+        let Some(mut entry) = entry else {
+            return refuse(here, "the element names no cluster by the merge key");
+        };
+        for (k, v) in &values {
+            let literal = v
+                .as_str()
+                .is_some_and(|t| Template::parse(t, language).is_ok_and(|t| t.is_literal()));
+            if !literal {
+                return refuse(
+                    format!("{here}/values"),
+                    format!("the value `{k}` is not literal text"),
+                );
+            }
+        }
+        entry.values = values;
+        entries.push(entry);
+    }
+    Ok(entries)
 }
 
 /// A generator's one kind (`clusters`, `list`, …) and its body; a post-selector is refused.
@@ -479,6 +589,7 @@ fn build(set: &Object, clusters: &[Cluster]) -> Result<Vec<Imported>, Refusal> {
             &app_name,
             &template,
             &generators,
+            clusters,
             element,
             language,
             &names,
@@ -489,9 +600,23 @@ fn build(set: &Object, clusters: &[Cluster]) -> Result<Vec<Imported>, Refusal> {
         for cluster in &selected {
             let mut params = params(cluster);
             let mut values = interpolate(base, &params, mode, &cluster.name)?;
-            for g in &generators.merged {
-                if g.compiled.matches(&text_map(&cluster.secret_labels)) {
-                    values.extend(interpolate(g, &params, mode, &cluster.name)?);
+            for m in &generators.merged {
+                match m {
+                    Merged::Clusters(g) => {
+                        if g.compiled.matches(&text_map(&cluster.secret_labels)) {
+                            values.extend(interpolate(g, &params, mode, &cluster.name)?);
+                        }
+                    }
+                    Merged::List(entries) => {
+                        for entry in entries {
+                            if entry
+                                .cluster(clusters)
+                                .is_some_and(|c| c.name == cluster.name)
+                            {
+                                values.extend(entry.values.clone());
+                            }
+                        }
+                    }
                 }
             }
             params["values"] = Value::Object(values);
@@ -654,6 +779,7 @@ fn app_document(
     name: &str,
     template: &Value,
     generators: &Generators,
+    clusters: &[Cluster],
     element: Option<&Map<String, Value>>,
     language: Language,
     names: &dyn Names,
@@ -699,12 +825,24 @@ fn app_document(
     if !vars.is_empty() {
         app_spec.insert("vars".into(), Value::Object(vars));
     }
-    let overrides: Vec<Value> = generators
-        .merged
-        .iter()
-        .filter(|g| !g.raw.is_empty())
-        .map(|g| json!({"selector": selector_document(&g.selector), "vars": literal_values(g)}))
-        .collect();
+    let mut overrides: Vec<Value> = Vec::new();
+    for m in &generators.merged {
+        match m {
+            Merged::Clusters(g) if !g.raw.is_empty() => overrides.push(
+                json!({"selector": selector_document(&g.selector), "vars": literal_values(g)}),
+            ),
+            Merged::Clusters(_) => {}
+            Merged::List(entries) => {
+                for entry in entries {
+                    if let Some(cluster) = entry.cluster(clusters)
+                        && !entry.values.is_empty()
+                    {
+                        overrides.push(json!({"clusters": [cluster.name], "vars": entry.values}));
+                    }
+                }
+            }
+        }
+    }
     if !overrides.is_empty() {
         app_spec.insert("overrides".into(), Value::Array(overrides));
     }

@@ -170,8 +170,14 @@ fn build_one(
             if !clusters.contains(cluster.as_str()) && !findings.unread.contains(cluster) {
                 let mut d = Diagnostic::error(
                     Code::UnknownCluster,
-                    format!("override {i} of app `{name}` names cluster `{cluster}`, but no cluster has that name"),
-                    findings.at(doc.at, &base.clone().key("clusters").index(j), Target::Value),
+                    format!(
+                        "override {i} of app `{name}` names cluster `{cluster}`, but no cluster has that name"
+                    ),
+                    findings.at(
+                        doc.at,
+                        &base.clone().key("clusters").index(j),
+                        Target::Value,
+                    ),
                 );
                 d.help = suggest::help(cluster, &clusters.iter().copied().collect::<Vec<_>>());
                 findings.push(d);
