@@ -172,6 +172,45 @@ mod tests {
         );
     }
 
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        /// Whatever an ApplicationSet's strings hold, reading, evaluating and translating them
+        /// ends in a result or an error, never a panic.
+        #[test]
+        fn any_text_is_read_evaluated_and_translated_without_panicking(
+            text in proptest::prop_oneof![
+                proptest::string::string_regex(r#"[{}()|." a-z$`\\0-9%-]{0,48}"#).unwrap(),
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "{{", "}}", "{{- ", " -}}", ".a", ".values.v", ".metadata.labels.a", " ",
+                        "if ", "else", "end", "(", ")", "|", "\"%s-%d\"", "default", "printf",
+                        "index", "eq", "not", "and", "lower", "x", "`q`", "1", "-1", "nil",
+                    ]),
+                    0..24,
+                )
+                .prop_map(|parts| parts.concat()),
+            ],
+        ) {
+            let params = serde_json::json!({
+                "name": "c", "metadata": {"labels": {"a": "1"}, "annotations": {}},
+                "values": {"v": "x"},
+            });
+            let names = |path: &[String]| -> Result<String, String> {
+                Ok(format!("x[{}]", serde_json::to_string(&path.join(".")).unwrap()))
+            };
+            for language in [Language::Go, Language::Fast] {
+                if let Ok(t) = Template::parse(&text, language) {
+                    for missing_is_error in [false, true] {
+                        let _ = eval::write(&t, &params, eval::Mode { language, missing_is_error });
+                    }
+                    let _ = translate::template(&t, &names);
+                    let _ = translate::expression(&t, &names);
+                }
+            }
+        }
+    }
+
     #[test]
     fn an_unclosed_fasttemplate_tag_is_text() {
         let t = Template::parse("a {{name", Language::Fast).unwrap();
