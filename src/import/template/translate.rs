@@ -115,8 +115,9 @@ fn text_of(p: &Pipeline, names: &dyn Names) -> Result<String, String> {
         Some(Command::Value(arg)) => matches!(arg, Arg::Int(_) | Arg::Bool(_) | Arg::Nil),
         None => false,
     };
+    // minijinja writes a boolean as Python does (`True`), Go as `true`.
     Ok(if not_text {
-        format!("({e} | string)")
+        format!("({e} | string | lower)")
     } else {
         e
     })
@@ -247,6 +248,18 @@ fn call(name: &str, t: &[Translated]) -> Result<Translated, String> {
                 .collect();
             format!("({})", tests.join(" or "))
         }
+        "trimPrefix" => {
+            arity(2)?;
+            let (p, s) = (&t[0].text, &t[1].text);
+            format!("({s}[({p} | length):] if {s}[:({p} | length)] == {p} else {s})")
+        }
+        "trimSuffix" => {
+            arity(2)?;
+            let (p, s) = (&t[0].text, &t[1].text);
+            format!(
+                "({s}[:({s} | length) - ({p} | length)] if {s}[({s} | length) - ({p} | length):] == {p} else {s})"
+            )
+        }
         "ne" => {
             arity(2)?;
             format!("({} != {})", t[0].text, t[1].text)
@@ -338,7 +351,7 @@ mod tests {
         assert_eq!(go("{{ .values.v }}").unwrap(), r#"{{ vars["v"] }}"#);
         assert_eq!(
             go(r#"{{ eq .name "a" }}"#).unwrap(),
-            r#"{{ ((cluster.name == "a") | string) }}"#
+            r#"{{ ((cluster.name == "a") | string | lower) }}"#
         );
     }
 
@@ -374,6 +387,79 @@ mod tests {
                 .unwrap_err()
                 .contains("`sha256sum`")
         );
+    }
+
+    /// The translation writes what Argo CD writes: each template is evaluated as Argo CD does
+    /// and, translated, by fleetc's own template engine, over the same cluster.
+    #[test]
+    fn translations_write_what_argo_cd_writes() {
+        use super::super::eval::{self, Mode};
+        let params = serde_json::json!({
+            "name": "prod-eu-1",
+            "metadata": {
+                "labels": {"team": "payments", "env": "prod", "app.kubernetes.io/part-of": "shop"},
+                "annotations": {"basepath": "", "region": "eu-west-1"},
+            },
+            "values": {"c": "cert-manager", "v": "1.2.0"},
+        });
+        let context = serde_json::json!({
+            "cluster": {
+                "name": "prod-eu-1",
+                "labels": params["metadata"]["labels"],
+                "annotations": params["metadata"]["annotations"],
+            },
+            "vars": params["values"],
+        });
+        let names = |path: &[String]| -> Result<String, String> {
+            let p: Vec<&str> = path.iter().map(String::as_str).collect();
+            let key = |k: &str| string_literal(k);
+            match p.as_slice() {
+                ["name"] => Ok("cluster.name".into()),
+                ["metadata", "labels", k] => Ok(format!("cluster.labels[{}]", key(k))),
+                ["metadata", "annotations", k] => Ok(format!("cluster.annotations[{}]", key(k))),
+                ["values", k] => Ok(format!("vars[{}]", key(k))),
+                _ => Err(path.join(".")),
+            }
+        };
+        let env = crate::place::value_environment();
+        for text in [
+            "{{ .name }}",
+            "addon-{{ .name }}-{{ .values.c }}",
+            r#"{{ index .metadata.labels "app.kubernetes.io/part-of" }}"#,
+            r#"{{ default "base/" .metadata.annotations.basepath }}envs"#,
+            r#"{{ default "base/" .metadata.annotations.missing }}"#,
+            r#"{{ .metadata.annotations.missing | default "x" | upper }}"#,
+            r#"{{ printf "%s-%s-%d" .values.c .name 3 }}"#,
+            r#"{{ replace "-" "_" .name }}"#,
+            r#"{{ trimPrefix "prod-" .name }}/{{ trimPrefix "dev-" .name }}/{{ trimPrefix "" .name }}"#,
+            r#"{{ trimSuffix "-1" .name }}/{{ trimSuffix "-eu-1-too-long" .name }}"#,
+            r#"{{ lower "A" }}{{ upper .metadata.labels.team }}"#,
+            r#"{{ if eq .metadata.labels.env "prod" }}3{{ else }}1{{ end }}"#,
+            r#"{{ if .metadata.labels.missing }}a{{ else if ne .name "x" }}b{{ end }}"#,
+            r#"{{ if and .name (not .metadata.labels.missing) }}yes{{ end }}"#,
+            r#"{{ if or .metadata.labels.missing .metadata.labels.team }}t{{ end }}"#,
+            r#"{{ eq .values.v "1.2.0" }}"#,
+            "v{{- .values.v -}} .",
+        ] {
+            let t = Template::parse(text, super::super::Language::Go).expect(text);
+            let argo = eval::write(
+                &t,
+                &params,
+                Mode {
+                    language: super::super::Language::Go,
+                    missing_is_error: false,
+                },
+            )
+            .expect(text);
+            let translated = template(&t, &names).expect(text);
+            let fleetc = env
+                .render_str(
+                    &translated,
+                    minijinja::Value::from(minijinja::value::Serde(&context)),
+                )
+                .unwrap_or_else(|e| panic!("{text} as {translated}: {e:#}"));
+            assert_eq!(fleetc, argo.text, "{text} as {translated}");
+        }
     }
 
     #[test]
