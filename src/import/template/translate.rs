@@ -436,8 +436,8 @@ mod tests {
             r#"{{ lower "A" }}{{ upper .metadata.labels.team }}"#,
             r#"{{ if eq .metadata.labels.env "prod" }}3{{ else }}1{{ end }}"#,
             r#"{{ if .metadata.labels.missing }}a{{ else if ne .name "x" }}b{{ end }}"#,
-            r#"{{ if and .name (not .metadata.labels.missing) }}yes{{ end }}"#,
-            r#"{{ if or .metadata.labels.missing .metadata.labels.team }}t{{ end }}"#,
+            "{{ if and .name (not .metadata.labels.missing) }}yes{{ end }}",
+            "{{ if or .metadata.labels.missing .metadata.labels.team }}t{{ end }}",
             r#"{{ eq .values.v "1.2.0" }}"#,
             "v{{- .values.v -}} .",
         ] {
