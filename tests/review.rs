@@ -126,10 +126,18 @@ fn a_value_change_shows_a_unified_diff_of_each_changed_object() {
     ];
     // One changed Application per `tier: critical` cluster, each with the one line changed.
     insta::assert_snapshot!("diff-value-change", run.stdout);
+    // Issue 14: the same change on many objects is one hunk, with the objects it applies to.
+    assert!(
+        run.stdout
+            .contains("8 objects change alike; the diff of the first stands for all:"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stdout.matches("+        replicaCount: 3").count(), 1);
     for cluster in critical {
         assert!(
             run.stdout
-                .contains(&format!("(Application cert-manager-{cluster})")),
+                .contains(&format!("Application argocd/cert-manager-{cluster}\n")),
             "{cluster}: {}",
             run.stdout
         );
@@ -263,6 +271,49 @@ fn a_revision_without_a_fleet_diffs_as_everything_added() {
         17
     );
     assert!(report["objects"]["removed"].as_array().unwrap().is_empty());
+}
+
+/// Issue 14: on an invalid fleet the markdown report was empty, so the pull request's summary
+/// said nothing exactly when it mattered; it now holds the findings.
+#[test]
+fn an_invalid_side_in_markdown_is_a_report_of_its_findings() {
+    let repo = Repo::new();
+    edit(
+        &repo.file("fleet/clusters/hub-eu.yaml"),
+        "region:",
+        "regoin:",
+    );
+    let run = repo.fleetc(&["diff", "--format", "markdown"]);
+    run.expect_code(1);
+    insta::assert_snapshot!("diff-invalid-side-markdown", run.stdout);
+}
+
+/// Issue 14: new objects were listed without their content.
+#[test]
+fn new_objects_show_their_content() {
+    let repo = Repo::new();
+    edit(
+        &repo.file("fleet/apps/guestbook.yaml"),
+        "  destination:\n",
+        "  placement:\n    exclude: [dev-eu-aws-1]\n  destination:\n",
+    );
+    repo.commit("guestbook leaves dev-eu-aws-1");
+    let run = repo.fleetc(&["diff", "--base", "HEAD", "--head", "HEAD~1"]);
+    run.expect_code(0);
+    let text = &run.stdout;
+    assert!(
+        text.contains("objects: 1 added, 0 removed, 0 changed"),
+        "{text}"
+    );
+    assert!(text.contains("--- /dev/null\n+++ b/out/hubs/hub-eu/clusters/dev-eu-aws-1.yaml (Application guestbook-dev-eu-aws-1)\n"), "{text}");
+    assert!(text.contains("+  name: guestbook-dev-eu-aws-1\n"), "{text}");
+    let md = repo
+        .fleetc(&[
+            "diff", "--base", "HEAD", "--head", "HEAD~1", "--format", "markdown",
+        ])
+        .stdout;
+    assert!(md.contains("#### New objects"), "{md}");
+    assert!(md.contains("+  name: guestbook-dev-eu-aws-1\n"), "{md}");
 }
 
 #[test]
@@ -443,7 +494,10 @@ fn a_small_markdown_diff_holds_every_object() {
         "{md}"
     );
     assert!(!md.contains("left out"), "{md}");
-    assert_eq!(md.matches("<details>").count(), 7, "{md}");
+    // The seven alike changes are one block that names the other six.
+    assert_eq!(md.matches("<details>").count(), 1, "{md}");
+    assert!(md.contains("and 6 more objects alike</summary>"), "{md}");
+    assert_eq!(md.matches("\n- `hubs/").count(), 6, "{md}");
 }
 
 mod explain {

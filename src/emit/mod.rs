@@ -12,9 +12,9 @@ mod write;
 
 pub use cache::{CachedFiles, RenderCache};
 pub use diff::{
-    AppChange, ChangedObject, DeletionLimit, Destroyed, Gate, HubMove, Impact, ObjectDiff,
-    ObjectKey, PlacementChanges, PlacementSide, RenderedObject, changed_trees, diff, impact,
-    placement_changes, refused_destroys,
+    AppChange, ChangeGroup, ChangedObject, DeletionLimit, Destroyed, Gate, HubMove, Impact,
+    ObjectDiff, ObjectKey, PlacementChanges, PlacementSide, RenderedObject, added_diff,
+    change_groups, changed_diff, changed_trees, diff, impact, placement_changes, refused_destroys,
 };
 pub use out_dir::{Access, OutDir};
 pub(crate) use staging::write_atomically;

@@ -1,12 +1,12 @@
 //! The `diff` report as JSON: the impact, refused destroys and deletion gate come before the
 //! placement changes and every added, removed and changed object (a changed one with its unified
-//! diff).
+//! diff, numbered by the lines of its file).
 
 use serde::Serialize;
 use serde_json::json;
 
-use super::{Report, unified};
-use crate::emit::{ObjectKey, RenderedObject};
+use super::Report;
+use crate::emit::{ObjectKey, RenderedObject, changed_diff};
 
 #[derive(Serialize)]
 struct Object<'a> {
@@ -47,7 +47,7 @@ pub(crate) fn render(report: &Report) -> String {
             })
             .expect("JSON");
             v["previousFile"] = json!(c.before.file);
-            v["diff"] = json!(unified(&c.before.text, &c.after.text, "a", "b"));
+            v["diff"] = json!(changed_diff(c, &report.out));
             v
         })
         .collect();

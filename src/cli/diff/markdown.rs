@@ -4,9 +4,9 @@
 
 use std::fmt::Write as _;
 
-use super::{Report, dangers, unified};
+use super::{Report, dangers};
 use crate::cli::report::plural;
-use crate::emit::ObjectKey;
+use crate::emit::{ObjectKey, added_diff, change_groups};
 
 /// The most characters a pull-request comment may hold (GitHub's limit is 65,536).
 pub(crate) const LIMIT: usize = 65_000;
@@ -20,24 +20,50 @@ pub(crate) fn render(report: &Report, limit: usize) -> String {
     let mut out = summary(report);
     let tail_reserve = 400;
     let mut left_out = 0;
-    if !report.objects.changed.is_empty() {
-        let _ = write!(out, "\n#### Changed objects\n");
+    let mut blocks: Vec<(&str, String)> = Vec::new();
+    for group in change_groups(&report.objects.changed, &report.out) {
+        let [first, rest @ ..] = group.objects.as_slice() else {
+            continue;
+        };
+        let mut title = format!("<code>{}</code>", escape(&first.key.to_string()));
+        let mut listed = String::new();
+        if !rest.is_empty() {
+            let _ = write!(title, " and {} alike", plural(rest.len(), "more object"));
+            listed.push_str("\nThe same change applies to:\n\n");
+            for other in rest.iter().take(NAMES) {
+                let _ = writeln!(
+                    listed,
+                    "- `{}`",
+                    escape_outside_code(&other.key.to_string())
+                );
+            }
+            if rest.len() > NAMES {
+                let _ = writeln!(listed, "- … and {} more", rest.len() - NAMES);
+            }
+        }
+        blocks.push(("Changed objects", details(&title, &listed, &group.diff)));
     }
-    for c in &report.objects.changed {
-        let diff = unified(
-            &c.before.text,
-            &c.after.text,
-            &format!("a/{}/{}", report.out, c.before.file),
-            &format!("b/{}/{}", report.out, c.after.file),
-        );
-        let fence = fence_for(&diff);
-        let block = format!(
-            "\n<details><summary><code>{}</code></summary>\n\n{fence}diff\n{}{fence}\n\n</details>\n",
-            escape(&c.key.to_string()),
-            diff,
-        );
-        if left_out == 0 && out.chars().count() + block.chars().count() + tail_reserve <= limit {
+    for (key, object) in &report.objects.added {
+        let title = format!("<code>{}</code>", escape(&key.to_string()));
+        blocks.push((
+            "New objects",
+            details(&title, "", &added_diff(key, object, &report.out)),
+        ));
+    }
+    let mut section = "";
+    for (heading, block) in blocks {
+        let head = if heading == section {
+            String::new()
+        } else {
+            format!("\n#### {heading}\n")
+        };
+        if left_out == 0
+            && out.chars().count() + head.chars().count() + block.chars().count() + tail_reserve
+                <= limit
+        {
+            out.push_str(&head);
             out.push_str(&block);
+            section = heading;
         } else {
             left_out += 1;
         }
@@ -51,6 +77,24 @@ pub(crate) fn render(report: &Report, limit: usize) -> String {
         );
     }
     truncate(out, limit)
+}
+
+/// The report when a side does not compile: its findings, so the summary says why.
+pub(crate) fn invalid(label: &str, findings: &str) -> String {
+    let fence = fence_for(findings);
+    format!(
+        "### fleetc diff: the fleet at `{}` is invalid\n\n\
+         Nothing can be compared until it validates. `fleetc validate` says:\n\n{fence}text\n{findings}{fence}\n",
+        escape(label)
+    )
+}
+
+/// A collapsed block: its title, what it applies to, and a diff.
+fn details(title: &str, listed: &str, diff: &str) -> String {
+    let fence = fence_for(diff);
+    format!(
+        "\n<details><summary>{title}</summary>\n{listed}\n{fence}diff\n{diff}{fence}\n\n</details>\n"
+    )
 }
 
 fn summary(report: &Report) -> String {

@@ -46,14 +46,14 @@ impl Report {
 pub(crate) fn run(context: &Context, args: &DiffArgs) -> Outcome {
     let head_rev = args.head.as_deref().or(context.rev.as_deref());
     let (base, head) = rayon::join(
-        || side(context, Some(&args.base)),
-        || side(context, head_rev),
+        || side(context, Some(&args.base), args.format),
+        || side(context, head_rev, args.format),
     );
     let (mut base, mut head) = match (base, head) {
         (Ok(b), Ok(h)) => (b, h),
         (Err(o), _) | (_, Err(o)) => return o,
     };
-    let (base_tree, head_tree) = match rendered_trees(context, &mut base, &mut head) {
+    let (base_tree, head_tree) = match rendered_trees(context, &mut base, &mut head, args.format) {
         Ok(trees) => trees,
         Err(outcome) => return outcome,
     };
@@ -96,7 +96,7 @@ pub(crate) fn run(context: &Context, args: &DiffArgs) -> Outcome {
 }
 
 /// Reads and compiles one side; an invalid fleet ends the run with its findings.
-fn side(context: &Context, rev: Option<&str>) -> Result<Side, Outcome> {
+fn side(context: &Context, rev: Option<&str>, format: DiffFormat) -> Result<Side, Outcome> {
     let label = rev.map_or_else(|| "the working tree".to_owned(), str::to_owned);
     let sources = match context.sources_at(rev) {
         Ok(s) => s,
@@ -110,7 +110,7 @@ fn side(context: &Context, rev: Option<&str>) -> Result<Side, Outcome> {
     };
     let compilation = crate::compile::compile(sources, &context.options);
     if !compilation.is_valid() {
-        return Err(invalid(context, &label, &compilation));
+        return Err(invalid(context, &label, &compilation, format));
     }
     Ok(Side {
         label,
@@ -128,10 +128,22 @@ fn rendering_of(side: &Side) -> Option<Rendering<'_>> {
     side.compiled.as_ref().and_then(|c| c.rendering(0))
 }
 
-fn invalid(context: &Context, label: &str, compilation: &Compilation) -> Outcome {
+/// A side that is invalid ends the run with its findings; in Markdown they are also the report,
+/// so a pull request's summary says why there is no diff.
+fn invalid(
+    context: &Context,
+    label: &str,
+    compilation: &Compilation,
+    format: DiffFormat,
+) -> Outcome {
     let mut outcome = Outcome::new(Status::Findings);
     outcome.stderr = format!("error: the fleet at {label} is invalid, so it cannot be compared\n");
     report::findings(context, compilation, Format::Text, &mut outcome);
+    if format == DiffFormat::Markdown {
+        let findings =
+            crate::diagnostic::format::text(&compilation.diagnostics, &compilation.files, false);
+        outcome.stdout = markdown::invalid(label, &findings);
+    }
     outcome
 }
 
@@ -141,6 +153,7 @@ fn rendered_trees(
     context: &Context,
     base: &mut Side,
     head: &mut Side,
+    format: DiffFormat,
 ) -> Result<(OutputTree, OutputTree), Outcome> {
     let (base_rendering, head_rendering) = (rendering_of(base), rendering_of(head));
     let ((base_tree, base_errors), (head_tree, head_errors)) =
@@ -150,7 +163,7 @@ fn rendered_trees(
         if let Some(compilation) = side.compiled.as_mut()
             && !compilation.record(errors)
         {
-            return Err(invalid(context, &side.label, compilation));
+            return Err(invalid(context, &side.label, compilation, format));
         }
     }
     Ok((base_tree, head_tree))
@@ -260,13 +273,4 @@ pub(crate) fn dangers(impact: &Impact) -> Vec<Danger> {
         impact.unmanaged.iter().map(ToString::to_string).collect(),
     );
     out
-}
-
-/// The unified diff of one changed object.
-pub(crate) fn unified(before: &str, after: &str, old_name: &str, new_name: &str) -> String {
-    similar::TextDiff::from_lines(before, after)
-        .unified_diff()
-        .context_radius(3)
-        .header(old_name, new_name)
-        .to_string()
 }

@@ -4,9 +4,12 @@
 
 use std::fmt::Write as _;
 
-use super::{Gate, Report, dangers, unified};
+use super::{Gate, Report, dangers};
 use crate::cli::report::plural;
-use crate::emit::ObjectKey;
+use crate::emit::{ObjectKey, added_diff, change_groups};
+
+/// How many objects of a group of alike changes are named before "and N more".
+const LISTED: usize = 30;
 
 const GREEN: &str = "\x1b[32m";
 const RED: &str = "\x1b[31m";
@@ -86,17 +89,33 @@ pub(crate) fn render(report: &Report, color: bool) -> String {
     for c in &o.changed {
         let _ = writeln!(out, "{}", line("~", CYAN, &c.key));
     }
-    for c in &o.changed {
+    let mut diffs: Vec<String> = Vec::new();
+    for group in change_groups(&o.changed, &report.out) {
+        let mut text = String::new();
+        if let [first, rest @ ..] = group.objects.as_slice()
+            && !rest.is_empty()
+        {
+            let _ = writeln!(
+                text,
+                "{} change alike; the diff of the first stands for all:",
+                plural(group.objects.len(), "object")
+            );
+            let _ = writeln!(text, "  {}", first.key);
+            for other in rest.iter().take(LISTED) {
+                let _ = writeln!(text, "  {}", other.key);
+            }
+            if rest.len() > LISTED {
+                let _ = writeln!(text, "  … and {} more", rest.len() - LISTED);
+            }
+        }
+        text.push_str(&group.diff);
+        diffs.push(text);
+    }
+    for (key, object) in &o.added {
+        diffs.push(added_diff(key, object, &report.out));
+    }
+    for diff in diffs {
         out.push('\n');
-        let name = |side: &str, file: &str| {
-            format!("{side}/{}/{file} ({})", report.out, c.key.kind_and_name())
-        };
-        let diff = unified(
-            &c.before.text,
-            &c.after.text,
-            &name("a", &c.before.file),
-            &name("b", &c.after.file),
-        );
         for l in diff.lines() {
             let styled = if !color {
                 l.to_owned()

@@ -178,6 +178,7 @@ mod tests {
 
     fn object(text: &str) -> RenderedObject {
         RenderedObject {
+            line: 1,
             file: "f".into(),
             text: text.into(),
         }

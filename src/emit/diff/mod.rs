@@ -9,11 +9,13 @@
 
 mod changed;
 mod gate;
+mod hunks;
 mod impact;
 mod placements;
 
 pub use changed::changed_trees;
 pub use gate::{DeletionLimit, Gate, refused_destroys};
+pub use hunks::{ChangeGroup, added_diff, change_groups, changed_diff};
 pub use impact::{Destroyed, HubMove, Impact, impact};
 pub use placements::{AppChange, PlacementChanges, Side as PlacementSide, placement_changes};
 
@@ -65,6 +67,8 @@ impl fmt::Display for ObjectKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedObject {
     pub file: String,
+    /// The line of the file the object's text starts on (1-based).
+    pub line: usize,
     pub text: String,
 }
 
@@ -156,6 +160,7 @@ fn objects(path: &str, file: &OutputFile) -> Vec<(ObjectKey, RenderedObject)> {
             key,
             RenderedObject {
                 file: path.to_owned(),
+                line: 1,
                 text: text.into_owned(),
             },
         )];
@@ -172,6 +177,9 @@ fn objects(path: &str, file: &OutputFile) -> Vec<(ObjectKey, RenderedObject)> {
             };
             let object = RenderedObject {
                 file: path.to_owned(),
+                line: 1 + text
+                    .get(..range.start)
+                    .map_or(0, |before| before.matches('\n').count()),
                 text: text.get(range.clone()).unwrap_or_default().to_owned(),
             };
             (key, object)
