@@ -34,6 +34,31 @@ fn main() {
         "cargo:rustc-env=FLEETC_BUILD_DIGEST={:032x}",
         hasher.digest128()
     );
+    println!("cargo:rustc-env=FLEETC_GIT_COMMIT={}", commit(root));
+}
+
+/// The git commit the sources are at (`unknown` outside a git checkout), for `--version`.
+/// The build runs again when HEAD moves.
+fn commit(root: &Path) -> String {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    for file in ["HEAD", "logs/HEAD"] {
+        if let Some(path) = git(&["rev-parse", "--git-path", file]) {
+            let path = root.join(path);
+            if path.exists() {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
+        }
+    }
+    git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// Adds a file (its path and bytes) or, in path order, every file below a folder.

@@ -425,10 +425,21 @@ fn help_and_version_exit_0() {
     insta::assert_snapshot!("help", help.stdout);
     let version = fleetc(&repo_root(), &["--version"]);
     version.expect_code(0);
-    assert!(
-        version.stdout.contains(env!("CARGO_PKG_VERSION")),
-        "{}",
-        version.stdout
+    // The version, and the commit it was built from (issue 12), or `unknown` outside git.
+    let commit = std::process::Command::new("git")
+        .arg("-C")
+        .arg(repo_root())
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map_or_else(
+            || "unknown".to_owned(),
+            |o| String::from_utf8_lossy(&o.stdout).trim().to_owned(),
+        );
+    assert_eq!(
+        version.stdout,
+        format!("fleetc {} (commit {commit})\n", env!("CARGO_PKG_VERSION"))
     );
 }
 

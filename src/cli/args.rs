@@ -7,11 +7,19 @@ use std::path::PathBuf;
 use crate::emit::DeletionLimit;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// What `--version` says: the version, and the commit and build it came from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("FLEETC_GIT_COMMIT"),
+    ")"
+);
+
 /// fleetc: a Git-native static fleet compiler. Reads the fleet repo's declarations (fleet/),
 /// validates them, decides every placement, and renders every Argo CD, ESO, Cluster API and
 /// Terraform object into out/.
 #[derive(Debug, Parser)]
-#[command(name = "fleetc", version, about, long_about = None, max_term_width = 100)]
+#[command(name = "fleetc", version = VERSION, about, long_about = None, max_term_width = 100)]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) global: Global,
