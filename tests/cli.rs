@@ -606,3 +606,39 @@ fn a_declared_key_no_cluster_carries_yet_is_listed() {
     assert_eq!(wave["clusters"], 0);
     assert_eq!(wave["declared"]["description"], "Rollout wave");
 }
+
+/// Issue 12: completions and the man page come from the command-line definitions, so every
+/// command is in them; the bash script is valid bash.
+#[test]
+fn completions_and_the_man_page_cover_every_command() {
+    let commands = [
+        "render", "check", "validate", "diff", "explain", "ls", "import", "schema",
+    ];
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = fleetc(&repo_root(), &["completions", shell]);
+        run.expect_code(0);
+        for command in commands {
+            assert!(run.stdout.contains(command), "{shell} completes {command}");
+        }
+    }
+    let bash = fleetc(&repo_root(), &["completions", "bash"]).stdout;
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let script = dir.path().join("fleetc.bash");
+    fs::write(&script, bash).expect("write the script");
+    let check = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .expect("bash runs");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let man = fleetc(&repo_root(), &["man"]);
+    man.expect_code(0);
+    assert!(man.stdout.contains(".TH fleetc 1"), "{}", man.stdout);
+    for command in commands {
+        assert!(man.stdout.contains(command), "the man page lists {command}");
+    }
+}

@@ -130,6 +130,13 @@ pub(crate) enum Command {
     /// -o yaml` prints them) into a fleet, and check that it renders the Applications Argo CD
     /// generates.
     Import(ImportArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print fleetc's man page (roff), for `man -l -` or a man directory.
+    Man,
     /// Print the JSON Schema of a kind, or write all schemas into a folder for editors.
     Schema {
         /// fleet, cluster-template, cluster, app, or all (the schema that accepts any kind).

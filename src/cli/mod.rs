@@ -7,6 +7,7 @@ mod diff;
 mod explain;
 mod import;
 mod ls;
+mod manual;
 mod render;
 mod report;
 mod schema;
@@ -113,6 +114,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: &Environment) -> Outco
         } => explain::run(&context, app, cluster, *format),
         Command::Ls(ls) => ls::run(&context, ls),
         Command::Import(args) => import::run(&context, args),
+        Command::Completions { shell } => manual::completions(*shell),
+        Command::Man => manual::man(),
         Command::Schema { kind, write } => schema::run(&context, kind, write.as_deref()),
     })
 }
