@@ -772,3 +772,65 @@ fn removing_a_cluster_removes_exactly_its_file_and_updates_its_kustomization() {
     );
     fleetc(repo.path(), &["check"]).expect_code(0);
 }
+
+/// Issue 12: a Windows checkout with `core.autocrlf=true` turned every `out/` file stale with no
+/// hint why. When a file differs from the render only in line endings, `check` says so and names
+/// the `.gitattributes` line that fixes it, whether the render cache knows the file or not.
+#[test]
+fn check_says_when_out_differs_only_in_line_endings() {
+    let dir = example_copy();
+    fleetc(dir.path(), &["render"]).expect_code(0);
+    let crlf = "out/hubs/hub-eu/kustomization.yaml";
+    let path = dir.path().join(crlf);
+    let text = fs::read_to_string(&path).expect("read the file");
+    fs::write(&path, text.replace('\n', "\r\n")).expect("write it with CRLF");
+    let changed = "out/hubs/hub-us/kustomization.yaml";
+    let other = dir.path().join(changed);
+    let text = fs::read_to_string(&other).expect("read the file");
+    fs::write(&other, format!("{text}# edited\n")).expect("edit it");
+    for cache in [&[][..], &["--no-cache"][..]] {
+        let mut args = vec!["check"];
+        args.extend_from_slice(cache);
+        let run = fleetc(dir.path(), &args);
+        run.expect_code(1);
+        assert!(
+            run.stderr
+                .contains("note: 1 of these files differs from the render only in line endings"),
+            "{cache:?}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .contains("Add `out/** -text` to the repository's .gitattributes"),
+            "{}",
+            run.stderr
+        );
+        let mut args = vec!["check", "--format", "json"];
+        args.extend_from_slice(cache);
+        let json = fleetc(dir.path(), &args).json();
+        let messages: Vec<(String, String)> = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["file"].as_str().unwrap().to_owned(),
+                    d["message"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages
+                .iter()
+                .any(|(f, m)| f == crlf && m.contains("only in line endings")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|(f, m)| f == changed && !m.contains("line endings")),
+            "{messages:?}"
+        );
+    }
+}

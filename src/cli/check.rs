@@ -75,6 +75,9 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
                 let state = code.as_str().trim_end_matches("-output");
                 let _ = writeln!(outcome.stderr, "  {state:<8} {path}");
             }
+            if let Some(hint) = line_endings(context, &drift) {
+                let _ = writeln!(outcome.stderr, "{hint}");
+            }
             let _ = writeln!(
                 outcome.stderr,
                 "help: run `fleetc render` and commit {}",
@@ -109,6 +112,22 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
     outcome
 }
 
+/// When stale files differ from the render only in line endings, what happened and the
+/// `.gitattributes` line that fixes it.
+fn line_endings(context: &Context, drift: &Drift) -> Option<String> {
+    let n = drift.line_endings.len();
+    (n > 0).then(|| {
+        let out = context.out_display.trim_end_matches('/');
+        format!(
+            "note: {n} of these files {} from the render only in line endings (CRLF for LF): git \
+             converted them on checkout (`core.autocrlf`). Add `{out}/** -text` to the \
+             repository's .gitattributes so git keeps {out}/ byte for byte on every platform, then \
+             run `fleetc render`, which writes them back as they are committed.",
+            if n == 1 { "differs" } else { "differ" }
+        )
+    })
+}
+
 /// (code, display path, message) for every drifted file, in path order per code.
 fn entries(context: &Context, drift: &Drift) -> Vec<(Code, String, String)> {
     let mut out = Vec::new();
@@ -132,7 +151,14 @@ fn entries(context: &Context, drift: &Drift) -> Vec<(Code, String, String)> {
     ] {
         for p in paths {
             let path = context.out_path(p);
-            let message = format!("{path} {what}; run `fleetc render`");
+            let message = if code == Code::StaleOutput && drift.line_endings.contains(p) {
+                format!(
+                    "{path} differs from what fleetc renders only in line endings (CRLF for LF); add `{}/** -text` to .gitattributes and run `fleetc render`",
+                    context.out_display.trim_end_matches('/')
+                )
+            } else {
+                format!("{path} {what}; run `fleetc render`")
+            };
             out.push((code, path, message));
         }
     }

@@ -34,6 +34,9 @@ pub struct Drift {
     pub extra: Vec<String>,
     /// Staging files an interrupted run left (a render removes them).
     pub leftovers: Vec<String>,
+    /// The stale files that differ from the render only in line endings (`\r\n` for `\n`):
+    /// git converted them on checkout (`core.autocrlf`).
+    pub line_endings: Vec<String>,
     /// How many files fleetc renders.
     pub files: usize,
     /// What went wrong without making the answer wrong (the render cache could not be saved).
@@ -312,13 +315,23 @@ pub fn check(
         files: compared.files.len(),
         ..Drift::default()
     };
+    let mut buffer = Vec::new();
     for (_, s) in &compared.files {
         match s.state {
             State::Current => {}
-            State::Stale => drift.stale.push(s.path.clone()),
+            State::Stale => {
+                drift.stale.push(s.path.clone());
+                if let Some(on_disk) = compared.existing.files.get(&s.path)
+                    && read_prefix(on_disk, READ_LIMIT, &mut buffer).is_ok()
+                    && only_line_endings_differ(&buffer, s.digest)
+                {
+                    drift.line_endings.push(s.path.clone());
+                }
+            }
             State::Missing => drift.missing.push(s.path.clone()),
         }
     }
+    drift.line_endings.sort();
     drift.stale.sort();
     drift.missing.sort();
     drift.extra = compared
@@ -329,6 +342,22 @@ pub fn check(
     drift.leftovers = compared.existing.staging.keys().cloned().collect();
     drift.warnings = compared.remember(rendering, cache);
     Ok(drift)
+}
+
+/// Whether `on_disk`, with each `\r\n` made `\n`, is the file whose digest is `digest`.
+fn only_line_endings_differ(on_disk: &[u8], digest: Digest) -> bool {
+    if !on_disk.windows(2).any(|w| w == b"\r\n") {
+        return false;
+    }
+    let mut lf = Vec::with_capacity(on_disk.len());
+    let mut bytes = on_disk.iter().peekable();
+    while let Some(&b) = bytes.next() {
+        if b == b'\r' && bytes.peek() == Some(&&b'\n') {
+            continue;
+        }
+        lf.push(b);
+    }
+    digest_bytes(&lf) == digest
 }
 
 /// Writes `out/`: only files that differ, each atomically; removes files fleetc generated and
