@@ -642,3 +642,66 @@ fn completions_and_the_man_page_cover_every_command() {
         assert!(man.stdout.contains(command), "the man page lists {command}");
     }
 }
+
+/// Issue 12: `fleetc init` writes a fleet repo in which `render` and `check` pass at once, for
+/// every cloud, and refuses to overwrite anything.
+#[test]
+fn init_writes_a_fleet_repo_that_renders_and_checks_at_once() {
+    for provider in ["aws", "gcp", "azure", "onprem"] {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        fleetc(
+            dir.path(),
+            &["init", "repo", "--provider", provider, "--name", "acme"],
+        )
+        .expect_code(0);
+        let repo = dir.path().join("repo");
+        let validate = fleetc(&repo, &["validate"]);
+        validate.expect_code(0);
+        assert!(!validate.stderr.contains("warning"), "{}", validate.stderr);
+        fleetc(&repo, &["render"]).expect_code(0);
+        fleetc(&repo, &["check"]).expect_code(0);
+        let cluster =
+            fs::read_to_string(repo.join(format!("fleet/clusters/dev-{provider}-1.yaml")))
+                .expect("the cluster");
+        assert!(
+            cluster.contains(&format!("provider: {provider}\n")),
+            "{cluster}"
+        );
+        // The editors' schema lines resolve.
+        for (file, schema) in [
+            ("fleet/fleet.yaml", "../schema/fleet.schema.json"),
+            ("fleet/apps/guestbook.yaml", "../../schema/app.schema.json"),
+        ] {
+            let text = fs::read_to_string(repo.join(file)).unwrap();
+            assert!(text.starts_with(&format!("# yaml-language-server: $schema={schema}\n")));
+            assert!(
+                repo.join(file).parent().unwrap().join(schema).is_file(),
+                "{file}"
+            );
+        }
+        // The workflow is the one this repository documents and lints.
+        assert_eq!(
+            fs::read_to_string(repo.join(".github/workflows/fleet.yml")).unwrap(),
+            fs::read_to_string(repo_root().join("examples/github/fleet.yml")).unwrap()
+        );
+        assert_eq!(
+            fs::read_to_string(repo.join(".gitattributes"))
+                .unwrap()
+                .lines()
+                .last(),
+            Some("/out/** -text")
+        );
+        // A second init overwrites nothing.
+        let before = snapshot(&repo);
+        let again = fleetc(dir.path(), &["init", "repo"]);
+        again.expect_code(2);
+        assert!(
+            again
+                .stderr
+                .contains("exists: `fleetc init` starts a new fleet repo and overwrites nothing"),
+            "{}",
+            again.stderr
+        );
+        assert_eq!(snapshot(&repo), before);
+    }
+}

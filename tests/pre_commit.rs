@@ -182,3 +182,61 @@ fn a_stale_out_is_refused_until_fleetc_render() {
         "{passed}"
     );
 }
+
+/// Issue 12: the repo `fleetc init` writes commits through its own pre-commit hook once
+/// rendered. (The hook is pointed at this repository's hooks, in their `-system` form, so that
+/// pre-commit does not build fleetc.)
+#[test]
+fn an_initialised_fleet_repo_commits_through_its_pre_commit_hook() {
+    let Some(pre_commit) =
+        pre_commit("an_initialised_fleet_repo_commits_through_its_pre_commit_hook")
+    else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let hooks = home.path().join("hooks");
+    let rev = hooks_repo(&hooks, home.path());
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    fleetc(dir, &["init"]).expect_code(0);
+    let config = std::fs::read_to_string(dir.join(".pre-commit-config.yaml")).unwrap();
+    let written = format!(
+        "  - repo: https://github.com/fleetc/fleetc\n    rev: v{}\n    hooks:\n      - id: fleetc-check\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(config.contains(&written), "{config}");
+    std::fs::write(
+        dir.join(".pre-commit-config.yaml"),
+        config.replace(
+            &written,
+            &format!(
+                "  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: fleetc-check-system\n",
+                hooks.display()
+            ),
+        ),
+    )
+    .unwrap();
+    ok(
+        &run(dir, home.path(), "git", &["init", "-q", "-b", "main"]),
+        "git init",
+    );
+    ok(
+        &run(dir, home.path(), &pre_commit, &["install"]),
+        "pre-commit install",
+    );
+    fleetc(dir, &["render"]).expect_code(0);
+    ok(&run(dir, home.path(), "git", &["add", "-A"]), "git add");
+    let passed = ok(
+        &run(
+            dir,
+            home.path(),
+            "git",
+            &["-c", "commit.gpgsign=false", "commit", "-m", "a new fleet"],
+        ),
+        "the first commit",
+    );
+    assert!(
+        passed.contains("fleetc check") && passed.contains("Passed"),
+        "{passed}"
+    );
+}

@@ -88,6 +88,15 @@ pub(crate) enum Format {
     Github,
 }
 
+/// The cloud of the cluster `fleetc init` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InitProvider {
+    Aws,
+    Gcp,
+    Azure,
+    Onprem,
+}
+
 /// How listings are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ListFormat {
@@ -130,6 +139,19 @@ pub(crate) enum Command {
     /// -o yaml` prints them) into a fleet, and check that it renders the Applications Argo CD
     /// generates.
     Import(ImportArgs),
+    /// Start a fleet repo in DIR: a Fleet, a cluster, an app, the schemas, the pre-commit hook
+    /// and a GitHub workflow; `fleetc render` and `fleetc check` pass in it at once.
+    Init {
+        /// Where to write it (created when missing).
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+        /// The example cluster's cloud.
+        #[arg(long, value_enum, default_value_t = InitProvider::Aws)]
+        provider: InitProvider,
+        /// The Fleet's name.
+        #[arg(long, value_name = "NAME", default_value = "fleet")]
+        name: String,
+    },
     /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
     Completions {
         #[arg(value_enum)]

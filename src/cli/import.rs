@@ -32,13 +32,18 @@ pub(crate) fn run(context: &Context, args: &ImportArgs) -> Outcome {
     let imported = import::import(inputs, &options);
     let mut written = Vec::new();
     if imported.fleet_findings.is_none() && !args.dry_run {
-        match import::write(
+        match crate::emit::write_new(
             &context.fleet_dir,
             &context.fleet_display,
             &imported.files,
             args.force,
         ) {
             Ok(w) => written = w,
+            Err(e @ crate::emit::WriteError::Exists(_)) => {
+                return Outcome::failure(format!(
+                    "{e}; pass --force to overwrite the fleet's files"
+                ));
+            }
             Err(e) => return Outcome::failure(e),
         }
     }

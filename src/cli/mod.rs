@@ -6,6 +6,7 @@ mod check;
 mod diff;
 mod explain;
 mod import;
+mod init;
 mod ls;
 mod manual;
 mod render;
@@ -114,6 +115,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: &Environment) -> Outco
         } => explain::run(&context, app, cluster, *format),
         Command::Ls(ls) => ls::run(&context, ls),
         Command::Import(args) => import::run(&context, args),
+        Command::Init {
+            dir,
+            provider,
+            name,
+        } => init::run(&context.cwd, dir, *provider, name),
         Command::Completions { shell } => manual::completions(*shell),
         Command::Man => manual::man(),
         Command::Schema { kind, write } => schema::run(&context, kind, write.as_deref()),

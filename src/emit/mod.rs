@@ -4,6 +4,7 @@
 
 mod cache;
 mod diff;
+mod new_files;
 mod out_dir;
 mod scan;
 mod staging;
@@ -16,6 +17,7 @@ pub use diff::{
     ObjectDiff, ObjectKey, PlacementChanges, PlacementSide, RenderedObject, added_diff,
     change_groups, changed_diff, changed_trees, diff, impact, placement_changes, refused_destroys,
 };
+pub use new_files::{WriteError, write_new};
 pub use out_dir::{Access, OutDir};
 pub(crate) use staging::write_atomically;
 pub use sync::{Drift, SyncError, check, render};
