@@ -6,5 +6,6 @@
 
 pub mod cases;
 pub mod fleet;
+pub mod skips;
 pub mod tools;
 pub mod upstream;

@@ -21,6 +21,7 @@ pub fn available(program: &str, args: &[&str], test: &str) -> bool {
             eprintln!(
                 "skipping {test}: {program} is not installed; set {REQUIRE_TOOLS_ENV}=1 to fail"
             );
+            super::skips::record(test, &format!("{program} is not installed"));
             false
         }
         Err(error) => panic!("{program} does not run: {error}"),

@@ -134,6 +134,10 @@ pub fn require_shared(test: &str) -> Option<PathBuf> {
         "skipping {test}: ../shared (the upstream schemas) is not beside the repo; \
          set {SHARED_ENV} or {REQUIRE_ENV}=1"
     );
+    super::skips::record(
+        test,
+        "../shared (the upstream schemas) is not beside the repository",
+    );
     None
 }
 
