@@ -9,6 +9,7 @@
 
 pub mod cli;
 mod compile;
+pub mod conformance;
 pub mod diagnostic;
 pub mod emit;
 #[cfg(feature = "fuzzing")]

@@ -13,7 +13,7 @@ use support::fleet::repo_root;
 
 /// The modules of `src/`, in the order data flows through them: each may use those before it
 /// (and itself), never one after it.
-const ORDER: [&str; 13] = [
+const ORDER: [&str; 14] = [
     "diagnostic",
     "selector",
     "source",
@@ -23,6 +23,7 @@ const ORDER: [&str; 13] = [
     "place",
     "render",
     "emit",
+    "conformance",
     "compile",
     "import",
     "cli",

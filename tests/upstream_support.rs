@@ -501,3 +501,54 @@ fn unchecked_cel_rules_are_the_documented_ones() {
 fn yaml_of(doc: &Value) -> String {
     serde_yaml::to_string(doc).expect("a JSON value serializes as YAML")
 }
+
+/// Issue 12: `fleetc validate --output` checks out/ as kubeconform does: the example passes with
+/// the upstream CRDs, and an Application with an unknown field is an error at its line.
+#[test]
+fn validate_output_checks_out_against_the_crds_it_is_given() {
+    let Some(shared) = support::upstream::require_shared(
+        "validate_output_checks_out_against_the_crds_it_is_given",
+    ) else {
+        return;
+    };
+    let crds = shared.join("schemas").join("upstream");
+    let crds = crds.to_str().expect("a UTF-8 path");
+    let dir = support::fleet::example_copy();
+    let run = support::fleet::fleetc(dir.path(), &["validate", "--output", "--crds", crds]);
+    run.expect_code(0);
+    assert!(run.stderr.contains("out conforms: "), "{}", run.stderr);
+
+    let file = "out/hubs/hub-eu/clusters/prod-eu-aws-1.yaml";
+    support::fleet::edit(
+        &dir.path().join(file),
+        "  name: cert-manager-prod-eu-aws-1\n  namespace: argocd\n",
+        "  name: cert-manager-prod-eu-aws-1\n  namespace: argocd\n  colour: blue\n",
+    );
+    let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+    let line = text.lines().position(|l| l == "  colour: blue").unwrap() + 1;
+    let run = support::fleet::fleetc(
+        dir.path(),
+        &["validate", "--output", "--crds", crds, "--format", "json"],
+    );
+    run.expect_code(1);
+    let found = run.json();
+    let found = found.as_array().unwrap();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["code"], "output-schema");
+    assert_eq!(found[0]["file"], file);
+    assert_eq!(found[0]["line"], line);
+    assert!(
+        found[0]["message"].as_str().unwrap().contains("colour"),
+        "{found:#?}"
+    );
+
+    // Without the CRDs, only the core kinds are checked; the others are named, not failed.
+    let run = support::fleet::fleetc(dir.path(), &["validate", "--output"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr
+            .contains("warning[output-schema]: no schema for argoproj.io/v1alpha1 Application"),
+        "{}",
+        run.stderr
+    );
+}

@@ -118,6 +118,14 @@ pub(crate) enum Command {
     Validate {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Check the documents in out/ instead, as kubeconform does: against the CRDs in the
+        /// `--crds` folders and the built-in schemas of core kinds.
+        #[arg(long)]
+        output: bool,
+        /// A folder of CRD YAML (upstream CRDs as projects publish them),
+        /// read recursively; may be given several times. Only with --output.
+        #[arg(long, value_name = "DIR", requires = "output")]
+        crds: Vec<PathBuf>,
     },
     /// Compare what two revisions of the fleet render: placements gained and lost, clusters
     /// added and removed, then every changed object.

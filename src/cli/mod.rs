@@ -13,6 +13,7 @@ mod render;
 mod report;
 mod schema;
 mod validate;
+mod validate_output;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -106,7 +107,16 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: &Environment) -> Outco
     pool.install(|| match &cli.command {
         Command::Render => render::run(&context),
         Command::Check { format } => check::run(&context, *format),
-        Command::Validate { format } => validate::run(&context, *format),
+        Command::Validate {
+            format,
+            output: false,
+            ..
+        } => validate::run(&context, *format),
+        Command::Validate {
+            format,
+            output: true,
+            crds,
+        } => validate_output::run(&context, *format, crds),
         Command::Diff(args) => diff::run(&context, args),
         Command::Explain {
             app,

@@ -77,6 +77,7 @@ codes! {
     MissingOutput => "missing-output", "a file `fleetc render` writes that out/ lacks (`fleetc check`)";
     ExtraOutput => "extra-output", "a file fleetc generated that it no longer renders (`fleetc check`)";
     LeftoverOutput => "leftover-output", "a staging file an interrupted render left in out/ (`fleetc check`)";
+    OutputSchema => "output-schema", "a document in out/ that its CRD's schema, or a core kind's, rejects (`fleetc validate --output`)";
     Import => "import", "an object `fleetc import` cannot express in the fleet exactly, left out (`fleetc import`)";
     ImportDifference => "import-difference", "an Application the imported fleet renders otherwise than Argo CD generates it (`fleetc import`)";
 }

@@ -14,7 +14,13 @@ pub fn folder() -> PathBuf {
 pub fn record(test: &str, why: &str) {
     let name: String = test
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let _ = fs::create_dir_all(folder());
     let _ = fs::write(folder().join(name), format!("{test}: {why}\n"));
