@@ -23,7 +23,7 @@ fn main() -> ExitCode {
 }
 
 fn color() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// A value template passed its memory bound: report it as the finding it is and stop, since the

@@ -705,3 +705,43 @@ fn init_writes_a_fleet_repo_that_renders_and_checks_at_once() {
         assert_eq!(snapshot(&repo), before);
     }
 }
+
+/// Issue 16 (findings 16 and 30): `ls apps` exists, a misspelt name gets a "did you mean" and
+/// the command that lists the names, and `schema KIND --write` is refused rather than ignoring
+/// KIND.
+#[test]
+fn names_that_name_nothing_say_what_was_meant() {
+    let run = fleetc(&repo_root(), &["ls", "apps", "--format", "json"]);
+    run.expect_code(0);
+    let apps = run.json();
+    let guestbook = apps
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "guestbook")
+        .expect("guestbook is listed");
+    assert_eq!(guestbook["clusters"], CLUSTERS.len());
+    assert_eq!(guestbook["file"], "fleet/apps/guestbook.yaml");
+
+    for (args, said) in [
+        (
+            &["explain", "guestbok", "--cluster", "hub-eu"][..],
+            "error: there is no app named `guestbok`: did you mean `guestbook`? (`fleetc ls apps` lists them)\n",
+        ),
+        (
+            &["ls", "placements", "--cluster", "hub-e"][..],
+            "error: there is no cluster named `hub-e`: did you mean `hub-eu`? (`fleetc ls clusters` lists them)\n",
+        ),
+    ] {
+        let run = fleetc(&repo_root(), args);
+        run.expect_code(2);
+        assert_eq!(run.stderr, said);
+    }
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let run = fleetc(
+        &repo_root(),
+        &["schema", "cluster", "--write", dir.path().to_str().unwrap()],
+    );
+    run.expect_code(2);
+    assert!(snapshot(dir.path()).is_empty(), "nothing written");
+}

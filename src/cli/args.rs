@@ -140,7 +140,7 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
-    /// List clusters or placements.
+    /// List clusters, apps, placements or the label vocabulary.
     #[command(subcommand)]
     Ls(Ls),
     /// Turn an Argo CD hub's cluster Secrets, ApplicationSets and Applications (as `kubectl get
@@ -254,6 +254,11 @@ pub(crate) enum Ls {
         /// 'environment=prod,region in (eu-west-1,eu-central-1),!legacy').
         #[arg(short = 'l', long = "selector", value_name = "SELECTOR")]
         selector: Option<String>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// The apps, with how many clusters each lands on and the file that declares it.
+    Apps {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },

@@ -29,9 +29,7 @@ pub(crate) fn run(context: &Context, app: &str, cluster: &str, format: ListForma
         } else {
             ("cluster", cluster)
         };
-        return Outcome::failure(format!(
-            "there is no {what} named `{name}` (see `fleetc ls clusters`)"
-        ));
+        return Outcome::failure(super::ls::unknown_name(fleet, what, name));
     };
     let explanation = explain(fleet, &compilation.files, a, c);
     let mut outcome = Outcome::new(Status::Clean);

@@ -38,6 +38,10 @@ kind: Fleet
 metadata:
   name: {name}
 spec:
+  # Where this repository lives: each hub then gets a root Application that syncs its folder of
+  # out/. Until it is set, apply out/hubs/hub/ yourself.
+  # repo:
+  #   url: https://github.com/acme/fleet.git
   hubs:
     - name: hub
   secretStores:

@@ -43,7 +43,58 @@ pub(crate) fn run(context: &Context, ls: &Ls) -> Outcome {
             *format,
         ),
         Ls::Labels { format } => labels(&compilation, *format),
+        Ls::Apps { format } => apps(&compilation, *format),
     }
+}
+
+/// What `fleetc` says of a name that names nothing: what was meant, if anything close exists,
+/// and the command that lists them.
+pub(crate) fn unknown_name(fleet: &crate::model::Fleet, what: &str, name: &str) -> String {
+    let names: Vec<&str> = match what {
+        "app" => fleet.apps.iter().map(|a| a.name.as_str()).collect(),
+        _ => fleet.clusters.iter().map(|c| c.name.as_str()).collect(),
+    };
+    let hint = crate::validate::suggest::help(name, &names)
+        .filter(|h| h.starts_with("did you mean"))
+        .map_or_else(String::new, |h| format!(": {h}"));
+    format!("there is no {what} named `{name}`{hint} (`fleetc ls {what}s` lists them)")
+}
+
+#[derive(Serialize)]
+struct AppRow<'a> {
+    name: &'a str,
+    clusters: usize,
+    file: String,
+}
+
+fn apps(compilation: &Compilation, format: ListFormat) -> Outcome {
+    let fleet = compilation.fleet.as_ref().expect("a valid fleet");
+    let mut counts = vec![0; fleet.apps.len()];
+    for p in &compilation.placements {
+        counts[p.app] += 1;
+    }
+    let rows: Vec<AppRow<'_>> = fleet
+        .apps
+        .iter()
+        .zip(counts)
+        .map(|(a, clusters)| AppRow {
+            name: &a.name,
+            clusters,
+            file: compilation.files.path(a.at.file).to_owned(),
+        })
+        .collect();
+    let mut outcome = Outcome::new(Status::Clean);
+    match format {
+        ListFormat::Json => outcome.stdout = to_json(&rows),
+        ListFormat::Text => {
+            let table: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| vec![r.name.to_owned(), r.clusters.to_string(), r.file.clone()])
+                .collect();
+            outcome.stdout = columns(&["APP", "CLUSTERS", "FILE"], &table);
+        }
+    }
+    outcome
 }
 
 /// The fleet's label vocabulary (see [`LabelVocabulary`]).
@@ -249,7 +300,7 @@ fn placements(
         ),
     ] {
         if let (Some(name), false) = (name, known) {
-            return Outcome::failure(format!("there is no {what} named `{name}`"));
+            return Outcome::failure(unknown_name(fleet, what, name));
         }
     }
     let rows: Vec<PlacementRow<'_>> = compilation

@@ -73,7 +73,7 @@ impl Outcome {
 pub struct Environment {
     /// The directory relative paths are resolved against.
     pub cwd: PathBuf,
-    /// Whether colour is wanted by default (a terminal, and no `NO_COLOR`).
+    /// Whether colour is wanted by default (a terminal, and no non-empty `NO_COLOR`).
     pub color: bool,
 }
 

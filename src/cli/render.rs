@@ -35,6 +35,14 @@ pub(crate) fn run(context: &Context) -> Outcome {
     for warning in &written.warnings {
         let _ = writeln!(outcome.stderr, "warning: {warning}");
     }
+    if compilation.fleet.as_ref().is_some_and(|f| f.repo.is_none()) {
+        let _ = writeln!(
+            outcome.stderr,
+            "note: the Fleet sets no `spec.repo`, so no hub gets a root Application that syncs its \
+             folder of {out}: set `spec.repo` to this repository, or apply {out}/hubs/<hub>/ yourself",
+            out = context.out_display
+        );
+    }
     let _ = writeln!(
         outcome.stderr,
         "rendered {} into {}: {} written, {} removed, {} unchanged",

@@ -10,6 +10,12 @@ use crate::validate::schema::{FILES, text_of};
 /// `fleetc schema [KIND] [--write DIR]`.
 pub(crate) fn run(context: &Context, kind: &str, write: Option<&Path>) -> Outcome {
     if let Some(dir) = write {
+        if kind != "all" {
+            return Outcome::failure(format!(
+                "--write writes every schema file (editors follow the references between them); \
+                 leave out `{kind}`, or print one kind's schema without --write"
+            ));
+        }
         return write_all(&context.cwd.join(dir));
     }
     let file = match kind {

@@ -27,7 +27,11 @@ pub(crate) fn classify(doc: &Document, files: &Files) -> Result<Kind, Diagnostic
                 "this document has no `kind`",
                 Some(files.document_location(doc.at)),
             )
-            .with_help(format!("fleetc reads the kinds {}", kinds.join(", "))));
+            .with_help(format!(
+                "fleetc reads the kinds {}; every *.yaml under the fleet folder is a declaration, \
+                 so keep other YAML (a Helm values file, say) outside it",
+                kinds.join(", ")
+            )));
         }
         Some(value) => {
             if let Some(kind) = value.as_str().and_then(Kind::parse) {

@@ -25,7 +25,7 @@ mod portable;
 mod provisioners;
 mod provisioning;
 pub mod schema;
-mod suggest;
+pub(crate) mod suggest;
 mod unevaluated;
 mod vocabulary;
 
