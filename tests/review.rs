@@ -757,3 +757,34 @@ mod runtime_effect {
         }
     }
 }
+
+/// Issue 16 (findings 22e and 41): a diff whose base is missing from a shallow CI clone says the
+/// clone is shallow and how to fetch the history; outside a git repository it says it needs one.
+#[test]
+fn a_diff_without_its_base_says_why() {
+    let repo = Repo::new();
+    repo.commit("second");
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.path().display());
+    git(
+        clones.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
+    let run = fleetc(
+        &clones.path().join("shallow"),
+        &["diff", "--base", "HEAD~1"],
+    );
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("this clone is shallow, so older history is missing: fetch it (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)"),
+        "{}",
+        run.stderr
+    );
+    let plain = support::fleet::example_copy();
+    let run = fleetc(plain.path(), &["diff"]);
+    run.expect_code(2);
+    assert_eq!(
+        run.stderr,
+        "error: git: reading the fleet at `HEAD` needs a git repository, and fleet is in none\n"
+    );
+}

@@ -33,14 +33,26 @@ pub struct GitRevision<'a> {
 /// database: no checkout, and the working tree is never touched. The rules are the working
 /// tree's (see the module documentation).
 pub fn revision(at: &GitRevision<'_>) -> Result<Sources, SourceError> {
-    let repo = Repository::discover(at.repo_dir)?;
+    let repo = Repository::discover(at.repo_dir).map_err(|_| {
+        SourceError::Git(format!(
+            "reading the fleet at `{}` needs a git repository, and {} is in none",
+            at.rev, at.display
+        ))
+    })?;
     let workdir = repo.workdir().ok_or_else(|| {
         SourceError::Git("the repository is bare; fleetc needs a working tree".into())
     })?;
     let relative = relative_to(workdir, at.fleet_dir)?;
     let object = repo.revparse_single(at.rev).map_err(|e| {
+        // A CI checkout is often shallow: the base of a diff is then not there at all.
+        let shallow = if repo.is_shallow() {
+            "; this clone is shallow, so older history is missing: fetch it (`git fetch \
+             --unshallow`, or `fetch-depth: 0` in actions/checkout)"
+        } else {
+            ""
+        };
         SourceError::Git(format!(
-            "cannot resolve revision `{}`: {}",
+            "cannot resolve revision `{}`: {}{shallow}",
             at.rev,
             e.message()
         ))
