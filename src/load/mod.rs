@@ -139,7 +139,19 @@ fn problem_diagnostic(files: &Files, file: FileId, problem: yaml::Problem) -> Di
                 .then(|| files.duplicate_key(file, line))
                 .flatten()
                 .unwrap_or_else(|| files.line_column(file, line, column));
-            Diagnostic::error(code, message, Some(location))
+            // A second top-level `apiVersion` is most often a second document with no `---`.
+            let second_document = code == Code::DuplicateKey
+                && location.column == 1
+                && (message.starts_with("duplicate key `apiVersion`")
+                    || message.starts_with("duplicate key `kind`"));
+            let diagnostic = Diagnostic::error(code, message, Some(location));
+            if second_document {
+                diagnostic.with_help(
+                    "if a second document starts here, separate it from the first with a line `---`",
+                )
+            } else {
+                diagnostic
+            }
         }
         yaml::Problem::Node {
             doc,

@@ -45,7 +45,12 @@ pub fn revision(at: &GitRevision<'_>) -> Result<Sources, SourceError> {
     let relative = relative_to(workdir, at.fleet_dir)?;
     let object = repo.revparse_single(at.rev).map_err(|e| {
         // A CI checkout is often shallow: the base of a diff is then not there at all.
-        let shallow = if repo.is_shallow() {
+        let shallow = if repo
+            .head()
+            .is_err_and(|h| h.code() == git2::ErrorCode::UnbornBranch)
+        {
+            "; the repository has no commits yet: commit the fleet first"
+        } else if repo.is_shallow() {
             "; this clone is shallow, so older history is missing: fetch it (`git fetch \
              --unshallow`, or `fetch-depth: 0` in actions/checkout)"
         } else {

@@ -33,7 +33,8 @@ impl FromStr for DeletionLimit {
         match s.strip_suffix('%') {
             Some(p) => match p.trim().parse::<f64>() {
                 Ok(p) if (0.0..=100.0).contains(&p) => Ok(DeletionLimit::Percent(p)),
-                _ => Err(bad()),
+                Ok(_) => Err(format!("a percentage is at most 100%, found `{s}`")),
+                Err(_) => Err(bad()),
             },
             None => s
                 .trim()
@@ -103,6 +104,11 @@ mod tests {
         for bad in ["-1", "101%", "ten", "5 %%"] {
             assert!(bad.parse::<DeletionLimit>().is_err(), "{bad}");
         }
+        // Issue 16, finding 29: what is wrong with 150% is that it is over 100%.
+        assert_eq!(
+            "150%".parse::<DeletionLimit>(),
+            Err("a percentage is at most 100%, found `150%`".to_owned())
+        );
     }
 
     #[test]
