@@ -745,3 +745,29 @@ fn names_that_name_nothing_say_what_was_meant() {
     run.expect_code(2);
     assert!(snapshot(dir.path()).is_empty(), "nothing written");
 }
+
+/// Issue 16 (finding 25): fleetc works from any folder of a fleet repo, as git does: it finds
+/// the nearest parent that holds `fleet/`, and shows paths from there.
+#[test]
+fn fleetc_works_from_a_subfolder_of_the_fleet_repo() {
+    let dir = example_copy();
+    let sub = dir.path().join("fleet/apps");
+    fleetc(&sub, &["check"]).expect_code(0);
+    edit(
+        &dir.path().join("fleet/clusters/hub-eu.yaml"),
+        "region:",
+        "regoin:",
+    );
+    let run = fleetc(&sub, &["validate", "--format", "json"]);
+    run.expect_code(1);
+    let findings = run.json();
+    let typo = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "unknown-field")
+        .expect("the typo is found");
+    assert_eq!(typo["file"], "fleet/clusters/hub-eu.yaml");
+    // Given --fleet, the folder is taken as it is, from where fleetc runs.
+    fleetc(&sub, &["--fleet", ".", "validate"]).expect_code(1);
+}

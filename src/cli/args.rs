@@ -30,12 +30,13 @@ pub(crate) struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub(crate) struct Global {
-    /// The fleet's declarations.
-    #[arg(long, global = true, value_name = "DIR", default_value = "fleet")]
-    pub(crate) fleet: PathBuf,
-    /// Where rendered output lives.
-    #[arg(long, global = true, value_name = "DIR", default_value = "out")]
-    pub(crate) out: PathBuf,
+    /// The fleet's declarations [default: fleet, in the current folder or the nearest parent
+    /// that holds one, as git finds its repository].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(crate) fleet: Option<PathBuf>,
+    /// Where rendered output lives [default: out, beside the fleet folder].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
     /// Read the fleet as it is at this git revision instead of the working tree.
     #[arg(long, global = true, value_name = "REV")]
     pub(crate) rev: Option<String>,

@@ -157,11 +157,20 @@ impl Context {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
         };
+        // Without --fleet and --out, fleetc works from the nearest folder that holds `fleet/`, so
+        // it runs from anywhere in a fleet repo as git does; paths are shown from there.
+        let root = if g.fleet.is_none() && g.out.is_none() {
+            fleet_root(&env.cwd)
+        } else {
+            env.cwd.clone()
+        };
+        let fleet = g.fleet.clone().unwrap_or_else(|| PathBuf::from("fleet"));
+        let out = g.out.clone().unwrap_or_else(|| PathBuf::from("out"));
         Self {
-            fleet_dir: env.cwd.join(&g.fleet),
-            fleet_display: display(&g.fleet),
-            out_dir: env.cwd.join(&g.out),
-            out_display: display(&g.out),
+            fleet_dir: root.join(&fleet),
+            fleet_display: display(&fleet),
+            out_dir: root.join(&out),
+            out_display: display(&out),
             rev: g.rev.clone(),
             color,
             cwd: env.cwd.clone(),
@@ -242,6 +251,20 @@ impl Context {
     pub(crate) fn out_path(&self, relative: &str) -> String {
         format!("{}/{relative}", self.out_display.trim_end_matches('/'))
     }
+}
+
+/// The nearest of `cwd` and its parents that holds a `fleet/` folder, not looking past the
+/// root of the git repository `cwd` is in; `cwd` itself when there is none.
+fn fleet_root(cwd: &Path) -> PathBuf {
+    for dir in cwd.ancestors() {
+        if dir.join("fleet").is_dir() {
+            return dir.to_path_buf();
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    cwd.to_path_buf()
 }
 
 /// A path as the user wrote it, with `/`.

@@ -131,7 +131,8 @@ pub struct SourceFile {
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
     #[error(
-        "there is no fleet directory at {0}: run fleetc from the fleet repo's root or pass --fleet"
+        "there is no fleet directory at {0}: run fleetc inside a fleet repo (from its root or any \
+         folder below it), pass --fleet, or start one with `fleetc init`"
     )]
     MissingDir(PathBuf),
     #[error("{0} is not a directory")]
