@@ -771,3 +771,58 @@ fn fleetc_works_from_a_subfolder_of_the_fleet_repo() {
     // Given --fleet, the folder is taken as it is, from where fleetc runs.
     fleetc(&sub, &["--fleet", ".", "validate"]).expect_code(1);
 }
+
+/// Issue 16 (finding 15): `ls` lists what it could read of an invalid fleet, saying it is
+/// invalid; `explain` exits 1 when a template fails on the cluster, and JSON gives each error
+/// as an object with its file, line and column.
+#[test]
+fn ls_and_explain_on_a_fleet_with_errors() {
+    let dir = example_copy();
+    edit(
+        &dir.path().join("fleet/clusters/hub-eu.yaml"),
+        "region:",
+        "regoin:",
+    );
+    let run = fleetc(dir.path(), &["ls", "clusters", "--format", "json"]);
+    run.expect_code(0);
+    assert!(
+        run.json()
+            .as_array()
+            .is_some_and(|c| c.len() == CLUSTERS.len())
+    );
+    assert!(
+        run.stderr.starts_with("warning: the fleet is invalid ("),
+        "{}",
+        run.stderr
+    );
+
+    let dir = example_copy();
+    let file = "fleet/apps/guestbook.yaml";
+    edit(
+        &dir.path().join(file),
+        "hosts: [\"guestbook.{{ cluster.name }}.acme.example\"]",
+        "hosts: [\"guestbook.{{ cluster.annotations.nope }}.acme.example\"]",
+    );
+    let run = fleetc(
+        dir.path(),
+        &[
+            "explain",
+            "guestbook",
+            "--cluster",
+            "hub-eu",
+            "--format",
+            "json",
+        ],
+    );
+    run.expect_code(1);
+    let errors = run.json()["errors"].clone();
+    assert_eq!(errors[0]["file"], file, "{errors:#}");
+    assert!(
+        errors[0]["line"].is_u64() && errors[0]["column"].is_u64(),
+        "{errors:#}"
+    );
+    assert!(
+        errors[0]["message"].as_str().unwrap().contains("nope"),
+        "{errors:#}"
+    );
+}

@@ -32,7 +32,12 @@ pub(crate) fn run(context: &Context, app: &str, cluster: &str, format: ListForma
         return Outcome::failure(super::ls::unknown_name(fleet, what, name));
     };
     let explanation = explain(fleet, &compilation.files, a, c);
-    let mut outcome = Outcome::new(Status::Clean);
+    // A template that fails here makes the fleet invalid: the explanation is a finding.
+    let mut outcome = Outcome::new(if explanation.errors.is_empty() {
+        Status::Clean
+    } else {
+        Status::Findings
+    });
     outcome.stdout = match format {
         ListFormat::Json => serde_json::to_string_pretty(&explanation).expect("JSON") + "\n",
         ListFormat::Text => text(
@@ -157,11 +162,12 @@ fn text(e: &Explanation, file: &str) -> String {
             origin_rows(&mut out, &e.values, "values");
         }
     }
-    for (location, message) in &e.errors {
+    for error in &e.errors {
         let _ = writeln!(
             out,
-            "\nerror: template at {} fails here: {message}",
-            at(location)
+            "\nerror: template at {} fails here: {}",
+            at(&error.location),
+            error.message
         );
     }
     out

@@ -19,7 +19,7 @@ pub(crate) fn run(context: &Context, ls: &Ls) -> Outcome {
         Ok(c) => c,
         Err(failure) => return failure,
     };
-    if !compilation.is_valid() {
+    if compilation.fleet.is_none() {
         let mut outcome = Outcome::new(Status::Findings);
         report::findings(
             context,
@@ -29,7 +29,7 @@ pub(crate) fn run(context: &Context, ls: &Ls) -> Outcome {
         );
         return outcome;
     }
-    match ls {
+    let mut outcome = match ls {
         Ls::Clusters { selector, format } => clusters(&compilation, selector.as_deref(), *format),
         Ls::Placements {
             app,
@@ -44,7 +44,22 @@ pub(crate) fn run(context: &Context, ls: &Ls) -> Outcome {
         ),
         Ls::Labels { format } => labels(&compilation, *format),
         Ls::Apps { format } => apps(&compilation, *format),
+    };
+    // A listing is what one needs to understand an invalid fleet (a name collision, say): it is
+    // given, of what could be read, with a word that the fleet is invalid.
+    let errors = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .count();
+    if errors > 0 {
+        let _ = writeln!(
+            outcome.stderr,
+            "warning: the fleet is invalid ({}): this lists what could be read; `fleetc validate` shows the errors",
+            report::plural(errors, "error")
+        );
     }
+    outcome
 }
 
 /// What `fleetc` says of a name that names nothing: what was meant, if anything close exists,

@@ -110,7 +110,15 @@ pub struct Explanation {
     /// The final values, leaf by leaf, when the app lands.
     pub values: Vec<ValueOrigin>,
     /// Templates that fail on this cluster.
-    pub errors: Vec<(Location, String)>,
+    pub errors: Vec<TemplateError>,
+}
+
+/// A template that fails on the cluster: where it is, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TemplateError {
+    #[serde(flatten)]
+    pub location: Location,
+    pub message: String,
 }
 
 fn check(requirement: &Requirement, labels: &BTreeMap<String, String>) -> RequirementCheck {
@@ -227,7 +235,10 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
         }
         explanation.errors = errors
             .into_iter()
-            .map(|(p, _, m)| (locate(&p, Target::Value), m))
+            .map(|(p, _, message)| TemplateError {
+                location: locate(&p, Target::Value),
+                message,
+            })
             .collect();
     }
     explanation
