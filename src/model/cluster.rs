@@ -109,6 +109,16 @@ pub enum Connection {
 }
 
 impl Connection {
+    /// The API server address the fleet declares, for the forms that declare one.
+    pub fn server(&self) -> Option<&str> {
+        match self {
+            Connection::Eks(c) => Some(&c.server),
+            Connection::Gke(c) => Some(&c.server),
+            Connection::Aks(c) => Some(&c.server),
+            _ => None,
+        }
+    }
+
     /// The YAML name of the form.
     pub fn form(&self) -> &'static str {
         match self {

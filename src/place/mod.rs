@@ -8,6 +8,8 @@ mod explain;
 mod label_index;
 pub(crate) mod templates;
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -115,8 +117,106 @@ fn place_app(
         .with_help("check the selector's keys and values against the clusters' labels (`fleetc ls clusters -l …`)")
     });
     let long = long_names(app, &placements, files);
-    let found = nowhere.into_iter().chain(long).chain(failures).collect();
+    let scope = scope_mismatches(fleet, app, &placements, files);
+    let found = nowhere
+        .into_iter()
+        .chain(long)
+        .chain(failures)
+        .chain(scope)
+        .collect();
     (placements, found)
+}
+
+/// Warnings for an app placed on project-scoped clusters (`spec.argocd.project` and
+/// `namespaces`) whose scope it is outside: Argo CD refuses to sync such an Application. Only
+/// the app's own literal `project` and destination namespace are judged; where an override may
+/// change them, nothing is said.
+fn scope_mismatches(
+    fleet: &Fleet,
+    app: &App,
+    placements: &[Placement],
+    files: &Files,
+) -> Vec<Diagnostic> {
+    let overridden = app.overrides.iter().any(|o| {
+        o.fields.as_ref().is_some_and(|f| {
+            f.pointer("/spec/project").is_some() || f.pointer("/spec/destination").is_some()
+        })
+    });
+    if overridden {
+        return Vec::new();
+    }
+    let project = if app.fields.pointer("/spec/project").is_some() {
+        app.declared("/spec/project")
+    } else {
+        Some(crate::model::DEFAULT_PROJECT)
+    };
+    let namespace = app.declared("/spec/destination/namespace");
+    let mut projects: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut namespaces = Vec::new();
+    for p in placements {
+        let cluster = &fleet.clusters[p.cluster];
+        if let (Some(scope), Some(project)) = (&cluster.argocd.project, project)
+            && scope != project
+        {
+            projects.entry(scope).or_default().push(&cluster.name);
+        }
+        if let Some(ns) = namespace
+            && !cluster.argocd.namespaces.is_empty()
+            && !cluster.argocd.namespaces.iter().any(|n| n == ns)
+        {
+            namespaces.push(cluster.name.as_str());
+        }
+    }
+    let names = |clusters: &[&str]| {
+        let shown: Vec<String> = clusters.iter().take(3).map(|c| format!("`{c}`")).collect();
+        match clusters.len() {
+            n if n > 3 => format!("{} and {} more", shown.join(", "), n - 3),
+            _ => shown.join(", "),
+        }
+    };
+    let mut found = Vec::new();
+    for (scope, clusters) in projects {
+        let pointer = if app.fields.pointer("/spec/project").is_some() {
+            "/spec/project"
+        } else {
+            "/spec"
+        };
+        found.push(
+            Diagnostic::warning(
+                Code::ClusterScope,
+                format!(
+                    "app `{}` is in project `{}`, but {} {} scoped to project `{scope}`: Argo CD refuses to sync it there",
+                    app.name,
+                    project.unwrap_or_default(),
+                    names(&clusters),
+                    if clusters.len() == 1 { "is" } else { "are" }
+                ),
+                Some(files.locate(app.at, &Pointer::parse(pointer), Target::Key)),
+            )
+            .with_help("give the app that project (or an override that does, for those clusters), or place it elsewhere"),
+        );
+    }
+    if !namespaces.is_empty() {
+        found.push(
+            Diagnostic::warning(
+                Code::ClusterScope,
+                format!(
+                    "app `{}` deploys into namespace `{}`, which {} {} Argo CD to (`spec.argocd.namespaces`): Argo CD refuses to sync it there",
+                    app.name,
+                    namespace.unwrap_or_default(),
+                    names(&namespaces),
+                    if namespaces.len() == 1 { "does not allow" } else { "do not allow" }
+                ),
+                Some(files.locate(
+                    app.at,
+                    &Pointer::parse("/spec/destination/namespace"),
+                    Target::Value,
+                )),
+            )
+            .with_help("deploy into one of those namespaces, add this one to the clusters' list, or place the app elsewhere"),
+        );
+    }
+    found
 }
 
 /// Argo CD's label tracking puts an Application's name in a label value, cut to 63 characters.

@@ -157,6 +157,7 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
     provisioners::check(&fleet, findings);
     vocabulary::check_declarations(&fleet, fleet_doc, findings);
     fleet.clusters = clusters::resolve(&fleet, fleet_doc, &templates, &docs.clusters, findings);
+    shared_servers(&fleet, findings);
     let names: BTreeSet<&str> = docs
         .clusters
         .iter()
@@ -166,6 +167,33 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
     let labels = LabelVocabulary::new(fleet.labels.as_ref(), &fleet.clusters);
     fleet.apps = apps::build(&docs.apps, &names, &labels, findings);
     Some(fleet)
+}
+
+/// Two clusters of one hub that declare the same API server: Argo CD knows a cluster by its
+/// server, so one cluster Secret would stand for both (a copied file whose server was not
+/// changed, most often).
+fn shared_servers(fleet: &Fleet, findings: &mut Findings<'_>) {
+    let mut seen: HashMap<(&str, &str), &str> = HashMap::new();
+    for cluster in &fleet.clusters {
+        let Some(server) = cluster.connection.server() else {
+            continue;
+        };
+        if let Some(first) = seen.insert((cluster.hub.as_str(), server), &cluster.name) {
+            let form = cluster.connection.form();
+            let pointer = Pointer::parse(&format!("/spec/connection/{form}/server"));
+            findings.push(
+                Diagnostic::error(
+                    Code::Connection,
+                    format!(
+                        "clusters `{first}` and `{}` of hub `{}` both connect to {server}: Argo CD knows a cluster by its server, so one cluster Secret would stand for both",
+                        cluster.name, cluster.hub
+                    ),
+                    findings.at(cluster.origin.cluster, &pointer, Target::Value),
+                )
+                .with_help("give each cluster its own API server (a copied cluster file keeps the old one)"),
+            );
+        }
+    }
 }
 
 /// A document's `metadata.name` (schema-checked to be there; empty when the schema refused it).
