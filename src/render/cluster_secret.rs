@@ -149,6 +149,7 @@ pub(crate) fn cluster_secret<'a>(cluster: &'a Cluster, fleet: &'a Fleet) -> Opti
     let mut metadata = ObjectMeta::named(secret_name(cluster), &fleet.argocd.namespace);
     metadata.labels = secret_labels(cluster);
     metadata.annotations = borrowed(&cluster.annotations);
+    super::sync_order::connection_first(&mut metadata);
     let mut data = static_data(cluster);
     data.insert("server", server);
     data.insert("config", config_text(&config));

@@ -121,10 +121,12 @@ pub(crate) fn external_secret<'a>(
         }
         _ => return None,
     };
+    let mut metadata = ObjectMeta::named(secret_name(cluster), &fleet.argocd.namespace);
+    super::sync_order::connection_first(&mut metadata);
     let es = ExternalSecret {
         api_version: "external-secrets.io/v1",
         kind: "ExternalSecret",
-        metadata: ObjectMeta::named(secret_name(cluster), &fleet.argocd.namespace),
+        metadata,
         spec: Spec {
             refresh_interval: &store.refresh_interval,
             secret_store_ref: StoreRef {

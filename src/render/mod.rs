@@ -15,6 +15,7 @@ pub mod layout;
 mod meta;
 mod planned;
 mod program;
+mod sync_order;
 mod terraform;
 mod tree;
 mod yaml;
