@@ -626,8 +626,10 @@ fn render_removes_and_check_reports_a_generated_file_no_longer_rendered() {
     fleetc(repo.path(), &["check"]).expect_code(0);
 }
 
+/// Files fleetc did not generate are never removed; the YAML ones in a hub's folder are named as
+/// never applied (issue 16, finding 20), the others not mentioned.
 #[test]
-fn files_without_the_generated_header_are_never_removed_or_reported() {
+fn files_without_the_generated_header_are_never_removed() {
     let repo = example_copy();
     let out = repo.path().join("out");
     let mine = [
@@ -645,10 +647,18 @@ fn files_without_the_generated_header_are_never_removed_or_reported() {
     for format in ["text", "json", "github"] {
         let check = fleetc(repo.path(), &["check", "--format", format]);
         check.expect_code(0);
-        for (path, _) in mine {
+        let said = format!("{}{}", check.stdout, check.stderr);
+        assert!(
+            !said.contains("README.md"),
+            "check --format {format}: {check:?}"
+        );
+        for path in [
+            "hubs/hub-eu/notes.yaml",
+            "hubs/hub-eu/clusters/hand-made.yaml",
+        ] {
             assert!(
-                !check.stdout.contains(path) && !check.stderr.contains(path),
-                "check --format {format} reports {path}: {check:?}"
+                said.contains(&format!("out/{path} is not a file fleetc writes")),
+                "check --format {format} does not name {path}: {check:?}"
             );
         }
     }
@@ -833,4 +843,35 @@ fn check_says_when_out_differs_only_in_line_endings() {
             "{messages:?}"
         );
     }
+}
+
+/// Issue 16 (finding 20): a YAML file written by hand in a hub's folder of out/ was kept but
+/// never applied (the hub's kustomization lists only fleetc's files), silently. render and check
+/// now say so, without failing.
+#[test]
+fn a_hand_written_manifest_in_a_hub_folder_is_named_as_never_applied() {
+    let dir = example_copy();
+    fs::write(
+        dir.path().join("out/hubs/hub-eu/projects.yaml"),
+        "apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata: {name: payments, namespace: argocd}\n",
+    )
+    .unwrap();
+    // Beside a Terraform root module, a hand-written file (a backend) is the user's to add.
+    fs::write(
+        dir.path()
+            .join("out/terraform/staging-us-azure-1/backend.tf"),
+        "terraform {}\n",
+    )
+    .unwrap();
+    let said = "warning: out/hubs/hub-eu/projects.yaml is not a file fleetc writes, and the hub's kustomization does not list it: Argo CD never applies it";
+    for command in ["check", "render"] {
+        let run = fleetc(dir.path(), &[command]);
+        run.expect_code(0);
+        assert!(run.stderr.contains(said), "{command}: {}", run.stderr);
+        assert_eq!(run.stderr.matches("warning:").count(), 1, "{}", run.stderr);
+    }
+    assert!(
+        dir.path().join("out/hubs/hub-eu/projects.yaml").exists(),
+        "left alone"
+    );
 }

@@ -42,7 +42,9 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
             .push_str(&crate::diagnostic::format::github(fleet_warnings)),
         Format::Json => {}
     }
-    warnings(&drift.warnings, format, &mut outcome);
+    let mut said = drift.warnings.clone();
+    said.extend(drift.unapplied.iter().map(|p| unapplied(context, p)));
+    warnings(&said, format, &mut outcome);
     let mut json: Vec<serde_json::Value> = if format == Format::Json {
         serde_json::from_str(&crate::diagnostic::format::json(fleet_warnings))
             .expect("diagnostics are a JSON array")
@@ -165,7 +167,17 @@ fn entries(context: &Context, drift: &Drift) -> Vec<(Code, String, String)> {
     out
 }
 
-/// Problems that do not change the answer (the render cache could not be saved).
+/// What fleetc says of a hand-written YAML file in a hub's folder of `out/`.
+pub(crate) fn unapplied(context: &Context, relative: &str) -> String {
+    format!(
+        "{} is not a file fleetc writes, and the hub's kustomization does not list it: Argo CD never applies it (declare what it holds in the fleet, or keep it out of {}/hubs/)",
+        context.out_path(relative),
+        context.out_display.trim_end_matches('/')
+    )
+}
+
+/// Problems that do not change the answer (the render cache could not be saved, a file in
+/// `out/` nothing applies).
 fn warnings(warnings: &[String], format: Format, outcome: &mut Outcome) {
     for warning in warnings {
         match format {

@@ -35,6 +35,13 @@ pub(crate) fn run(context: &Context) -> Outcome {
     for warning in &written.warnings {
         let _ = writeln!(outcome.stderr, "warning: {warning}");
     }
+    for path in &written.unapplied {
+        let _ = writeln!(
+            outcome.stderr,
+            "warning: {}",
+            super::check::unapplied(context, path)
+        );
+    }
     if compilation.fleet.as_ref().is_some_and(|f| f.repo.is_none()) {
         let _ = writeln!(
             outcome.stderr,

@@ -21,6 +21,7 @@ use super::write::{WriteReport, remove_empty_parents};
 use crate::model::digest::{Digest, digest_bytes};
 use crate::render::OutputFile;
 use crate::render::RenderErrors;
+use crate::render::layout::Scope;
 use crate::render::{ClusterRenderer, GENERATED_MARK_LEN, Rendering, is_generated};
 
 /// How `out/` differs from what fleetc renders.
@@ -39,6 +40,8 @@ pub struct Drift {
     pub line_endings: Vec<String>,
     /// How many files fleetc renders.
     pub files: usize,
+    /// YAML files written by hand in a hub's folder, which its kustomization does not list.
+    pub unapplied: Vec<String>,
     /// What went wrong without making the answer wrong (the render cache could not be saved).
     pub warnings: Vec<String>,
 }
@@ -279,6 +282,28 @@ impl Compared {
             .collect()
     }
 
+    /// The YAML files in a hub's folder of `out/` that fleetc neither renders nor generated:
+    /// written by hand, and never applied, since the hub's kustomization lists only fleetc's.
+    fn unapplied(&self) -> Vec<String> {
+        let rendered = self.rendered();
+        let generated: BTreeSet<&String> = self.extras().into_iter().map(|(r, _)| r).collect();
+        self.existing
+            .files
+            .keys()
+            .filter(|r| {
+                !rendered.contains(r.as_str())
+                    && !generated.contains(r)
+                    && matches!(Scope::of(r), Scope::Hub(_))
+                    && std::path::Path::new(r.as_str())
+                        .extension()
+                        .is_some_and(|e| {
+                            e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml")
+                        })
+            })
+            .cloned()
+            .collect()
+    }
+
     /// Makes the cache remember every cluster's files and digests, and saves it. A cache that
     /// cannot be saved (a read-only git directory) makes the next run slower, never wrong, so
     /// it is a warning.
@@ -340,6 +365,7 @@ pub fn check(
         .map(|(r, _)| r.clone())
         .collect();
     drift.leftovers = compared.existing.staging.keys().cloned().collect();
+    drift.unapplied = compared.unapplied();
     drift.warnings = compared.remember(rendering, cache);
     Ok(drift)
 }
@@ -419,6 +445,9 @@ pub fn render(
     }
     report.written.sort();
     let rendered = compared.rendered();
+    // Before the files fleetc generated and no longer renders are removed (they are told apart
+    // by their first line).
+    report.unapplied = compared.unapplied();
     if failed.is_empty() {
         for (relative, path) in compared.extras() {
             match fs::remove_file(path) {

@@ -15,6 +15,8 @@ pub struct WriteReport {
     pub unchanged: usize,
     /// Files in `out/` that fleetc did not generate, left alone.
     pub foreign: Vec<String>,
+    /// Of those, the YAML files in a hub's folder: its kustomization does not list them.
+    pub unapplied: Vec<String>,
     /// What went wrong without making the output wrong (the render cache could not be saved).
     pub warnings: Vec<String>,
 }
