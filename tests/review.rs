@@ -788,3 +788,41 @@ fn a_diff_without_its_base_says_why() {
         "error: git: reading the fleet at `HEAD` needs a git repository, and fleet is in none\n"
     );
 }
+
+/// Issue 16 (finding 21): `render --rev` wrote a revision's output into the working tree's
+/// out/; it is refused. `diff --rev A --head B` ignored `--rev`; it is refused. `check --rev`
+/// says what to do for that revision, not "run fleetc render".
+#[test]
+fn rev_means_read_a_revision_and_never_write_or_go_unheard() {
+    let repo = Repo::new();
+    drop_cert_manager_from_gcp(&repo);
+    repo.commit("cert-manager off GCP");
+    let render = repo.fleetc(&["--rev", "HEAD~1", "render"]);
+    render.expect_code(2);
+    assert!(
+        render
+            .stderr
+            .contains("render writes out for the working tree's fleet, so it takes no --rev"),
+        "{}",
+        render.stderr
+    );
+    let diff = repo.fleetc(&[
+        "--rev", "HEAD", "diff", "--base", "HEAD~1", "--head", "HEAD",
+    ]);
+    diff.expect_code(2);
+    assert!(
+        diff.stderr
+            .contains("--rev and --head both name the revision to compare"),
+        "{}",
+        diff.stderr
+    );
+    // out/ is still what HEAD~1 renders.
+    repo.fleetc(&["--rev", "HEAD~1", "check"]).expect_code(0);
+    let check = repo.fleetc(&["--rev", "HEAD", "check"]);
+    check.expect_code(1);
+    assert!(
+        check.stderr.contains("help: out is compared with what `HEAD` renders: check out `HEAD`, run `fleetc render` and commit out"),
+        "{}",
+        check.stderr
+    );
+}

@@ -80,11 +80,18 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
             if let Some(hint) = line_endings(context, &drift) {
                 let _ = writeln!(outcome.stderr, "{hint}");
             }
-            let _ = writeln!(
-                outcome.stderr,
-                "help: run `fleetc render` and commit {}",
-                context.out_display
-            );
+            let _ = match &context.rev {
+                None => writeln!(
+                    outcome.stderr,
+                    "help: run `fleetc render` and commit {}",
+                    context.out_display
+                ),
+                Some(rev) => writeln!(
+                    outcome.stderr,
+                    "help: {} is compared with what `{rev}` renders: check out `{rev}`, run `fleetc render` and commit {}",
+                    context.out_display, context.out_display
+                ),
+            };
         }
         Format::Json => {
             json.extend(entries.iter().map(|(code, path, message)| {

@@ -11,6 +11,14 @@ use crate::emit;
 /// `fleetc render`: compile, and when the fleet is valid write `out/`. An invalid fleet leaves
 /// `out/` untouched.
 pub(crate) fn run(context: &Context) -> Outcome {
+    // out/ is the working tree's: writing another revision's output into it would leave the two
+    // out of step. `--rev` reads without writing (check, validate, diff, ls, explain).
+    if let Some(rev) = &context.rev {
+        return Outcome::failure(format!(
+            "render writes {} for the working tree's fleet, so it takes no --rev; to see what `{rev}` renders, use `fleetc diff --base {rev}` (or check `{rev}` out and render there)",
+            context.out_display
+        ));
+    }
     let mut compilation = match context.compile() {
         Ok(c) => c,
         Err(failure) => return failure,

@@ -44,6 +44,11 @@ impl Report {
 }
 
 pub(crate) fn run(context: &Context, args: &DiffArgs) -> Outcome {
+    if args.head.is_some() && context.rev.is_some() {
+        return Outcome::failure(
+            "--rev and --head both name the revision to compare: give one of them",
+        );
+    }
     let head_rev = args.head.as_deref().or(context.rev.as_deref());
     let (base, head) = rayon::join(
         || side(context, Some(&args.base), args.format),
