@@ -875,3 +875,62 @@ fn a_hand_written_manifest_in_a_hub_folder_is_named_as_never_applied() {
         "left alone"
     );
 }
+
+/// Issue 16 (finding 39): render said how many files it wrote, not which, so a hand edit it
+/// undid went unseen. It names them (the first 20 of each kind).
+#[test]
+fn render_names_the_files_it_writes_and_removes() {
+    let dir = example_copy();
+    let edited = "out/hubs/hub-eu/kustomization.yaml";
+    let path = dir.path().join(edited);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{text}# a hand edit\n")).unwrap();
+    let run = fleetc(dir.path(), &["render"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr.contains(&format!(
+            "wrote {edited}\nrendered 35 files into out: 1 written"
+        )),
+        "{}",
+        run.stderr
+    );
+    fs::remove_file(dir.path().join("fleet/clusters/onprem-us-1.yaml")).unwrap();
+    let run = fleetc(dir.path(), &["render"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr
+            .contains("removed out/hubs/hub-us/clusters/onprem-us-1.yaml\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Issue 16 (finding 33): `check --format json` wrote its drift entries with their keys in
+/// alphabetical order, unlike the fleet's findings; every JSON finding now reads alike.
+#[test]
+fn check_json_entries_read_like_every_other_finding() {
+    let dir = example_copy();
+    let path = dir.path().join("out/hubs/hub-eu/kustomization.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{text}# edited\n")).unwrap();
+    let run = fleetc(dir.path(), &["check", "--format", "json"]);
+    run.expect_code(1);
+    let keys: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix('"')?
+                .split_once("\":")
+                .map(|(k, _)| k)
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "severity", "code", "message", "file", "line", "column", "help"
+        ],
+        "{}",
+        run.stdout
+    );
+}

@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 use super::args::Format;
 use super::{Context, Outcome, Status};
 use crate::diagnostic::Code;
-use crate::diagnostic::format::{github_escape_data, github_escape_property};
+use crate::diagnostic::format::{
+    JsonDiagnostic, github_escape_data, github_escape_property, json_items,
+};
 use crate::emit::{self, Drift};
 
 /// `fleetc check`: exit 1 when the fleet is invalid or `out/` differs from what `fleetc render`
@@ -45,15 +47,12 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
     let mut said = drift.warnings.clone();
     said.extend(drift.unapplied.iter().map(|p| unapplied(context, p)));
     warnings(&said, format, &mut outcome);
-    let mut json: Vec<serde_json::Value> = if format == Format::Json {
-        serde_json::from_str(&crate::diagnostic::format::json(fleet_warnings))
-            .expect("diagnostics are a JSON array")
-    } else {
-        Vec::new()
-    };
+    // Every JSON finding reads alike, the fleet's and the drift's (issue 16, finding 33).
+    let mut json: Vec<JsonDiagnostic<'_>> =
+        fleet_warnings.iter().map(JsonDiagnostic::from).collect();
     if drift.is_clean() {
         if format == Format::Json {
-            outcome.stdout = serde_json::to_string_pretty(&json).expect("JSON") + "\n";
+            outcome.stdout = json_items(&json);
         }
         if format == Format::Text {
             let _ = writeln!(
@@ -94,18 +93,16 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
             };
         }
         Format::Json => {
-            json.extend(entries.iter().map(|(code, path, message)| {
-                serde_json::json!({
-                    "severity": "error",
-                    "code": code.as_str(),
-                    "message": message,
-                    "file": path,
-                    "line": null,
-                    "column": null,
-                    "help": "run `fleetc render`",
-                })
+            json.extend(entries.iter().map(|(code, path, message)| JsonDiagnostic {
+                severity: crate::diagnostic::Severity::Error,
+                code: code.as_str(),
+                message,
+                file: Some(path),
+                line: None,
+                column: None,
+                help: Some("run `fleetc render`"),
             }));
-            outcome.stdout = serde_json::to_string_pretty(&json).expect("JSON") + "\n";
+            outcome.stdout = json_items(&json);
         }
         Format::Github => {
             for (code, path, message) in &entries {

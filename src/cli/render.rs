@@ -8,6 +8,9 @@ use super::report::plural;
 use super::{Context, Outcome, Status};
 use crate::emit;
 
+/// How many written (and removed) files are named before a count.
+const LISTED: usize = 20;
+
 /// `fleetc render`: compile, and when the fleet is valid write `out/`. An invalid fleet leaves
 /// `out/` untouched.
 pub(crate) fn run(context: &Context) -> Outcome {
@@ -57,6 +60,15 @@ pub(crate) fn run(context: &Context) -> Outcome {
              folder of {out}: set `spec.repo` to this repository, or apply {out}/hubs/<hub>/ yourself",
             out = context.out_display
         );
+    }
+    // Which files changed, so that a hand edit render undid is seen (the first few of each).
+    for (verb, paths) in [("wrote", &written.written), ("removed", &written.removed)] {
+        for path in paths.iter().take(LISTED) {
+            let _ = writeln!(outcome.stderr, "{verb} {}", context.out_path(path));
+        }
+        if paths.len() > LISTED {
+            let _ = writeln!(outcome.stderr, "{verb} {} more", paths.len() - LISTED);
+        }
     }
     let _ = writeln!(
         outcome.stderr,
