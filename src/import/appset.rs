@@ -20,6 +20,7 @@ use super::template::translate::{self, Names};
 use super::template::{Language, Template};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Files, Target};
+use crate::model::APPLICATION_FIELDS;
 use crate::render::{IN_CLUSTER_SERVER, RESOURCES_FINALIZER};
 use crate::selector::syntax::dns1123_label_problems;
 use crate::selector::{LabelSelector, Selector};
@@ -39,16 +40,13 @@ pub(super) struct Imported {
     pub(super) collisions: Vec<(String, Vec<String>)>,
 }
 
-/// The fields of an Application template fleetc carries over, and where they go in the App.
-const SPEC_FIELDS: [&str; 7] = [
-    "project",
-    "source",
-    "sources",
-    "syncPolicy",
-    "ignoreDifferences",
-    "info",
-    "revisionHistoryLimit",
-];
+/// The fields of an Application template an App carries over as they are (the destination is
+/// the generated cluster, and only its namespace is carried).
+pub(super) fn carried_fields() -> impl Iterator<Item = &'static str> {
+    APPLICATION_FIELDS
+        .into_iter()
+        .filter(|f| *f != "destination")
+}
 
 /// Why an ApplicationSet is left out: where (a JSON pointer into it), and why.
 type Refusal = (String, String);
@@ -519,7 +517,7 @@ fn build(set: &Object, clusters: &[Cluster]) -> Result<Vec<Imported>, Refusal> {
     };
     let spec_in = template.get("spec").cloned().unwrap_or(json!({}));
     for key in spec_in.as_object().into_iter().flatten().map(|(k, _)| k) {
-        if !SPEC_FIELDS.contains(&key.as_str()) && key != "destination" {
+        if !APPLICATION_FIELDS.contains(&key.as_str()) {
             return refuse(
                 format!("/spec/template/spec/{key}"),
                 format!("`spec.{key}` of an Application template is not read yet"),
@@ -798,7 +796,7 @@ fn app_document(
     };
     let mut app_spec = Map::new();
     app_spec.insert("applicationName".into(), application_name.into());
-    for key in SPEC_FIELDS {
+    for key in carried_fields() {
         if let Some(v) = t_spec.get(key) {
             app_spec.insert(key.into(), v.clone());
         }

@@ -348,17 +348,6 @@ struct PlainApplication {
     expected: BTreeMap<String, Value>,
 }
 
-/// The Application fields an App carries over.
-const APPLICATION_FIELDS: [&str; 7] = [
-    "project",
-    "source",
-    "sources",
-    "syncPolicy",
-    "ignoreDifferences",
-    "info",
-    "revisionHistoryLimit",
-];
-
 fn plain_application(
     application: &objects::Object,
     files: &Files,
@@ -396,7 +385,7 @@ fn plain_application(
         );
     };
     for key in spec.as_object().into_iter().flatten().map(|(k, _)| k) {
-        if !APPLICATION_FIELDS.contains(&key.as_str()) && key != "destination" {
+        if !crate::model::APPLICATION_FIELDS.contains(&key.as_str()) {
             return leave_out(
                 findings,
                 &format!("/spec/{key}"),
@@ -422,7 +411,7 @@ fn plain_application(
     };
     let mut app_spec = Map::new();
     app_spec.insert("applicationName".into(), name.clone().into());
-    for key in APPLICATION_FIELDS {
+    for key in appset::carried_fields() {
         if let Some(v) = spec.get(key) {
             app_spec.insert(key.into(), literal(v.clone()));
         }

@@ -107,12 +107,7 @@ pub(super) fn import(
             SECRET_TYPE_LABEL => {}
             // The built-in placement labels are the Cluster's fields.
             "environment" | "region" | "provider" => {
-                let field = if key == "environment" {
-                    "environment"
-                } else {
-                    key.as_str()
-                };
-                spec.insert(field.to_owned(), value.clone());
+                spec.insert(key.clone(), value.clone());
                 notes.push(format!("{key} from the label `{key}`"));
             }
             "hub" => {
