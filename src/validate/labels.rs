@@ -48,27 +48,37 @@ pub(crate) fn check_map(
         } else {
             label_key_problems(key)
         };
-        for problem in key_problems {
+        // One finding per key or value, however many of apimachinery's rules it breaks.
+        if !key_problems.is_empty() {
             found.push(
                 Diagnostic::error(
                     Code::LabelKey,
-                    format!("{what} key `{key}` is not valid: {problem}"),
+                    format!(
+                        "{what} key `{key}` is not valid: {}",
+                        readable(&key_problems)
+                    ),
                     locate(key, Target::Key),
                 )
                 .with_help(KEY_HELP),
             );
         }
-        if !annotations {
-            for problem in label_value_problems(value) {
-                found.push(
-                    Diagnostic::error(
-                        Code::LabelValue,
-                        format!("label `{key}` has a value Kubernetes rejects: {problem}"),
-                        locate(key, Target::Value),
-                    )
-                    .with_help(VALUE_HELP),
-                );
-            }
+        let value_problems = if annotations {
+            Vec::new()
+        } else {
+            label_value_problems(value)
+        };
+        if !value_problems.is_empty() {
+            found.push(
+                Diagnostic::error(
+                    Code::LabelValue,
+                    format!(
+                        "label `{key}` has a value Kubernetes rejects: {}",
+                        readable(&value_problems)
+                    ),
+                    locate(key, Target::Value),
+                )
+                .with_help(VALUE_HELP),
+            );
         }
     }
     let total: usize = map.iter().map(|(k, v)| k.len() + v.len()).sum();
@@ -89,6 +99,12 @@ pub(crate) fn check_map(
         }
     }
     found
+}
+
+/// apimachinery's texts, joined, without the double spaces of its examples
+/// (`'MyValue',  or 'my_value'`).
+fn readable(problems: &[String]) -> String {
+    problems.join("; ").replace("',  or '", "', or '")
 }
 
 /// What Kubernetes accepts in an object's annotations, keys and values together.
