@@ -66,12 +66,30 @@ impl fmt::Display for Operator {
 }
 
 /// One requirement of a selector: a key, an operator and a set of values.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct Requirement {
     key: String,
     operator: Operator,
     /// Sorted and deduplicated.
     values: Vec<String>,
+    /// Written as `key: value` in `matchLabels` (shown back that way); the same requirement as
+    /// `key in (value)`.
+    label: bool,
+}
+
+// A requirement is what it selects: how it was written does not make it another.
+impl PartialEq for Requirement {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.key, self.operator, &self.values) == (&other.key, other.operator, &other.values)
+    }
+}
+
+impl Eq for Requirement {}
+
+impl std::hash::Hash for Requirement {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (&self.key, self.operator, &self.values).hash(state);
+    }
 }
 
 impl Requirement {
@@ -84,6 +102,15 @@ impl Requirement {
             key: key.into(),
             operator,
             values,
+            label: false,
+        }
+    }
+
+    /// `key: value` of `matchLabels`.
+    fn label(key: &str, value: &str) -> Self {
+        Requirement {
+            label: true,
+            ..Requirement::new(key, Operator::In, vec![value.to_owned()])
         }
     }
 
@@ -137,11 +164,13 @@ impl Requirement {
 }
 
 impl fmt::Display for Requirement {
-    /// The kubectl form: `key in (a,b)`, `key notin (a)`, `key`, `!key`, `key>3`, `key<3`.
+    /// The kubectl form: `key in (a,b)`, `key notin (a)`, `key`, `!key`, `key>3`, `key<3`; and
+    /// `key=value` for a `matchLabels` entry, as it was written.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let key = &self.key;
         let values = self.values.join(",");
         match self.operator {
+            Operator::In if self.label => write!(f, "{key}={values}"),
             Operator::In => write!(f, "{key} in ({values})"),
             Operator::NotIn => write!(f, "{key} notin ({values})"),
             Operator::Exists => write!(f, "{key}"),
@@ -180,11 +209,7 @@ impl Selector {
             let path = || vec![PathSegment::key("matchLabels"), PathSegment::key(key)];
             push_invalid(&mut errors, &path, key, label_key_problems(key));
             push_invalid(&mut errors, &path, value, label_value_problems(value));
-            requirements.push(Requirement::new(
-                key.clone(),
-                Operator::In,
-                vec![value.clone()],
-            ));
+            requirements.push(Requirement::label(key, value));
         }
         for (index, expr) in sel.match_expressions.iter().enumerate() {
             if let Some(requirement) = compile_expression(index, expr, &mut errors) {
@@ -606,7 +631,8 @@ mod tests {
         let keys: Vec<&str> = sel.requirements().iter().map(Requirement::key).collect();
         assert_eq!(keys, ["a", "b", "c"]);
         assert_eq!(sel.requirements()[2].values(), ["", "a", "z"]);
-        assert_eq!(sel.to_string(), "a,b in (x),c in (,a,z)");
+        // A `matchLabels` entry is shown as it was written (issue 16, finding 34).
+        assert_eq!(sel.to_string(), "a,b=x,c in (,a,z)");
     }
 
     #[test]
