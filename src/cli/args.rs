@@ -244,6 +244,7 @@ pub(crate) enum DiffFormat {
     Text,
     /// For a pull-request comment or job summary: at most 65,000 characters.
     Markdown,
+    /// For tools: the impact, the placements and every object, each changed one with its diff.
     Json,
 }
 
