@@ -98,18 +98,9 @@ fn apps(compilation: &Compilation, format: ListFormat) -> Outcome {
             file: compilation.files.path(a.at.file).to_owned(),
         })
         .collect();
-    let mut outcome = Outcome::new(Status::Clean);
-    match format {
-        ListFormat::Json => outcome.stdout = to_json(&rows),
-        ListFormat::Text => {
-            let table: Vec<Vec<String>> = rows
-                .iter()
-                .map(|r| vec![r.name.to_owned(), r.clusters.to_string(), r.file.clone()])
-                .collect();
-            outcome.stdout = columns(&["APP", "CLUSTERS", "FILE"], &table);
-        }
-    }
-    outcome
+    listing(&rows, format, &["APP", "CLUSTERS", "FILE"], |r| {
+        vec![r.name.to_owned(), r.clusters.to_string(), r.file.clone()]
+    })
 }
 
 /// The fleet's label vocabulary (see [`LabelVocabulary`]).
@@ -131,54 +122,45 @@ fn labels(compilation: &Compilation, format: ListFormat) -> Outcome {
         .keys()
         .map(|(key, info)| LabelRow { key, info })
         .collect();
-    let mut outcome = Outcome::new(Status::Clean);
-    match format {
-        ListFormat::Json => outcome.stdout = to_json(&rows),
-        ListFormat::Text => {
-            let table: Vec<Vec<String>> = rows
+    listing(
+        &rows,
+        format,
+        &[
+            "KEY",
+            "SOURCE",
+            "CLUSTERS",
+            "ALLOWED",
+            "DESCRIPTION",
+            "VALUES (CLUSTERS)",
+        ],
+        |r| {
+            let carried: Vec<String> = r
+                .info
+                .values
                 .iter()
-                .map(|r| {
-                    let carried: Vec<String> = r
-                        .info
-                        .values
-                        .iter()
-                        .map(|(v, n)| format!("{v} ({n})"))
-                        .collect();
-                    let declared = r.info.declared.as_ref();
-                    let source = match (r.info.builtin, declared.is_some()) {
-                        (true, _) => "built-in",
-                        (false, true) => "declared",
-                        (false, false) => "carried",
-                    };
-                    let allowed = declared
-                        .and_then(|d| d.values.as_ref())
-                        .map_or_else(|| "any".to_owned(), |v| v.join(","));
-                    vec![
-                        r.key.to_owned(),
-                        source.to_owned(),
-                        r.info.clusters.to_string(),
-                        allowed,
-                        declared
-                            .and_then(|d| d.description.clone())
-                            .unwrap_or_default(),
-                        carried.join(", "),
-                    ]
-                })
+                .map(|(v, n)| format!("{v} ({n})"))
                 .collect();
-            outcome.stdout = columns(
-                &[
-                    "KEY",
-                    "SOURCE",
-                    "CLUSTERS",
-                    "ALLOWED",
-                    "DESCRIPTION",
-                    "VALUES (CLUSTERS)",
-                ],
-                &table,
-            );
-        }
-    }
-    outcome
+            let declared = r.info.declared.as_ref();
+            let source = match (r.info.builtin, declared.is_some()) {
+                (true, _) => "built-in",
+                (false, true) => "declared",
+                (false, false) => "carried",
+            };
+            let allowed = declared
+                .and_then(|d| d.values.as_ref())
+                .map_or_else(|| "any".to_owned(), |v| v.join(","));
+            vec![
+                r.key.to_owned(),
+                source.to_owned(),
+                r.info.clusters.to_string(),
+                allowed,
+                declared
+                    .and_then(|d| d.description.clone())
+                    .unwrap_or_default(),
+                carried.join(", "),
+            ]
+        },
+    )
 }
 
 #[derive(Serialize)]
@@ -235,45 +217,36 @@ fn clusters(compilation: &Compilation, selector: Option<&str>, format: ListForma
         })
         .map(row)
         .collect();
-    let mut outcome = Outcome::new(Status::Clean);
-    match format {
-        ListFormat::Json => outcome.stdout = to_json(&rows),
-        ListFormat::Text => {
-            let table: Vec<Vec<String>> = rows
+    listing(
+        &rows,
+        format,
+        &[
+            "NAME",
+            "HUB",
+            "PROVIDER",
+            "REGION",
+            "ENVIRONMENT",
+            "CONNECTION",
+            "LABELS",
+        ],
+        |r| {
+            let labels: Vec<String> = r
+                .labels
                 .iter()
-                .map(|r| {
-                    let labels: Vec<String> = r
-                        .labels
-                        .iter()
-                        .filter(|(k, _)| !BUILTIN_LABELS.contains(&k.as_str()))
-                        .map(|(k, v)| format!("{k}={v}"))
-                        .collect();
-                    vec![
-                        r.name.to_owned(),
-                        r.hub.to_owned(),
-                        r.provider.to_owned(),
-                        r.region.unwrap_or("-").to_owned(),
-                        r.environment.unwrap_or("-").to_owned(),
-                        r.connection.to_owned(),
-                        labels.join(","),
-                    ]
-                })
+                .filter(|(k, _)| !BUILTIN_LABELS.contains(&k.as_str()))
+                .map(|(k, v)| format!("{k}={v}"))
                 .collect();
-            outcome.stdout = columns(
-                &[
-                    "NAME",
-                    "HUB",
-                    "PROVIDER",
-                    "REGION",
-                    "ENVIRONMENT",
-                    "CONNECTION",
-                    "LABELS",
-                ],
-                &table,
-            );
-        }
-    }
-    outcome
+            vec![
+                r.name.to_owned(),
+                r.hub.to_owned(),
+                r.provider.to_owned(),
+                r.region.unwrap_or("-").to_owned(),
+                r.environment.unwrap_or("-").to_owned(),
+                r.connection.to_owned(),
+                labels.join(","),
+            ]
+        },
+    )
 }
 
 fn row(c: &Cluster) -> ClusterRow<'_> {
@@ -331,25 +304,19 @@ fn placements(
             file: context.out_path(&crate::render::cluster_file(c)),
         })
         .collect();
-    let mut outcome = Outcome::new(Status::Clean);
-    match format {
-        ListFormat::Json => outcome.stdout = to_json(&rows),
-        ListFormat::Text => {
-            let table: Vec<Vec<String>> = rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.app.to_owned(),
-                        r.cluster.to_owned(),
-                        r.hub.to_owned(),
-                        r.application.to_owned(),
-                    ]
-                })
-                .collect();
-            outcome.stdout = columns(&["APP", "CLUSTER", "HUB", "APPLICATION"], &table);
-        }
-    }
-    outcome
+    listing(
+        &rows,
+        format,
+        &["APP", "CLUSTER", "HUB", "APPLICATION"],
+        |r| {
+            vec![
+                r.app.to_owned(),
+                r.cluster.to_owned(),
+                r.hub.to_owned(),
+                r.application.to_owned(),
+            ]
+        },
+    )
 }
 
 /// The 1-based character column where `key` first stands as a whole word in `text`.
@@ -364,8 +331,19 @@ fn key_column(text: &str, key: &str) -> Option<usize> {
         .map(|(i, _)| text[..i].chars().count() + 1)
 }
 
-fn to_json<T: Serialize>(rows: &T) -> String {
-    serde_json::to_string_pretty(rows).expect("rows serialize") + "\n"
+/// Rows as JSON, or as a table of `header` and each row's `cells`.
+fn listing<R: Serialize>(
+    rows: &[R],
+    format: ListFormat,
+    header: &[&str],
+    cells: impl Fn(&R) -> Vec<String>,
+) -> Outcome {
+    let mut outcome = Outcome::new(Status::Clean);
+    outcome.stdout = match format {
+        ListFormat::Json => serde_json::to_string_pretty(rows).expect("rows serialize") + "\n",
+        ListFormat::Text => columns(header, &rows.iter().map(cells).collect::<Vec<_>>()),
+    };
+    outcome
 }
 
 /// A plain table: a header row, then rows, columns padded to their widest cell.
