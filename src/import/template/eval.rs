@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::{Arg, Command, Language, Node, Pipeline, Template};
+use super::{Arg, Command, FormatPiece, Language, Node, Pipeline, Template, format_pieces};
 
 /// What a template wrote, and the parameters it printed that the cluster lacks (each as the
 /// path read), which Argo CD writes as `<no value>` or leaves as `{{tag}}`.
@@ -286,28 +286,21 @@ fn call(name: &str, args: &[Value]) -> Result<Value, String> {
 fn printf(format: &str, args: &[Value]) -> Result<Value, String> {
     let mut out = String::new();
     let mut args = args.iter();
-    let mut chars = format.chars();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('%') => out.push('%'),
-            Some(verb @ ('s' | 'v' | 'd')) => match args.next() {
-                Some(Value::Null) => {
-                    let _ = write!(out, "%!{verb}(<nil>)");
-                }
-                Some(v) => out.push_str(&print(v)?),
-                None => {
-                    let _ = write!(out, "%!{verb}(MISSING)");
-                }
-            },
-            other => {
-                return Err(format!(
-                    "the printf verb `%{}` is not supported",
-                    other.map(String::from).unwrap_or_default()
-                ));
+    for piece in format_pieces(format)? {
+        let verb = match piece {
+            FormatPiece::Text(t) => {
+                out.push_str(&t);
+                continue;
+            }
+            FormatPiece::Verb(verb) => verb,
+        };
+        match args.next() {
+            Some(Value::Null) => {
+                let _ = write!(out, "%!{verb}(<nil>)");
+            }
+            Some(v) => out.push_str(&print(v)?),
+            None => {
+                let _ = write!(out, "%!{verb}(MISSING)");
             }
         }
     }

@@ -100,6 +100,45 @@ pub const FUNCTIONS: [&str; 11] = [
     "index", "default", "printf", "replace", "lower", "upper", "eq", "ne", "and", "or", "not",
 ];
 
+/// A piece of a `printf` format: text, or a verb (`s`, `v` or `d`) that takes the next argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormatPiece {
+    Text(String),
+    Verb(char),
+}
+
+/// Reads a `printf` format as the templates use it: `%s`, `%v`, `%d`, and `%%` for `%`.
+pub fn format_pieces(format: &str) -> Result<Vec<FormatPiece>, String> {
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            text.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('%') => text.push('%'),
+            Some(verb @ ('s' | 'v' | 'd')) => {
+                if !text.is_empty() {
+                    pieces.push(FormatPiece::Text(std::mem::take(&mut text)));
+                }
+                pieces.push(FormatPiece::Verb(verb));
+            }
+            other => {
+                return Err(format!(
+                    "the printf verb `%{}` is not supported",
+                    other.map(String::from).unwrap_or_default()
+                ));
+            }
+        }
+    }
+    if !text.is_empty() {
+        pieces.push(FormatPiece::Text(text));
+    }
+    Ok(pieces)
+}
+
 /// fasttemplate: `{{tag}}` (the tag trimmed of spaces) is a parameter; text elsewhere. The
 /// parameters are flat: `metadata.labels.<key>` names one label, whatever dots the key holds.
 fn fast(text: &str, extra: &[String]) -> Template {

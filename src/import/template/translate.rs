@@ -290,36 +290,18 @@ fn call(name: &str, t: &[Translated]) -> Result<Translated, String> {
 
 /// `printf` with a literal format: the pieces, joined.
 fn printf(format: &str, args: &[Translated]) -> Result<String, String> {
-    let mut parts = Vec::new();
-    let mut text = String::new();
     let mut args = args.iter();
-    let mut chars = format.chars();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            text.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('%') => text.push('%'),
-            Some('s' | 'v' | 'd') => {
+    let mut parts = Vec::new();
+    for piece in super::format_pieces(format)? {
+        parts.push(match piece {
+            super::FormatPiece::Text(t) => string_literal(&t),
+            super::FormatPiece::Verb(_) => {
                 let arg = args
                     .next()
                     .ok_or_else(|| "`printf` has fewer arguments than verbs".to_owned())?;
-                if !text.is_empty() {
-                    parts.push(string_literal(&std::mem::take(&mut text)));
-                }
-                parts.push(format!("({} | string)", arg.text));
+                format!("({} | string)", arg.text)
             }
-            other => {
-                return Err(format!(
-                    "the printf verb `%{}` is not supported",
-                    other.map(String::from).unwrap_or_default()
-                ));
-            }
-        }
-    }
-    if !text.is_empty() {
-        parts.push(string_literal(&text));
+        });
     }
     Ok(match parts.len() {
         0 => "\"\"".to_owned(),
