@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::args::{ImportArgs, ListFormat};
 use super::{Context, Outcome, Status, display};
-use crate::diagnostic::format::{json as json_findings, text};
+use crate::diagnostic::format::{JsonDiagnostic, text};
 use crate::import::{self, Comparison};
 use crate::source::SourceFile;
 
@@ -54,15 +54,10 @@ pub(crate) fn run(context: &Context, args: &ImportArgs) -> Outcome {
     });
     match args.format {
         ListFormat::Json => {
-            let fleet_findings = imported
-                .fleet_findings
-                .as_ref()
-                .map(|(_, d)| serde_json::from_str::<serde_json::Value>(&json_findings(d)))
-                .transpose()
-                .unwrap_or_default();
+            let fleet_findings = imported.fleet_findings.as_ref().map(|(_, d)| as_json(d));
             let report = json!({
                 "written": written,
-                "findings": serde_json::from_str::<serde_json::Value>(&json_findings(&imported.findings)).unwrap_or_default(),
+                "findings": as_json(&imported.findings),
                 "fleetFindings": fleet_findings,
                 "notes": imported.notes,
                 "comparisons": imported.comparisons,
@@ -101,6 +96,11 @@ pub(crate) fn run(context: &Context, args: &ImportArgs) -> Outcome {
 }
 
 /// One paragraph per imported ApplicationSet or Application.
+/// Findings in their JSON form.
+fn as_json(diagnostics: &[crate::diagnostic::Diagnostic]) -> Vec<JsonDiagnostic<'_>> {
+    diagnostics.iter().map(JsonDiagnostic::from).collect()
+}
+
 fn summary(c: &Comparison) -> String {
     let total = c.identical
         + c.differences

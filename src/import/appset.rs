@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value, json};
 
-use super::objects::Object;
+use super::objects::{Object, application_sources};
 use super::secret::Imported as Cluster;
 use super::template::eval::{self, Mode};
 use super::template::translate::{self, Names};
@@ -961,15 +961,7 @@ fn is_param(text: &str, param: &str, language: Language) -> bool {
 /// A Helm source (a chart, or Helm options) without a release name gets Argo CD's default: the
 /// Application's name (fleetc's default would be the app's).
 pub(super) fn default_release_names(spec: &mut Map<String, Value>, application_name: &str) {
-    let sources: Vec<&mut Value> = if spec.contains_key("source") {
-        spec.get_mut("source").into_iter().collect()
-    } else {
-        match spec.get_mut("sources") {
-            Some(Value::Array(list)) => list.iter_mut().collect(),
-            _ => Vec::new(),
-        }
-    };
-    for source in sources {
+    for source in application_sources(spec) {
         let is_helm = source.get("chart").is_some() || source.get("helm").is_some();
         if !is_helm {
             continue;

@@ -93,18 +93,10 @@ pub fn comparable(value: Value) -> Value {
 /// An Application with each Helm source's `values` text read as YAML and merged under its
 /// `valuesObject`, as Helm reads them: how fleetc, which writes `valuesObject` only, is compared.
 fn values_as_object(mut app: Value) -> Value {
-    let Some(spec) = app.get_mut("spec") else {
+    let Some(spec) = app.get_mut("spec").and_then(Value::as_object_mut) else {
         return app;
     };
-    let sources: Vec<&mut Value> = if spec.get("sources").is_some() {
-        match spec.get_mut("sources") {
-            Some(Value::Array(list)) => list.iter_mut().collect(),
-            _ => Vec::new(),
-        }
-    } else {
-        spec.get_mut("source").into_iter().collect()
-    };
-    for source in sources {
+    for source in super::objects::application_sources(spec) {
         let Some(Value::Object(helm)) = source.get_mut("helm") else {
             continue;
         };

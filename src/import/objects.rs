@@ -2,7 +2,7 @@
 //! documents, several in a file, or a `kind: List` of items; each kept with where it was
 //! written, so a finding points at its file, line and column.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::load::{DocRef, Document, Files, Pointer, Target};
@@ -34,12 +34,36 @@ impl Object {
         self.value.pointer(pointer).and_then(Value::as_str)
     }
 
+    /// A field of a Secret's data: `stringData` as written, or `data` decoded from base64.
+    pub(super) fn secret_field(&self, key: &str) -> Option<String> {
+        use base64::Engine as _;
+        if let Some(v) = self.text(&format!("/stringData/{key}")) {
+            return Some(v.to_owned());
+        }
+        let encoded = self.text(&format!("/data/{key}"))?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .ok()?;
+        String::from_utf8(bytes).ok()
+    }
+
     pub(super) fn kind(&self) -> &str {
         self.text("/kind").unwrap_or_default()
     }
 
     pub(super) fn name(&self) -> &str {
         self.text("/metadata/name").unwrap_or_default()
+    }
+}
+
+/// The sources of an Application spec: `source`, or each of `sources`.
+pub(super) fn application_sources(spec: &mut Map<String, Value>) -> Vec<&mut Value> {
+    if spec.contains_key("source") {
+        return spec.get_mut("source").into_iter().collect();
+    }
+    match spec.get_mut("sources") {
+        Some(Value::Array(list)) => list.iter_mut().collect(),
+        _ => Vec::new(),
     }
 }
 

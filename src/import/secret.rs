@@ -4,7 +4,6 @@
 //! a reference to the secret store that holds the Secret's `server` and `config`. Nothing of the
 //! Secret's `config` but the server, the CA certificate and the cloud identity's names is kept.
 
-use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
 use super::objects::{Object, SECRET_TYPE_LABEL};
@@ -47,16 +46,7 @@ pub(super) fn import(
     settings: &Settings<'_>,
     findings: &mut Vec<Diagnostic>,
 ) -> Option<Imported> {
-    let field = |key: &str| -> Option<String> {
-        if let Some(v) = secret.text(&format!("/stringData/{key}")) {
-            return Some(v.to_owned());
-        }
-        let encoded = secret.text(&format!("/data/{key}"))?;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(encoded.trim())
-            .ok()?;
-        String::from_utf8(bytes).ok()
-    };
+    let field = |key: &str| secret.secret_field(key);
     let leave_out = |findings: &mut Vec<Diagnostic>, pointer: &str, why: String| {
         findings.push(Diagnostic::error(
             Code::Import,

@@ -66,8 +66,8 @@ fn nodes_into(nodes: &[Node], names: &dyn Names, out: &mut String) -> Result<(),
 }
 
 /// Text that fleetc writes as it is: template syntax in it is kept out of evaluation.
-fn literal_text(text: &str) -> String {
-    if text.contains("{{") || text.contains("{%") || text.contains("{#") {
+pub(in crate::import) fn literal_text(text: &str) -> String {
+    if crate::model::is_templated(text) {
         format!("{{% raw %}}{text}{{% endraw %}}")
     } else {
         text.to_owned()
