@@ -76,6 +76,9 @@ pub enum SyncError {
 enum State {
     Current,
     Stale,
+    /// Stale only in its line endings (`\r\n` for `\n`): git converted it on checkout. Told
+    /// apart when checking only.
+    LineEndings,
     Missing,
 }
 
@@ -121,7 +124,20 @@ impl Run<'_> {
             Some(content) => buffer.as_slice() == content,
             None => digest_bytes(buffer) == digest,
         };
-        Ok(if same { State::Current } else { State::Stale })
+        if same {
+            return Ok(State::Current);
+        }
+        // Only a file with a CRLF in what was read can be the render with CRLFs; only that one
+        // is read whole, when what was read stopped at the rendered length.
+        if self.mode == Mode::Check && buffer.windows(2).any(|w| w == b"\r\n") {
+            if content.is_some() {
+                read_prefix(on_disk, READ_LIMIT, buffer).map_err(EmitError::io(on_disk))?;
+            }
+            if only_line_endings_differ(buffer, digest) {
+                return Ok(State::LineEndings);
+            }
+        }
+        Ok(State::Stale)
     }
 
     /// Compares rendered files with disk and, when writing, stages those that differ.
@@ -136,7 +152,7 @@ impl Run<'_> {
                 let digest = digest_bytes(&file.bytes);
                 let state = self.state(&path, digest, Some(&file.bytes), buffer)?;
                 let staged = match (self.mode, state) {
-                    (Mode::Write, State::Stale | State::Missing) => {
+                    (Mode::Write, State::Stale | State::LineEndings | State::Missing) => {
                         Some(stage(&self.dir.join(&path), &file.bytes)?)
                     }
                     _ => None,
@@ -284,9 +300,10 @@ impl Compared {
 
     /// The YAML files in a hub's folder of `out/` that fleetc neither renders nor generated:
     /// written by hand, and never applied, since the hub's kustomization lists only fleetc's.
-    fn unapplied(&self) -> Vec<String> {
+    /// (`extras` are the generated ones, from [`Compared::extras`].)
+    fn unapplied(&self, extras: &[(&String, &PathBuf)]) -> Vec<String> {
         let rendered = self.rendered();
-        let generated: BTreeSet<&String> = self.extras().into_iter().map(|(r, _)| r).collect();
+        let generated: BTreeSet<&String> = extras.iter().map(|(r, _)| *r).collect();
         self.existing
             .files
             .keys()
@@ -340,18 +357,13 @@ pub fn check(
         files: compared.files.len(),
         ..Drift::default()
     };
-    let mut buffer = Vec::new();
     for (_, s) in &compared.files {
         match s.state {
             State::Current => {}
-            State::Stale => {
+            State::Stale => drift.stale.push(s.path.clone()),
+            State::LineEndings => {
                 drift.stale.push(s.path.clone());
-                if let Some(on_disk) = compared.existing.files.get(&s.path)
-                    && read_prefix(on_disk, READ_LIMIT, &mut buffer).is_ok()
-                    && only_line_endings_differ(&buffer, s.digest)
-                {
-                    drift.line_endings.push(s.path.clone());
-                }
+                drift.line_endings.push(s.path.clone());
             }
             State::Missing => drift.missing.push(s.path.clone()),
         }
@@ -359,13 +371,10 @@ pub fn check(
     drift.line_endings.sort();
     drift.stale.sort();
     drift.missing.sort();
-    drift.extra = compared
-        .extras()
-        .into_iter()
-        .map(|(r, _)| r.clone())
-        .collect();
+    let extras = compared.extras();
+    drift.extra = extras.iter().map(|(r, _)| (*r).clone()).collect();
     drift.leftovers = compared.existing.staging.keys().cloned().collect();
-    drift.unapplied = compared.unapplied();
+    drift.unapplied = compared.unapplied(&extras);
     drift.warnings = compared.remember(rendering, cache);
     Ok(drift)
 }
@@ -447,9 +456,10 @@ pub fn render(
     let rendered = compared.rendered();
     // Before the files fleetc generated and no longer renders are removed (they are told apart
     // by their first line).
-    report.unapplied = compared.unapplied();
+    let extras = compared.extras();
+    report.unapplied = compared.unapplied(&extras);
     if failed.is_empty() {
-        for (relative, path) in compared.extras() {
+        for (relative, path) in extras {
             match fs::remove_file(path) {
                 Ok(()) => {
                     remove_empty_parents(dir, path);
