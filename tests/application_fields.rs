@@ -57,19 +57,24 @@ fn documents_with(place: In, key: &str, field: &Value) -> (Value, Value) {
     (app, application)
 }
 
-/// The fleet with `app` in it, compiled: its diagnostics (as `code: message`), and the
-/// Application it renders when it is valid.
-fn fleetc_verdict(app: &Value) -> Result<Value, Vec<String>> {
-    let text = format!("{FLEET}---\n{}", serde_json::to_string(app).expect("JSON"));
-    let mut compiled = compile(
+/// `text` as the one fleet file, compiled at the tests' time.
+fn compiled(text: String) -> fleetc::Compilation {
+    compile(
         vec![SourceFile {
             path: "fleet/fleet.yaml".into(),
             bytes: text.into_bytes(),
         }],
         &Options {
-            now: "2026-11-29T00:00:00Z".parse().expect("a time"),
+            now: support::fleet::NOW.parse().expect("a time"),
         },
-    );
+    )
+}
+
+/// The fleet with `app` in it, compiled: its diagnostics (as `code: message`), and the
+/// Application it renders when it is valid.
+fn fleetc_verdict(app: &Value) -> Result<Value, Vec<String>> {
+    let text = format!("{FLEET}---\n{}", serde_json::to_string(app).expect("JSON"));
+    let mut compiled = compiled(text);
     let tree = compiled.render_all();
     let errors: Vec<String> = compiled
         .diagnostics
@@ -371,15 +376,7 @@ spec:
       values: {{replicas: 1}}
 "
     );
-    let mut compiled = compile(
-        vec![SourceFile {
-            path: "fleet/fleet.yaml".into(),
-            bytes: text.into_bytes(),
-        }],
-        &Options {
-            now: "2026-11-29T00:00:00Z".parse().expect("a time"),
-        },
-    );
+    let mut compiled = compiled(text);
     let tree = compiled.render_all();
     let Some(tree) = tree else {
         panic!("an invalid fleet: {:#?}", compiled.diagnostics);

@@ -81,6 +81,29 @@ fn hooks_repo(dir: &Path, home: &Path) -> String {
     .to_owned()
 }
 
+/// A new git repository in `dir` with pre-commit's hooks installed.
+fn install_hooks(dir: &Path, home: &Path, pre_commit: &str) {
+    ok(
+        &run(dir, home, "git", &["init", "-q", "-b", "main"]),
+        "git init",
+    );
+    ok(
+        &run(dir, home, pre_commit, &["install"]),
+        "pre-commit install",
+    );
+}
+
+/// `git add -A` and a commit (through the hooks) with `message`.
+fn commit(dir: &Path, home: &Path, message: &str) -> Output {
+    ok(&run(dir, home, "git", &["add", "-A"]), "git add");
+    run(
+        dir,
+        home,
+        "git",
+        &["-c", "commit.gpgsign=false", "commit", "-m", message],
+    )
+}
+
 #[test]
 fn a_stale_out_is_refused_until_fleetc_render() {
     let Some(pre_commit) = pre_commit("a_stale_out_is_refused_until_fleetc_render") else {
@@ -100,31 +123,8 @@ fn a_stale_out_is_refused_until_fleetc_render() {
         ),
     )
     .unwrap();
-    ok(
-        &run(dir, home.path(), "git", &["init", "-q", "-b", "main"]),
-        "git init",
-    );
-    ok(
-        &run(dir, home.path(), &pre_commit, &["install"]),
-        "pre-commit install",
-    );
-    ok(&run(dir, home.path(), "git", &["add", "-A"]), "git add");
-    ok(
-        &run(
-            dir,
-            home.path(),
-            "git",
-            &[
-                "-c",
-                "commit.gpgsign=false",
-                "commit",
-                "-q",
-                "-m",
-                "a current fleet",
-            ],
-        ),
-        "first commit",
-    );
+    install_hooks(dir, home.path(), &pre_commit);
+    ok(&commit(dir, home.path(), "a current fleet"), "first commit");
 
     // Change where an app goes without rendering: out/ is now stale.
     edit(
@@ -132,19 +132,7 @@ fn a_stale_out_is_refused_until_fleetc_render() {
         "values: [vcluster]}",
         "values: [vcluster, gcp]}",
     );
-    ok(&run(dir, home.path(), "git", &["add", "-A"]), "git add");
-    let refused = run(
-        dir,
-        home.path(),
-        "git",
-        &[
-            "-c",
-            "commit.gpgsign=false",
-            "commit",
-            "-m",
-            "cert-manager off GCP",
-        ],
-    );
+    let refused = commit(dir, home.path(), "cert-manager off GCP");
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&refused.stdout),
@@ -161,20 +149,8 @@ fn a_stale_out_is_refused_until_fleetc_render() {
     );
 
     fleetc(dir, &["render"]).expect_code(0);
-    ok(&run(dir, home.path(), "git", &["add", "-A"]), "git add");
     let passed = ok(
-        &run(
-            dir,
-            home.path(),
-            "git",
-            &[
-                "-c",
-                "commit.gpgsign=false",
-                "commit",
-                "-m",
-                "cert-manager off GCP, rendered",
-            ],
-        ),
+        &commit(dir, home.path(), "cert-manager off GCP, rendered"),
         "commit after render",
     );
     assert!(
@@ -216,25 +192,9 @@ fn an_initialised_fleet_repo_commits_through_its_pre_commit_hook() {
         ),
     )
     .unwrap();
-    ok(
-        &run(dir, home.path(), "git", &["init", "-q", "-b", "main"]),
-        "git init",
-    );
-    ok(
-        &run(dir, home.path(), &pre_commit, &["install"]),
-        "pre-commit install",
-    );
+    install_hooks(dir, home.path(), &pre_commit);
     fleetc(dir, &["render"]).expect_code(0);
-    ok(&run(dir, home.path(), "git", &["add", "-A"]), "git add");
-    let passed = ok(
-        &run(
-            dir,
-            home.path(),
-            "git",
-            &["-c", "commit.gpgsign=false", "commit", "-m", "a new fleet"],
-        ),
-        "the first commit",
-    );
+    let passed = ok(&commit(dir, home.path(), "a new fleet"), "the first commit");
     assert!(
         passed.contains("fleetc check") && passed.contains("Passed"),
         "{passed}"
