@@ -298,25 +298,15 @@ impl Compared {
             .collect()
     }
 
-    /// The YAML files in a hub's folder of `out/` that fleetc neither renders nor generated:
-    /// written by hand, and never applied, since the hub's kustomization lists only fleetc's.
-    /// (`extras` are the generated ones, from [`Compared::extras`].)
-    fn unapplied(&self, extras: &[(&String, &PathBuf)]) -> Vec<String> {
+    /// The files in `out/` fleetc neither renders nor generated (`extras` are the generated
+    /// ones, from [`Compared::extras`]): the user's, left alone.
+    fn foreign(&self, extras: &[(&String, &PathBuf)]) -> Vec<String> {
         let rendered = self.rendered();
         let generated: BTreeSet<&String> = extras.iter().map(|(r, _)| *r).collect();
         self.existing
             .files
             .keys()
-            .filter(|r| {
-                !rendered.contains(r.as_str())
-                    && !generated.contains(r)
-                    && matches!(Scope::of(r), Scope::Hub(_))
-                    && std::path::Path::new(r.as_str())
-                        .extension()
-                        .is_some_and(|e| {
-                            e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml")
-                        })
-            })
+            .filter(|r| !rendered.contains(r.as_str()) && !generated.contains(r))
             .cloned()
             .collect()
     }
@@ -374,9 +364,26 @@ pub fn check(
     let extras = compared.extras();
     drift.extra = extras.iter().map(|(r, _)| (*r).clone()).collect();
     drift.leftovers = compared.existing.staging.keys().cloned().collect();
-    drift.unapplied = compared.unapplied(&extras);
+    drift.unapplied = unapplied(&compared.foreign(&extras));
     drift.warnings = compared.remember(rendering, cache);
     Ok(drift)
+}
+
+/// Of the user's files in `out/`, the YAML ones in a hub's folder: the hub's kustomization lists
+/// only fleetc's files, so nothing applies them.
+fn unapplied(foreign: &[String]) -> Vec<String> {
+    foreign
+        .iter()
+        .filter(|r| {
+            matches!(Scope::of(r), Scope::Hub(_))
+                && std::path::Path::new(r.as_str())
+                    .extension()
+                    .is_some_and(|e| {
+                        e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml")
+                    })
+        })
+        .cloned()
+        .collect()
 }
 
 /// Whether `on_disk`, with each `\r\n` made `\n`, is the file whose digest is `digest`.
@@ -453,12 +460,11 @@ pub fn render(
         }
     }
     report.written.sort();
-    let rendered = compared.rendered();
-    // Before the files fleetc generated and no longer renders are removed (they are told apart
-    // by their first line).
-    let extras = compared.extras();
-    report.unapplied = compared.unapplied(&extras);
     if failed.is_empty() {
+        // Told apart by their first line, so before the generated ones are removed.
+        let extras = compared.extras();
+        report.foreign = compared.foreign(&extras);
+        report.unapplied = unapplied(&report.foreign);
         for (relative, path) in extras {
             match fs::remove_file(path) {
                 Ok(()) => {
@@ -469,14 +475,6 @@ pub fn render(
                 Err(e) => failed.push((out.display_path(relative), e)),
             }
         }
-        let extra: BTreeSet<&str> = report.removed.iter().map(String::as_str).collect();
-        report.foreign = compared
-            .existing
-            .files
-            .keys()
-            .filter(|r| !rendered.contains(r.as_str()) && !extra.contains(r.as_str()))
-            .cloned()
-            .collect();
     }
     // Left by an interrupted run; no other run is writing (this one holds the lock).
     for path in compared.existing.staging.values() {
