@@ -53,20 +53,7 @@ fn text_findings(run: &Run) -> BTreeSet<(String, String)> {
 
 /// The (code, file) pairs of `check --format json`.
 fn json_findings(run: &Run) -> BTreeSet<(String, String)> {
-    run.json()
-        .as_array()
-        .expect("check --format json prints an array")
-        .iter()
-        .map(|finding| {
-            let field = |name: &str| {
-                finding[name]
-                    .as_str()
-                    .unwrap_or_else(|| panic!("finding without `{name}`: {finding}"))
-                    .to_owned()
-            };
-            (field("code"), field("file"))
-        })
-        .collect()
+    run.json_pairs("code", "file").into_iter().collect()
 }
 
 /// The (code, file) pairs of `check --format github`: `::error file=F,title=fleetc CODE::…`.

@@ -410,18 +410,7 @@ fn major_m2_symlinks_out_of_the_repository_or_into_git_are_refused_unread() {
     let run = fleetc(dir.path(), &["validate", "--format", "json"]);
     run.expect_code(1);
     assert!(!run.stdout.contains("ghp_SECRET"), "{}", run.stdout);
-    let refused: Vec<(String, String)> = run
-        .json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["file"].as_str().unwrap().to_owned(),
-                d["code"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let refused = run.json_pairs("file", "code");
     assert_eq!(
         refused,
         [
@@ -1088,18 +1077,7 @@ fn a_field_marked_as_not_a_credential_passes_and_is_reported() {
     );
     let run = fleetc(dir.path(), &["validate", "--format", "json"]);
     run.expect_code(0);
-    let notes: Vec<(String, String)> = run
-        .json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["severity"].as_str().unwrap().to_owned(),
-                d["message"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let notes = run.json_pairs("severity", "message");
     assert_eq!(
         notes,
         [

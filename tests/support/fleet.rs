@@ -38,6 +38,25 @@ impl Run {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
+
+    /// The `(first, second)` string fields of each entry of the JSON array on stdout, as
+    /// `--format json` prints findings: `run.json_pairs("file", "code")`.
+    pub fn json_pairs(&self, first: &str, second: &str) -> Vec<(String, String)> {
+        let json = self.json();
+        let entries = json
+            .as_array()
+            .unwrap_or_else(|| panic!("stdout is not a JSON array:\n{}", self.stdout));
+        let field = |entry: &serde_json::Value, name: &str| {
+            entry[name]
+                .as_str()
+                .unwrap_or_else(|| panic!("an entry without a string `{name}`: {entry}"))
+                .to_owned()
+        };
+        entries
+            .iter()
+            .map(|entry| (field(entry, first), field(entry, second)))
+            .collect()
+    }
 }
 
 /// The time every test runs fleetc at (`FLEETC_NOW`, unless a test passes `--now`), so that no
