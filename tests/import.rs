@@ -332,3 +332,23 @@ fn an_application_name_two_clusters_share_is_named_apart_and_reported() {
         ["prod-dashboards-onprem-1", "prod-dashboards-spoke-prod"]
     );
 }
+
+/// `templatePatch` (issue 11): a patch of list elements and literal values is written once
+/// per App (Argo CD's documented example, with `range` and `if`); one whose actions sit inside
+/// strings folds into the template; one whose structure depends on the cluster is a finding at
+/// the patch. The report compares every Application with the patch applied per cluster.
+#[test]
+fn a_template_patch_folds_into_the_app_where_it_is_the_same_on_every_cluster() {
+    let (dir, run) = import(&["secrets.yaml", "patches.yaml"], &[]);
+    run.expect_code(1);
+    insta::assert_snapshot!("patches-report", run.stderr);
+    let mut apps = String::new();
+    for (path, bytes) in snapshot(&dir.path().join("fleet/apps")) {
+        apps.push_str("--- fleet/apps/");
+        apps.push_str(&path);
+        apps.push('\n');
+        apps.push_str(&String::from_utf8_lossy(&bytes));
+    }
+    insta::assert_snapshot!("patches-apps", apps);
+    fleetc(dir.path(), &["render"]).expect_code(0);
+}

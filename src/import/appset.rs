@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value, json};
 
 use super::objects::{Object, application_sources};
+use super::patch::{Constant, POINTER, TemplatePatch, strategic_merge};
 use super::secret::Imported as Cluster;
 use super::template::eval::{self, Mode};
 use super::template::translate::{self, Names};
@@ -505,49 +506,15 @@ fn build(set: &Object, clusters: &[Cluster]) -> Result<Vec<Imported>, Refusal> {
         language,
         missing_is_error,
     };
-    if set.value.pointer("/spec/templatePatch").is_some() {
-        return refuse(
-            "/spec/templatePatch",
-            "fleetc import does not read `templatePatch` yet",
-        );
-    }
     let generators = read_generators(set, language)?;
     let Some(template) = set.value.pointer("/spec/template").cloned() else {
         return refuse("/spec", "it has no `template`");
     };
-    let spec_in = template.get("spec").cloned().unwrap_or(json!({}));
-    for key in spec_in.as_object().into_iter().flatten().map(|(k, _)| k) {
-        if !APPLICATION_FIELDS.contains(&key.as_str()) {
-            return refuse(
-                format!("/spec/template/spec/{key}"),
-                format!("`spec.{key}` of an Application template is not read yet"),
-            );
-        }
-    }
-    let destination = spec_in.get("destination").cloned().unwrap_or(json!({}));
-    let to_cluster = match (
-        destination.get("server").and_then(Value::as_str),
-        destination.get("name").and_then(Value::as_str),
-    ) {
-        (Some(s), None) => is_param(s, "server", language),
-        (None, Some(n)) => is_param(n, "name", language),
-        _ => false,
-    };
-    if !to_cluster {
-        return refuse(
-            "/spec/template/spec/destination",
-            "its destination is not the generated cluster (`server: '{{server}}'` or `name: '{{name}}'`), and fleetc deploys each placement to its cluster",
-        );
-    }
-    if let Some(finalizers) = template
-        .pointer("/metadata/finalizers")
-        .and_then(Value::as_array)
-        && finalizers.as_slice() != [Value::from(RESOURCES_FINALIZER)]
-    {
-        return refuse(
-            "/spec/template/metadata/finalizers",
-            format!("fleetc gives Applications the finalizer `{RESOURCES_FINALIZER}` or none"),
-        );
+    let keys: Vec<String> = element_keys(&generators.elements).into_iter().collect();
+    let patch =
+        TemplatePatch::read(&set.value, language, &keys).map_err(|e| (POINTER.into(), e))?;
+    if patch.is_none() {
+        check_template(&template, language, "/spec/template")?;
     }
     let preserve = set
         .value
@@ -568,7 +535,6 @@ fn build(set: &Object, clusters: &[Cluster]) -> Result<Vec<Imported>, Refusal> {
     }
     selected.sort_by(|a, b| a.name.cmp(&b.name));
 
-    let keys: Vec<String> = element_keys(&generators.elements).into_iter().collect();
     let elements: Vec<(String, Option<&Map<String, Value>>)> = if generators.elements.is_empty() {
         vec![(name.clone(), None)]
     } else {
@@ -583,9 +549,35 @@ fn build(set: &Object, clusters: &[Cluster]) -> Result<Vec<Imported>, Refusal> {
             values: &base.values,
             element: &keys,
         };
+        let mut folded = template.clone();
+        if let Some(patch) = &patch {
+            let constant = Constant {
+                element,
+                values: constant_values(&generators),
+            };
+            let written = patch
+                .fold(&constant, mode)
+                .map_err(|e| (POINTER.to_owned(), e))?;
+            if let Some(key) = written
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k)
+                .find(|k| *k != "metadata" && *k != "spec")
+            {
+                return refuse(
+                    POINTER,
+                    format!(
+                        "its `templatePatch` sets `{key}`, which is not an Application template's"
+                    ),
+                );
+            }
+            strategic_merge(&mut folded, &written);
+            check_template(&folded, language, POINTER)?;
+        }
         let document = app_document(
             &app_name,
-            &template,
+            &folded,
             &generators,
             clusters,
             element,
@@ -625,6 +617,7 @@ fn build(set: &Object, clusters: &[Cluster]) -> Result<Vec<Imported>, Refusal> {
             }
             let application = generated(
                 &template,
+                patch.as_ref(),
                 mode,
                 &params,
                 &cluster.name,
@@ -644,6 +637,71 @@ fn build(set: &Object, clusters: &[Cluster]) -> Result<Vec<Imported>, Refusal> {
     }
     name_apart(&mut apps);
     Ok(apps)
+}
+
+/// Refuses an Application template fleetc cannot carry: a field it does not read, a
+/// destination other than the generated cluster, finalizers other than its own. `at` is the
+/// template (its fields are pointed at) or the patch folded into it (pointed at as a whole).
+fn check_template(template: &Value, language: Language, at: &str) -> Result<(), Refusal> {
+    let here = |within: &str| {
+        if at == POINTER {
+            at.to_owned()
+        } else {
+            format!("{at}{within}")
+        }
+    };
+    let spec = template.get("spec").cloned().unwrap_or(json!({}));
+    for key in spec.as_object().into_iter().flatten().map(|(k, _)| k) {
+        if !APPLICATION_FIELDS.contains(&key.as_str()) {
+            return refuse(
+                here(&format!("/spec/{key}")),
+                format!("`spec.{key}` of an Application template is not read yet"),
+            );
+        }
+    }
+    let destination = spec.get("destination").cloned().unwrap_or(json!({}));
+    let to_cluster = match (
+        destination.get("server").and_then(Value::as_str),
+        destination.get("name").and_then(Value::as_str),
+    ) {
+        (Some(s), None) => is_param(s, "server", language),
+        (None, Some(n)) => is_param(n, "name", language),
+        _ => false,
+    };
+    if !to_cluster {
+        return refuse(
+            here("/spec/destination"),
+            "its destination is not the generated cluster (`server: '{{server}}'` or `name: '{{name}}'`), and fleetc deploys each placement to its cluster",
+        );
+    }
+    if let Some(finalizers) = template
+        .pointer("/metadata/finalizers")
+        .and_then(Value::as_array)
+        && finalizers.as_slice() != [Value::from(RESOURCES_FINALIZER)]
+    {
+        return refuse(
+            here("/metadata/finalizers"),
+            format!("fleetc gives Applications the finalizer `{RESOURCES_FINALIZER}` or none"),
+        );
+    }
+    Ok(())
+}
+
+/// The generator values a patch may read as the same on every cluster of an App: the base
+/// generator's literal values that nothing merged over it sets.
+fn constant_values(generators: &Generators) -> Map<String, Value> {
+    let mut values = literal_values(&generators.base);
+    for m in &generators.merged {
+        match m {
+            Merged::Clusters(g) => g.values.keys().for_each(|k| {
+                values.remove(k);
+            }),
+            Merged::List(entries) => entries.iter().flat_map(|e| e.values.keys()).for_each(|k| {
+                values.remove(k);
+            }),
+        }
+    }
+    values
 }
 
 /// Argo CD drops every Application whose name another one of the set also has. fleetc would
@@ -720,8 +778,13 @@ fn interpolate(
 }
 
 /// The Application Argo CD generates from the template for one parameter set.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site, each argument a part of the generation"
+)]
 fn generated(
     template: &Value,
+    patch: Option<&TemplatePatch>,
     mode: Mode,
     params: &Value,
     cluster: &str,
@@ -738,6 +801,30 @@ fn generated(
         cluster,
         extra,
     )?;
+    application["apiVersion"] = "argoproj.io/v1alpha1".into();
+    application["kind"] = "Application".into();
+    if application.pointer("/metadata/finalizers").is_none() && !preserve {
+        application["metadata"]["finalizers"] = json!([RESOURCES_FINALIZER]);
+    }
+    if let Some(patch) = patch {
+        let to = |a: &Value| {
+            a.pointer("/spec/destination")
+                .map(|d| (d.get("server").cloned(), d.get("name").cloned()))
+        };
+        let before = to(&application);
+        patch
+            .apply(&mut application, params, mode)
+            .map_err(|e| (POINTER.to_owned(), format!("on cluster `{cluster}`, {e}")))?;
+        if to(&application) != before {
+            return refuse(
+                POINTER,
+                format!(
+                    "on cluster `{cluster}`, its `templatePatch` sends the Application elsewhere than the generated cluster"
+                ),
+            );
+        }
+    }
+    application["metadata"]["namespace"] = namespace.into();
     let Some(app_name) = application
         .pointer("/metadata/name")
         .and_then(Value::as_str)
@@ -748,12 +835,6 @@ fn generated(
             "its template names no Application",
         );
     };
-    application["apiVersion"] = "argoproj.io/v1alpha1".into();
-    application["kind"] = "Application".into();
-    application["metadata"]["namespace"] = namespace.into();
-    if application.pointer("/metadata/finalizers").is_none() && !preserve {
-        application["metadata"]["finalizers"] = json!([RESOURCES_FINALIZER]);
-    }
     if let Some(spec) = application.get_mut("spec").and_then(Value::as_object_mut) {
         default_release_names(spec, &app_name);
         spec.insert(

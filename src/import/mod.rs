@@ -11,6 +11,7 @@
 mod appset;
 pub mod equivalence;
 mod objects;
+mod patch;
 mod secret;
 pub mod template;
 

@@ -17,7 +17,13 @@ use super::{Arg, Command, FormatPiece, Language, Node, Pipeline, Template, forma
 pub struct Written {
     pub text: String,
     pub missing: Vec<String>,
+    /// How many `range` items were written: nested loops are bounded by [`MAX_ITEMS`].
+    items: usize,
 }
+
+/// How many `range` items one template may write: far beyond any patch, and a bound on
+/// nested loops that would otherwise never end.
+const MAX_ITEMS: usize = 100_000;
 
 /// How evaluation runs.
 #[derive(Debug, Clone, Copy)]
@@ -30,11 +36,21 @@ pub struct Mode {
 /// Writes `template` over `params`; `Err` says why Argo CD would fail it.
 pub fn write(template: &Template, params: &Value, mode: Mode) -> Result<Written, String> {
     let mut out = Written::default();
-    nodes(&template.nodes, params, mode, &mut out)?;
+    let mut variables = vec![(String::new(), params.clone())];
+    nodes(&template.nodes, params, &mut variables, mode, &mut out)?;
     Ok(out)
 }
 
-fn nodes(list: &[Node], params: &Value, mode: Mode, out: &mut Written) -> Result<(), String> {
+/// The variables in scope, innermost last: `$` (the parameters, with the empty name) first.
+type Variables = Vec<(String, Value)>;
+
+fn nodes(
+    list: &[Node],
+    dot: &Value,
+    variables: &mut Variables,
+    mode: Mode,
+    out: &mut Written,
+) -> Result<(), String> {
     for node in list {
         match node {
             Node::Text(t) => out.text.push_str(t),
@@ -44,7 +60,7 @@ fn nodes(list: &[Node], params: &Value, mode: Mode, out: &mut Written) -> Result
                 out.text.push_str("}}");
             }
             Node::Output(p) => {
-                let value = pipeline(p, params, mode)?;
+                let value = pipeline(p, dot, variables, mode)?;
                 match (&value, mode.language) {
                     (Value::Null, Language::Fast) => {
                         let path = output_path(p);
@@ -61,22 +77,76 @@ fn nodes(list: &[Node], params: &Value, mode: Mode, out: &mut Written) -> Result
             Node::If(branches, otherwise) => {
                 let mut taken = None;
                 for (condition, body) in branches {
-                    if truthy(&pipeline(condition, params, mode)?) {
+                    if truthy(&pipeline(condition, dot, variables, mode)?) {
                         taken = Some(body);
                         break;
                     }
                 }
-                nodes(taken.unwrap_or(otherwise), params, mode, out)?;
+                nodes(taken.unwrap_or(otherwise), dot, variables, mode, out)?;
+            }
+            Node::Range {
+                variables: declared,
+                over,
+                body,
+                otherwise,
+            } => {
+                let items = items(pipeline(over, dot, variables, mode)?)?;
+                if items.is_empty() {
+                    nodes(otherwise, dot, variables, mode, out)?;
+                }
+                for (key, item) in items {
+                    out.items += 1;
+                    if out.items > MAX_ITEMS {
+                        return Err(format!("its loops write more than {MAX_ITEMS} items"));
+                    }
+                    let scope = variables.len();
+                    match declared.as_slice() {
+                        [one] => variables.push((one.clone(), item.clone())),
+                        [k, v] => {
+                            variables.push((k.clone(), key));
+                            variables.push((v.clone(), item.clone()));
+                        }
+                        _ => {}
+                    }
+                    nodes(body, &item, variables, mode, out)?;
+                    variables.truncate(scope);
+                }
             }
         }
     }
     Ok(())
 }
 
+/// What `range` goes over, as Go does: a list's items with their index, a map's entries in
+/// the order of their keys; nothing for nil.
+fn items(value: Value) -> Result<Vec<(Value, Value)>, String> {
+    match value {
+        Value::Array(list) => Ok(list
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (Value::from(i), v))
+            .collect()),
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Ok(entries
+                .into_iter()
+                .map(|(k, v)| (Value::String(k), v))
+                .collect())
+        }
+        Value::Null => Ok(Vec::new()),
+        other => Err(format!("`range` cannot go over {other}")),
+    }
+}
+
 /// The path an output reads, as a person would write it (for the report).
 fn output_path(p: &Pipeline) -> String {
     match p.0.first() {
         Some(Command::Value(Arg::Field(path))) => path.join("."),
+        Some(Command::Value(Arg::Variable(name, path))) => std::iter::once(format!("${name}"))
+            .chain(path.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("."),
         Some(Command::Call(name, _)) => format!("{name} …"),
         _ => "…".to_owned(),
     }
@@ -107,15 +177,15 @@ pub fn truthy(value: &Value) -> bool {
     }
 }
 
-fn pipeline(p: &Pipeline, params: &Value, mode: Mode) -> Result<Value, String> {
+fn pipeline(p: &Pipeline, dot: &Value, variables: &Variables, mode: Mode) -> Result<Value, String> {
     let mut last: Option<Value> = None;
     for command in &p.0 {
         last = Some(match command {
-            Command::Value(arg) => operand(arg, params, mode)?,
+            Command::Value(arg) => operand(arg, dot, variables, mode)?,
             Command::Call(name, args) => {
                 let mut values = args
                     .iter()
-                    .map(|a| operand(a, params, mode))
+                    .map(|a| operand(a, dot, variables, mode))
                     .collect::<Result<Vec<_>, _>>()?;
                 values.extend(last.take());
                 call(name, &values)?
@@ -125,39 +195,47 @@ fn pipeline(p: &Pipeline, params: &Value, mode: Mode) -> Result<Value, String> {
     Ok(last.unwrap_or(Value::Null))
 }
 
-fn operand(arg: &Arg, params: &Value, mode: Mode) -> Result<Value, String> {
+fn operand(arg: &Arg, dot: &Value, variables: &Variables, mode: Mode) -> Result<Value, String> {
     match arg {
-        Arg::Field(path) => {
-            let mut at = params;
-            for (i, key) in path.iter().enumerate() {
-                match at {
-                    Value::Object(map) => match map.get(key) {
-                        Some(v) => at = v,
-                        None if mode.missing_is_error => {
-                            return Err(format!(
-                                "map has no entry for key `{}` (missingkey=error)",
-                                path[..=i].join(".")
-                            ));
-                        }
-                        None => return Ok(Value::Null),
-                    },
-                    Value::Null => return Ok(Value::Null),
-                    _ => {
-                        return Err(format!(
-                            "`.{}` is not a map, so it has no field `{key}`",
-                            path[..i].join(".")
-                        ));
-                    }
-                }
-            }
-            Ok(at.clone())
+        Arg::Field(path) => walk(dot, path, mode),
+        Arg::Variable(name, path) => {
+            let Some((_, value)) = variables.iter().rev().find(|(n, _)| n == name) else {
+                return Err(format!("the variable `${name}` is not declared"));
+            };
+            walk(value, path, mode)
         }
         Arg::Str(s) => Ok(Value::String(s.clone())),
         Arg::Int(n) => Ok(Value::from(*n)),
         Arg::Bool(b) => Ok(Value::Bool(*b)),
         Arg::Nil => Ok(Value::Null),
-        Arg::Group(p) => pipeline(p, params, mode),
+        Arg::Group(p) => pipeline(p, dot, variables, mode),
     }
+}
+
+/// The value at `path` under `at`, as a template's `.a.b` reads it.
+fn walk(mut at: &Value, path: &[String], mode: Mode) -> Result<Value, String> {
+    for (i, key) in path.iter().enumerate() {
+        match at {
+            Value::Object(map) => match map.get(key) {
+                Some(v) => at = v,
+                None if mode.missing_is_error => {
+                    return Err(format!(
+                        "map has no entry for key `{}` (missingkey=error)",
+                        path[..=i].join(".")
+                    ));
+                }
+                None => return Ok(Value::Null),
+            },
+            Value::Null => return Ok(Value::Null),
+            _ => {
+                return Err(format!(
+                    "`.{}` is not a map, so it has no field `{key}`",
+                    path[..i].join(".")
+                ));
+            }
+        }
+    }
+    Ok(at.clone())
 }
 
 fn text<'v>(name: &str, value: &'v Value) -> Result<&'v str, String> {
@@ -276,6 +354,48 @@ fn call(name: &str, args: &[Value]) -> Result<Value, String> {
             arity(1)?;
             Ok(Value::Bool(!truthy(&args[0])))
         }
+        // Argo CD's `toYaml` (sigs.k8s.io/yaml, without the last line break) and sprig's
+        // `toJson`, `indent`, `nindent` and `quote`, as patches use them to write structure.
+        "toYaml" => {
+            arity(1)?;
+            let yaml = serde_yaml::to_string(&args[0]).map_err(|e| e.to_string())?;
+            Ok(Value::String(yaml.trim_end_matches('\n').to_owned()))
+        }
+        "toJson" => {
+            arity(1)?;
+            Ok(Value::String(args[0].to_string()))
+        }
+        "indent" | "nindent" => {
+            arity(2)?;
+            let width = args[0]
+                .as_u64()
+                .and_then(|n| usize::try_from(n).ok())
+                .filter(|n| *n <= 256)
+                .ok_or_else(|| format!("`{name}` takes a width, not {}", args[0]))?;
+            let pad = " ".repeat(width);
+            let indented = format!(
+                "{pad}{}",
+                text(name, &args[1])?.replace('\n', &format!("\n{pad}"))
+            );
+            Ok(Value::String(if name == "nindent" {
+                format!("\n{indented}")
+            } else {
+                indented
+            }))
+        }
+        "quote" => Ok(Value::String(
+            args.iter()
+                .filter(|a| !a.is_null())
+                .map(|a| {
+                    let shown = match a {
+                        Value::String(s) => s.clone(),
+                        other => print(other)?,
+                    };
+                    Ok(Value::String(shown).to_string())
+                })
+                .collect::<Result<Vec<_>, String>>()?
+                .join(" "),
+        )),
         other => Err(format!(
             "the function `{other}` is not one fleetc import knows"
         )),
@@ -364,6 +484,54 @@ mod tests {
         ] {
             assert_eq!(go(template, &p).unwrap().text, written, "{template}");
         }
+    }
+
+    #[test]
+    fn range_sets_dot_and_variables_and_structure_functions_write_yaml() {
+        let p = json!({
+            "name": "c1",
+            "files": ["a.yaml", "b.yaml"],
+            "labels": {"b": "2", "a": "1"},
+            "sync": {"prune": true},
+        });
+        for (template, written) in [
+            ("{{ range .files }}[{{ . }}]{{ end }}", "[a.yaml][b.yaml]"),
+            (
+                "{{ range $i, $f := .files }}{{ $i }}={{ $f }}@{{ $.name }};{{ end }}",
+                "0=a.yaml@c1;1=b.yaml@c1;",
+            ),
+            (
+                "{{ range $k, $v := .labels }}{{ $k }}{{ $v }}{{ end }}",
+                "a1b2",
+            ),
+            ("{{ range .none }}x{{ else }}empty{{ end }}", "empty"),
+            ("a:{{ toYaml .sync | nindent 2 }}", "a:\n  prune: true"),
+            ("{{ toYaml .files | indent 2 }}", "  - a.yaml\n  - b.yaml"),
+            (r#"{{ quote .name "x" }}"#, r#""c1" "x""#),
+            ("{{ toJson .files }}", r#"["a.yaml","b.yaml"]"#),
+        ] {
+            assert_eq!(go(template, &p).unwrap().text, written, "{template}");
+        }
+        assert!(
+            go("{{ range .name }}{{ end }}", &p)
+                .unwrap_err()
+                .contains("cannot go over")
+        );
+        let deep = format!(
+            "{}{}",
+            "{{ range $.files }}{{ range $.files }}".repeat(10),
+            "{{ end }}{{ end }}".repeat(10)
+        );
+        assert!(
+            go(&deep, &p)
+                .unwrap_err()
+                .contains("more than 100000 items")
+        );
+        assert!(
+            go("{{ $nope }}", &p)
+                .unwrap_err()
+                .contains("`$nope` is not declared")
+        );
     }
 
     #[test]

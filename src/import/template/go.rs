@@ -88,7 +88,7 @@ pub(super) fn parse(text: &str) -> Result<Template, Unreadable> {
     for piece in &pieces {
         if let Piece::Action(a) = piece {
             match split_word(a).0 {
-                "if" => depth += 1,
+                "if" | "range" => depth += 1,
                 "end" => depth = depth.saturating_sub(1),
                 _ => {}
             }
@@ -134,10 +134,19 @@ fn block(pieces: &[Piece<'_>], at: &mut usize) -> Result<Vec<Node>, Unreadable> 
                         *at += 1;
                         nodes.push(if_node(rest, pieces, at)?);
                     }
-                    "range" | "with" | "define" | "template" | "block" | "break" | "continue" => {
+                    "range" => {
+                        *at += 1;
+                        nodes.push(range_node(rest, pieces, at)?);
+                    }
+                    "with" | "define" | "template" | "block" | "break" | "continue" => {
                         return Err(unreadable(format!(
                             "`{word}` actions are not supported by fleetc import"
                         )));
+                    }
+                    _ if a.starts_with('$') && a.contains('=') => {
+                        return Err(unreadable(
+                            "a variable can be declared only by `range` in fleetc import",
+                        ));
                     }
                     _ => {
                         nodes.push(Node::Output(pipeline_of(a)?));
@@ -182,6 +191,57 @@ fn if_node(condition: &str, pieces: &[Piece<'_>], at: &mut usize) -> Result<Node
     }
 }
 
+/// The rest of a `range`: its variables, what it ranges over, its body and its `else`, up to
+/// the matching `end`.
+fn range_node(clause: &str, pieces: &[Piece<'_>], at: &mut usize) -> Result<Node, Unreadable> {
+    let (variables, over) = match clause.split_once(":=") {
+        Some((declared, over)) => {
+            let variables: Vec<String> = declared
+                .split(',')
+                .map(|v| {
+                    let v = v.trim();
+                    match v.strip_prefix('$') {
+                        Some(name) if !name.is_empty() && name.chars().all(is_name) => {
+                            Ok(name.to_owned())
+                        }
+                        _ => Err(unreadable(format!("`{v}` is not a variable to declare"))),
+                    }
+                })
+                .collect::<Result<_, _>>()?;
+            if variables.len() > 2 {
+                return Err(unreadable("`range` declares at most two variables"));
+            }
+            (variables, over)
+        }
+        None => (Vec::new(), clause),
+    };
+    let over = pipeline_of(over)?;
+    let body = block(pieces, at)?;
+    let otherwise = match pieces.get(*at) {
+        Some(Piece::Action(a)) if *a == "else" => {
+            *at += 1;
+            block(pieces, at)?
+        }
+        _ => Vec::new(),
+    };
+    match pieces.get(*at) {
+        Some(Piece::Action(a)) if split_word(a).0 == "end" => {
+            *at += 1;
+            Ok(Node::Range {
+                variables,
+                over,
+                body,
+                otherwise,
+            })
+        }
+        _ => Err(unreadable("a `range` has no `end`")),
+    }
+}
+
+fn is_name(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
 /// The first word of an action and the rest.
 fn split_word(action: &str) -> (&str, &str) {
     let action = action.trim();
@@ -194,6 +254,7 @@ fn split_word(action: &str) -> (&str, &str) {
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
     Field(Vec<String>),
+    Variable(String, Vec<String>),
     Ident(String),
     Str(String),
     Int(i64),
@@ -206,7 +267,6 @@ fn tokens(text: &str) -> Result<Vec<Token>, Unreadable> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
-    let is_name = |c: char| c.is_alphanumeric() || c == '_';
     while i < chars.len() {
         let c = chars[i];
         match c {
@@ -223,23 +283,15 @@ fn tokens(text: &str) -> Result<Vec<Token>, Unreadable> {
                 out.push(Token::Close);
                 i += 1;
             }
-            '.' => {
-                let mut path = Vec::new();
-                while i < chars.len() && chars[i] == '.' {
+            '.' => out.push(Token::Field(field_path(&chars, &mut i)?)),
+            '$' => {
+                i += 1;
+                let start = i;
+                while i < chars.len() && is_name(chars[i]) {
                     i += 1;
-                    let start = i;
-                    while i < chars.len() && is_name(chars[i]) {
-                        i += 1;
-                    }
-                    if start == i {
-                        if path.is_empty() && (i >= chars.len() || !chars[i].is_alphanumeric()) {
-                            break; // `.` itself
-                        }
-                        return Err(unreadable("a `.` is followed by no field name"));
-                    }
-                    path.push(chars[start..i].iter().collect());
                 }
-                out.push(Token::Field(path));
+                let name = chars[start..i].iter().collect();
+                out.push(Token::Variable(name, field_path(&chars, &mut i)?));
             }
             '"' => {
                 let mut s = String::new();
@@ -302,11 +354,30 @@ fn tokens(text: &str) -> Result<Vec<Token>, Unreadable> {
                 }
                 out.push(Token::Ident(chars[start..i].iter().collect()));
             }
-            '$' => return Err(unreadable("template variables (`$`) are not supported")),
             other => return Err(unreadable(format!("`{other}` is not supported here"))),
         }
     }
     Ok(out)
+}
+
+/// The `.a.b` path that starts at `chars[*i]` (empty for `.` itself, or none at all).
+fn field_path(chars: &[char], i: &mut usize) -> Result<Vec<String>, Unreadable> {
+    let mut path = Vec::new();
+    while *i < chars.len() && chars[*i] == '.' {
+        *i += 1;
+        let start = *i;
+        while *i < chars.len() && is_name(chars[*i]) {
+            *i += 1;
+        }
+        if start == *i {
+            if path.is_empty() && (*i >= chars.len() || !chars[*i].is_alphanumeric()) {
+                break; // `.` itself
+            }
+            return Err(unreadable("a `.` is followed by no field name"));
+        }
+        path.push(chars[start..*i].iter().collect());
+    }
+    Ok(path)
 }
 
 fn pipeline_of(text: &str) -> Result<Pipeline, Unreadable> {
@@ -365,6 +436,7 @@ fn operand(tokens: &[Token], at: &mut usize) -> Result<Arg, Unreadable> {
     *at += 1;
     match token {
         Some(Token::Field(path)) => Ok(Arg::Field(path)),
+        Some(Token::Variable(name, path)) => Ok(Arg::Variable(name, path)),
         Some(Token::Str(s)) => Ok(Arg::Str(s)),
         Some(Token::Int(n)) => Ok(Arg::Int(n)),
         Some(Token::Ident(name)) => match name.as_str() {
@@ -448,6 +520,29 @@ mod tests {
     }
 
     #[test]
+    fn range_with_variables_and_else() {
+        let nodes = go("{{- range $i, $f := .files }}{{ $f }}{{ $.name }}{{ else }}none{{ end }}");
+        assert_eq!(
+            nodes,
+            [Node::Range {
+                variables: vec!["i".into(), "f".into()],
+                over: Pipeline(vec![Command::Value(field(&["files"]))]),
+                body: vec![
+                    Node::Output(Pipeline(vec![Command::Value(Arg::Variable(
+                        "f".into(),
+                        vec![]
+                    ))])),
+                    Node::Output(Pipeline(vec![Command::Value(Arg::Variable(
+                        String::new(),
+                        vec!["name".into()]
+                    ))])),
+                ],
+                otherwise: vec![Node::Text("none".into())],
+            }]
+        );
+    }
+
+    #[test]
     fn parentheses_and_literals() {
         assert_eq!(
             go(r#"{{ default (printf "%s-%d" .a 3) .b }}"#),
@@ -467,8 +562,10 @@ mod tests {
     #[test]
     fn what_is_not_supported_says_so() {
         for (text, says) in [
-            ("{{ range .x }}{{ end }}", "`range`"),
-            ("{{ $x := .a }}", "variables"),
+            ("{{ with .x }}{{ end }}", "`with`"),
+            ("{{ $x := .a }}", "only by `range`"),
+            ("{{ range $a, $b, $c := .x }}{{ end }}", "at most two"),
+            ("{{ range .x }}", "no `end`"),
             ("{{ .a", "not closed"),
             ("{{ if .a }}x", "no `end`"),
             ("{{ end }}", "closes nothing"),

@@ -4,9 +4,11 @@
 //! would ([`eval`]) and translated into a fleetc template ([`translate`]).
 //!
 //! Only what fleets are seen to use is read: fields (`.name`, `.metadata.labels.x`), string,
-//! number and boolean literals, function calls and pipelines, parentheses, and
-//! `if`/`else if`/`else`/`end`. Anything else (`range`, `with`, variables, a method call) is
-//! an error that names it, so an ApplicationSet is never approximated.
+//! number and boolean literals, function calls and pipelines, parentheses,
+//! `if`/`else if`/`else`/`end`, and `range` with the variables it declares (which only
+//! [`eval`] reads: a fleetc template has no loop, so translating one is an error). Anything
+//! else (`with`, a variable declared outside `range`, a method call) is an error that names
+//! it, so an ApplicationSet is never approximated.
 
 pub mod eval;
 mod go;
@@ -27,6 +29,15 @@ pub enum Node {
     /// `{{ if a }}…{{ else if b }}…{{ else }}…{{ end }}`: each condition with its nodes, then
     /// the nodes of `else` (empty without one).
     If(Vec<(Pipeline, Vec<Node>)>, Vec<Node>),
+    /// `{{ range $k, $v := list }}…{{ else }}…{{ end }}`: the body once per item, with `.` the
+    /// item and the declared variables (none, the item, or the index or key and the item) set;
+    /// the nodes of `else` when there are no items.
+    Range {
+        variables: Vec<String>,
+        over: Pipeline,
+        body: Vec<Node>,
+        otherwise: Vec<Node>,
+    },
     /// fasttemplate's `{{tag}}` for a tag Argo CD does not know: written back as it was.
     Unknown(String),
 }
@@ -47,6 +58,8 @@ pub enum Command {
 pub enum Arg {
     /// `.a.b`: a path into the parameters (empty for `.` itself).
     Field(Vec<String>),
+    /// `$name.a.b`: a path into a variable (`$` itself, the parameters, has the empty name).
+    Variable(String, Vec<String>),
     Str(String),
     Int(i64),
     Bool(bool),
@@ -219,12 +232,13 @@ mod tests {
         #[test]
         fn any_text_is_read_evaluated_and_translated_without_panicking(
             text in proptest::prop_oneof![
-                proptest::string::string_regex(r#"[{}()|." a-z$`\\0-9%-]{0,48}"#).unwrap(),
+                proptest::string::string_regex(r#"[{}()|." a-z$`\\0-9%:=,-]{0,48}"#).unwrap(),
                 proptest::collection::vec(
                     proptest::sample::select(vec![
                         "{{", "}}", "{{- ", " -}}", ".a", ".values.v", ".metadata.labels.a", " ",
                         "if ", "else", "end", "(", ")", "|", "\"%s-%d\"", "default", "printf",
                         "index", "eq", "not", "and", "lower", "x", "`q`", "1", "-1", "nil",
+                        "range ", "$v := ", "$k, $v := ", "$v", "$.", "$", "toYaml", "nindent 2",
                     ]),
                     0..24,
                 )

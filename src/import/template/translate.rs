@@ -60,10 +60,15 @@ fn nodes_into(nodes: &[Node], names: &dyn Names, out: &mut String) -> Result<(),
                 }
                 out.push_str("{% endif %}");
             }
+            Node::Range { .. } => return Err(RANGE.to_owned()),
         }
     }
     Ok(())
 }
+
+/// Why a loop is not translated: a fleetc template writes one string, not structure.
+const RANGE: &str =
+    "`range` has no translation into a fleetc template, which writes a value, not a loop";
 
 /// Text that fleetc writes as it is: template syntax in it is kept out of evaluation.
 pub(in crate::import) fn literal_text(text: &str) -> String {
@@ -92,6 +97,7 @@ fn nodes_expression(nodes: &[Node], names: &dyn Names) -> Result<String, String>
                 }
                 tail
             }
+            Node::Range { .. } => return Err(RANGE.to_owned()),
         });
     }
     Ok(match parts.len() {
@@ -172,6 +178,11 @@ fn operand(arg: &Arg, names: &dyn Names, lenient: bool) -> Result<Translated, St
         Arg::Bool(b) => plain(b.to_string()),
         Arg::Nil => plain("none".to_owned()),
         Arg::Group(p) => plain(format!("({})", pipeline(p, names, lenient)?)),
+        Arg::Variable(name, _) => {
+            return Err(format!(
+                "the variable `${name}` has no translation into a fleetc template"
+            ));
+        }
     })
 }
 
