@@ -352,3 +352,22 @@ fn a_template_patch_folds_into_the_app_where_it_is_the_same_on_every_cluster() {
     insta::assert_snapshot!("patches-apps", apps);
     fleetc(dir.path(), &["render"]).expect_code(0);
 }
+
+/// A generator's post-selector (issue 11): on a cluster generator's labels it joins the
+/// placement; on a matrix's list it keeps the elements it matches; on anything else (here the
+/// cluster's name) it is a finding at the post-selector.
+#[test]
+fn a_post_selector_on_labels_joins_the_placement_and_on_a_list_keeps_elements() {
+    let (dir, run) = import(&["secrets.yaml", "post-selectors.yaml"], &[]);
+    run.expect_code(1);
+    insta::assert_snapshot!("post-selectors-report", run.stderr);
+    let mut apps = String::new();
+    for (path, bytes) in snapshot(&dir.path().join("fleet/apps")) {
+        apps.push_str("--- fleet/apps/");
+        apps.push_str(&path);
+        apps.push('\n');
+        apps.push_str(&String::from_utf8_lossy(&bytes));
+    }
+    insta::assert_snapshot!("post-selectors-apps", apps);
+    fleetc(dir.path(), &["render"]).expect_code(0);
+}

@@ -24,7 +24,7 @@ use crate::load::{Files, Target};
 use crate::model::APPLICATION_FIELDS;
 use crate::render::{IN_CLUSTER_SERVER, RESOURCES_FINALIZER};
 use crate::selector::syntax::dns1123_label_problems;
-use crate::selector::{LabelSelector, Selector};
+use crate::selector::{LabelSelector, LabelSelectorRequirement, Selector};
 
 /// An ApplicationSet, imported.
 #[derive(Debug, Clone)]
@@ -80,10 +80,29 @@ pub(super) fn import(
 /// A cluster generator: its selector and its values (each read as a template).
 struct ClusterGenerator {
     pointer: String,
+    /// Whether Argo CD adds its local `in-cluster` (an empty selector does) and the
+    /// post-selector keeps it.
+    adds_in_cluster: bool,
+    /// The selector as written and the post-selector as Argo CD reads them (over the Secret's
+    /// labels, over the flattened parameters), to find what Argo CD generates without going
+    /// through the placement `selector` makes of them.
+    own: Selector,
+    post: Option<Selector>,
     selector: LabelSelector,
-    compiled: Selector,
     raw: Map<String, Value>,
     values: BTreeMap<String, Template>,
+}
+
+impl ClusterGenerator {
+    /// Whether Argo CD generates parameters for the cluster: its Secret's labels match the
+    /// selector, and its flattened parameters the post-selector.
+    fn generates_for(&self, cluster: &Cluster) -> bool {
+        self.own.matches(&text_map(&cluster.secret_labels))
+            && self
+                .post
+                .as_ref()
+                .is_none_or(|p| p.matches(&flattened(params(cluster).as_object().expect("a map"))))
+    }
 }
 
 /// What an ApplicationSet's generators make: a cluster generator, what is merged over it (in
@@ -146,11 +165,14 @@ fn read_generators(set: &Object, language: Language) -> Result<Generators, Refus
             );
         }
     };
-    let (kind, body) = only_kind(&generator, "/spec/generators/0")?;
+    let (kind, body, post) = only_kind(&generator, "/spec/generators/0")?;
     let at = format!("/spec/generators/0/{kind}");
+    if kind != "clusters" {
+        Post::refused(post.as_ref(), &kind)?;
+    }
     match kind.as_str() {
         "clusters" => Ok(Generators {
-            base: cluster_generator(&body, &at, language, &[])?,
+            base: cluster_generator(&body, &at, language, &[], post.as_ref())?,
             merged: Vec::new(),
             elements: Vec::new(),
         }),
@@ -172,7 +194,10 @@ fn read_generators(set: &Object, language: Language) -> Result<Generators, Refus
             let mut merged = Vec::new();
             for (i, child) in children.iter().enumerate() {
                 let here = format!("{at}/generators/{i}");
-                let (kind, body) = only_kind(child, &here)?;
+                let (kind, body, post) = only_kind(child, &here)?;
+                if kind != "clusters" {
+                    Post::refused(post.as_ref(), &kind)?;
+                }
                 match (kind.as_str(), base.is_some()) {
                     ("clusters", false) => {
                         base = Some(cluster_generator(
@@ -180,6 +205,7 @@ fn read_generators(set: &Object, language: Language) -> Result<Generators, Refus
                             &format!("{here}/clusters"),
                             language,
                             &[],
+                            post.as_ref(),
                         )?);
                     }
                     ("clusters", true) => merged.push(Merged::Clusters(cluster_generator(
@@ -187,6 +213,7 @@ fn read_generators(set: &Object, language: Language) -> Result<Generators, Refus
                         &format!("{here}/clusters"),
                         language,
                         &[],
+                        post.as_ref(),
                     )?)),
                     ("list", true) => merged.push(Merged::List(merge_list(
                         &body,
@@ -257,10 +284,16 @@ fn read_generators(set: &Object, language: Language) -> Result<Generators, Refus
             let mut elements = None;
             for (i, child) in children.iter().enumerate() {
                 let here = format!("{at}/generators/{i}");
-                let (kind, body) = only_kind(child, &here)?;
+                let (kind, body, post) = only_kind(child, &here)?;
                 match kind.as_str() {
-                    "list" => elements = Some(list_elements(&body, &format!("{here}/list"))?),
-                    "clusters" => base = Some((body, format!("{here}/clusters"))),
+                    "list" => {
+                        let listed = list_elements(&body, &format!("{here}/list"))?;
+                        elements = Some(match post {
+                            Some(post) => post.keep(listed)?,
+                            None => listed,
+                        });
+                    }
+                    "clusters" => base = Some((body, format!("{here}/clusters"), post)),
                     _ => {
                         return refuse(
                             format!("{here}/{kind}"),
@@ -269,14 +302,14 @@ fn read_generators(set: &Object, language: Language) -> Result<Generators, Refus
                     }
                 }
             }
-            let (Some((body, here)), Some(elements)) = (base, elements) else {
+            let (Some((body, here, post)), Some(elements)) = (base, elements) else {
                 return refuse(
                     at,
                     "fleetc import reads a matrix of a cluster generator and a list",
                 );
             };
             let keys: Vec<String> = element_keys(&elements).into_iter().collect();
-            let base = cluster_generator(&body, &here, language, &keys)?;
+            let base = cluster_generator(&body, &here, language, &keys, post.as_ref())?;
             for key in &keys {
                 if CLUSTER_PARAMS.contains(&key.as_str()) || base.values.contains_key(key) {
                     return refuse(
@@ -359,25 +392,139 @@ fn merge_list(
     Ok(entries)
 }
 
-/// A generator's one kind (`clusters`, `list`, …) and its body; a post-selector is refused.
-fn only_kind(generator: &Value, at: &str) -> Result<(String, Value), Refusal> {
+/// A generator's one kind (`clusters`, `list`, …), its body, and its post-selector (with
+/// where it is), which filters the parameter sets the generator makes.
+fn only_kind(generator: &Value, at: &str) -> Result<(String, Value, Option<Post>), Refusal> {
     let Some(map) = generator.as_object() else {
         return refuse(at, "the generator is not a map");
     };
-    if map
-        .get("selector")
-        .is_some_and(|s| s.as_object().is_some_and(|m| !m.is_empty()))
-    {
-        return refuse(
-            format!("{at}/selector"),
-            "a generator's post-selector is not read yet",
-        );
-    }
+    let post = match map.get("selector") {
+        Some(s) if s.as_object().is_some_and(|m| !m.is_empty()) => {
+            let pointer = format!("{at}/selector");
+            let selector: LabelSelector = serde_json::from_value(s.clone()).map_err(|e| {
+                (
+                    pointer.clone(),
+                    format!("its post-selector is not a label selector ({e})"),
+                )
+            })?;
+            Some(Post { selector, pointer })
+        }
+        _ => None,
+    };
     let kinds: Vec<&String> = map.keys().filter(|k| *k != "selector").collect();
     match kinds.as_slice() {
-        [kind] => Ok(((*kind).clone(), map[kind.as_str()].clone())),
+        [kind] => Ok(((*kind).clone(), map[kind.as_str()].clone(), post)),
         [] => refuse(at, "the generator is empty"),
         _ => refuse(at, "a generator has one kind"),
+    }
+}
+
+/// A generator's post-selector: a label selector over each parameter set it makes, flattened
+/// to dotted keys (`metadata.labels.environment`, `name`, a list element's own keys).
+struct Post {
+    selector: LabelSelector,
+    pointer: String,
+}
+
+impl Post {
+    /// Refuses a post-selector where fleetc import does not read one.
+    fn refused(post: Option<&Post>, on: &str) -> Result<(), Refusal> {
+        match post {
+            Some(p) => refuse(
+                p.pointer.clone(),
+                format!(
+                    "a post-selector on a `{on}` generator is not read yet: put it on the cluster generator or the list"
+                ),
+            ),
+            None => Ok(()),
+        }
+    }
+
+    /// The post-selector of a cluster generator as requirements on the clusters' labels (what
+    /// it reads of `metadata.labels.<key>`): anything else it reads is refused.
+    fn on_labels(&self) -> Result<Vec<LabelSelectorRequirement>, Refusal> {
+        let label = |key: &str| {
+            key.strip_prefix("metadata.labels.").map(str::to_owned).ok_or_else(|| {
+                (
+                    self.pointer.clone(),
+                    format!(
+                        "its post-selector reads `{key}`; fleetc import reads a cluster generator's post-selector on labels (`metadata.labels.<key>`), which becomes part of the placement"
+                    ),
+                )
+            })
+        };
+        let mut requirements = Vec::new();
+        for (key, value) in &self.selector.match_labels {
+            requirements.push(LabelSelectorRequirement {
+                key: label(key)?,
+                operator: "In".into(),
+                values: vec![value.clone()],
+            });
+        }
+        for r in &self.selector.match_expressions {
+            requirements.push(LabelSelectorRequirement {
+                key: label(&r.key)?,
+                ..r.clone()
+            });
+        }
+        Ok(requirements)
+    }
+
+    fn compiled(&self) -> Result<Selector, Refusal> {
+        compile(&self.selector, &self.pointer, "post-selector")
+    }
+
+    /// The list elements the post-selector keeps.
+    fn keep(&self, elements: Vec<Map<String, Value>>) -> Result<Vec<Map<String, Value>>, Refusal> {
+        let compiled = self.compiled()?;
+        Ok(elements
+            .into_iter()
+            .filter(|element| compiled.matches(&flattened(element)))
+            .collect())
+    }
+}
+
+/// Parameters as a post-selector sees them, flattened: nested maps and lists by dotted keys,
+/// scalars as Go prints them.
+fn flattened(params: &Map<String, Value>) -> BTreeMap<String, String> {
+    let mut flat = BTreeMap::new();
+    for (k, v) in params {
+        flatten(k, v, &mut flat);
+    }
+    flat
+}
+
+/// A selector, compiled, or why not (`what` it is, at `pointer`).
+fn compile(selector: &LabelSelector, pointer: &str, what: &str) -> Result<Selector, Refusal> {
+    Selector::compile(selector).map_err(|e| {
+        let why = e
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        (pointer.to_owned(), format!("its {what} is invalid: {why}"))
+    })
+}
+
+/// A parameter's flattened entries: `key` for a scalar, `key.sub` and `key.0` within.
+fn flatten(key: &str, value: &Value, out: &mut BTreeMap<String, String>) {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .for_each(|(k, v)| flatten(&format!("{key}.{k}"), v, out)),
+        Value::Array(list) => list
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| flatten(&format!("{key}.{i}"), v, out)),
+        Value::String(s) => {
+            out.insert(key.to_owned(), s.clone());
+        }
+        Value::Null => {
+            out.insert(key.to_owned(), "<nil>".to_owned());
+        }
+        other => {
+            out.insert(key.to_owned(), other.to_string());
+        }
     }
 }
 
@@ -386,6 +533,7 @@ fn cluster_generator(
     at: &str,
     language: Language,
     extra: &[String],
+    post: Option<&Post>,
 ) -> Result<ClusterGenerator, Refusal> {
     if body
         .get("template")
@@ -396,7 +544,7 @@ fn cluster_generator(
             "a generator's own template is not read yet",
         );
     }
-    let selector: LabelSelector = serde_json::from_value(
+    let mut selector: LabelSelector = serde_json::from_value(
         body.get("selector").cloned().unwrap_or(json!({})),
     )
     .map_err(|e| {
@@ -405,17 +553,21 @@ fn cluster_generator(
             format!("its selector is not a label selector ({e})"),
         )
     })?;
-    let compiled = Selector::compile(&selector).map_err(|e| {
-        let why = e
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ");
-        (
-            format!("{at}/selector"),
-            format!("its selector is invalid: {why}"),
-        )
-    })?;
+    let own = compile(&selector, &format!("{at}/selector"), "selector")?;
+    let post = match post {
+        Some(post) => {
+            selector.match_expressions.extend(post.on_labels()?);
+            compile(&selector, &post.pointer, "post-selector")?;
+            Some(post.compiled()?)
+        }
+        None => None,
+    };
+    let in_cluster =
+        json!({"name": "in-cluster", "nameNormalized": "in-cluster", "server": IN_CLUSTER_SERVER});
+    let adds_in_cluster = own.is_everything()
+        && post
+            .as_ref()
+            .is_none_or(|p| p.matches(&flattened(in_cluster.as_object().expect("a map"))));
     let raw: Map<String, Value> = body
         .get("values")
         .and_then(Value::as_object)
@@ -432,8 +584,10 @@ fn cluster_generator(
     }
     Ok(ClusterGenerator {
         pointer: at.to_owned(),
+        adds_in_cluster,
+        own,
+        post,
         selector,
-        compiled,
         raw,
         values,
     })
@@ -523,11 +677,8 @@ fn build(set: &Object, clusters: &[Cluster]) -> Result<Vec<Imported>, Refusal> {
 
     // Which clusters the base generator selects, as Argo CD sees them.
     let base = &generators.base;
-    let mut selected: Vec<&Cluster> = clusters
-        .iter()
-        .filter(|c| base.compiled.matches(&text_map(&c.secret_labels)))
-        .collect();
-    if base.compiled.is_everything() && !selected.iter().any(|c| c.server == IN_CLUSTER_SERVER) {
+    let mut selected: Vec<&Cluster> = clusters.iter().filter(|c| base.generates_for(c)).collect();
+    if base.adds_in_cluster && !selected.iter().any(|c| c.server == IN_CLUSTER_SERVER) {
         return refuse(
             base.pointer.clone(),
             "its selector is empty, so Argo CD also generates an Application for its local `in-cluster`, which has no cluster Secret: import the hub's own cluster Secret, or select clusters by label",
@@ -593,7 +744,7 @@ fn build(set: &Object, clusters: &[Cluster]) -> Result<Vec<Imported>, Refusal> {
             for m in &generators.merged {
                 match m {
                     Merged::Clusters(g) => {
-                        if g.compiled.matches(&text_map(&cluster.secret_labels)) {
+                        if g.generates_for(cluster) {
                             values.extend(interpolate(g, &params, mode, &cluster.name)?);
                         }
                     }
