@@ -826,3 +826,57 @@ fn ls_and_explain_on_a_fleet_with_errors() {
         "{errors:#}"
     );
 }
+
+/// Issue 16 (finding 31): every subcommand's `--help` listed every option of every command
+/// (`schema --out --no-cache --now -j`), and `schema --no-cache` was accepted and ignored. Each
+/// command now lists and takes only its own; before the command they are still accepted
+/// (`fleetc --rev HEAD validate`) where the command takes them, and refused where it does not.
+#[test]
+fn each_command_lists_and_takes_only_its_own_options() {
+    let root = repo_root();
+    let options = |args: &[&str]| -> Vec<String> {
+        let run = fleetc(&root, args);
+        run.expect_code(0);
+        run.stdout
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim_start();
+                // A short form first (`-j, --jobs`).
+                let l = match l.split_once(", ") {
+                    Some((short, long)) if short.len() == 2 => long,
+                    _ => l,
+                };
+                l.starts_with("--")
+                    .then(|| l.split_whitespace().next().unwrap_or_default().to_owned())
+            })
+            .collect()
+    };
+    let mut listed = String::new();
+    for command in [
+        &["render"][..],
+        &["check"],
+        &["validate"],
+        &["diff"],
+        &["explain"],
+        &["ls", "clusters"],
+        &["import"],
+        &["init"],
+        &["schema"],
+        &["man"],
+    ] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        listed.push_str(&command.join(" "));
+        listed.push_str(": ");
+        listed.push_str(&options(&args).join(" "));
+        listed.push('\n');
+    }
+    insta::assert_snapshot!("options-per-command", listed);
+    let refused = fleetc(&root, &["--no-cache", "schema", "app"]);
+    refused.expect_code(2);
+    assert_eq!(
+        refused.stderr,
+        "error: `fleetc schema` takes no `--no-cache`\n"
+    );
+    fleetc(&root, &["schema", "app", "--no-cache"]).expect_code(2);
+}

@@ -27,32 +27,127 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
-/// Options every command takes.
+/// The options of the commands that read a fleet, accepted before the command too
+/// (`fleetc --rev HEAD~1 validate`), where they apply as if given after it; a command that
+/// does not take one refuses it. `--color` applies to every command.
 #[derive(Debug, Args)]
 pub(crate) struct Global {
-    /// The fleet's declarations [default: fleet, in the current folder or the nearest parent
-    /// that holds one, as git finds its repository].
-    #[arg(long, global = true, value_name = "DIR")]
-    pub(crate) fleet: Option<PathBuf>,
-    /// Where rendered output lives [default: out, beside the fleet folder].
-    #[arg(long, global = true, value_name = "DIR")]
-    pub(crate) out: Option<PathBuf>,
-    /// Read the fleet as it is at this git revision instead of the working tree.
-    #[arg(long, global = true, value_name = "REV")]
-    pub(crate) rev: Option<String>,
-    /// Worker threads (default: one per core). Output is the same for any number.
-    #[arg(short = 'j', long, global = true, value_name = "N")]
-    pub(crate) jobs: Option<usize>,
-    /// Judge cluster expiries as of this time (RFC 3339, or a date meaning its midnight UTC)
-    /// instead of now, for reproducible runs (CI, tests).
-    #[arg(long, global = true, env = "FLEETC_NOW", value_name = "TIME", value_parser = parse_time)]
-    pub(crate) now: Option<jiff::Timestamp>,
-    /// Render everything instead of trusting the render cache (kept in the git directory).
-    #[arg(long, global = true)]
-    pub(crate) no_cache: bool,
+    #[command(flatten)]
+    pub(crate) fleet: FleetOpt,
+    #[command(flatten)]
+    pub(crate) out: OutOpt,
+    #[command(flatten)]
+    pub(crate) rev: RevOpt,
+    #[command(flatten)]
+    pub(crate) jobs: JobsOpt,
+    #[command(flatten)]
+    pub(crate) now: RootNowOpt,
+    #[command(flatten)]
+    pub(crate) cache: CacheOpt,
     /// When to colour text output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct FleetOpt {
+    /// The fleet's declarations [default: fleet, in the current folder or the nearest parent
+    /// that holds one, as git finds its repository].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) fleet: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct OutOpt {
+    /// Where rendered output lives [default: out, beside the fleet folder].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct RevOpt {
+    /// Read the fleet as it is at this git revision instead of the working tree.
+    #[arg(long, value_name = "REV")]
+    pub(crate) rev: Option<String>,
+}
+
+/// `render` takes no `--rev` (it writes the working tree's out/), but reads one to say so.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct HiddenRevOpt {
+    #[arg(long, value_name = "REV", hide = true)]
+    pub(crate) rev: Option<String>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct JobsOpt {
+    /// Worker threads (default: one per core). Output is the same for any number.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub(crate) jobs: Option<usize>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct NowOpt {
+    /// Judge cluster expiries as of this time (RFC 3339, or a date meaning its midnight UTC)
+    /// instead of now, for reproducible runs (CI, tests).
+    #[arg(long, env = "FLEETC_NOW", value_name = "TIME", value_parser = parse_time)]
+    pub(crate) now: Option<jiff::Timestamp>,
+}
+
+/// `--now` before the command: the same, without reading `FLEETC_NOW` (which the command's
+/// own `--now` reads), so that a command that takes no `--now` is not refused for it.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct RootNowOpt {
+    /// Judge cluster expiries as of this time (RFC 3339, or a date meaning its midnight UTC)
+    /// instead of now, for reproducible runs (CI, tests).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub(crate) now: Option<jiff::Timestamp>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct CacheOpt {
+    /// Render everything instead of trusting the render cache (kept in the git directory).
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+}
+
+/// What a command reads of the fleet options, given before or after it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Settings {
+    pub(crate) fleet: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
+    pub(crate) rev: Option<String>,
+    pub(crate) jobs: Option<usize>,
+    pub(crate) now: Option<jiff::Timestamp>,
+    pub(crate) no_cache: bool,
+}
+
+/// The options of a command that reads the fleet: those of every such command, and those
+/// only some take (each `None` where the command does not take it).
+#[derive(Debug, Args)]
+pub(crate) struct Reads {
+    #[command(flatten)]
+    pub(crate) fleet: FleetOpt,
+    #[command(flatten)]
+    pub(crate) rev: RevOpt,
+    #[command(flatten)]
+    pub(crate) jobs: JobsOpt,
+    #[command(flatten)]
+    pub(crate) now: NowOpt,
+}
+
+/// The options of a command that compares with or writes out/.
+#[derive(Debug, Args)]
+pub(crate) struct Renders {
+    #[command(flatten)]
+    pub(crate) fleet: FleetOpt,
+    #[command(flatten)]
+    pub(crate) out: OutOpt,
+    #[command(flatten)]
+    pub(crate) jobs: JobsOpt,
+    #[command(flatten)]
+    pub(crate) now: NowOpt,
+    #[command(flatten)]
+    pub(crate) cache: CacheOpt,
 }
 
 /// Parses `--now`: an RFC 3339 time, or a date (its midnight UTC).
@@ -109,16 +204,31 @@ pub(crate) enum ListFormat {
 pub(crate) enum Command {
     /// Render the fleet into out/: only changed files are written, each atomically; files fleetc
     /// generated and no longer renders are removed.
-    Render,
+    Render {
+        #[command(flatten)]
+        renders: Renders,
+        #[command(flatten)]
+        rev: HiddenRevOpt,
+    },
     /// Exit 1 when the fleet is invalid or out/ is not what `fleetc render` would write.
     Check {
+        /// How findings and stale files are written.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        renders: Renders,
+        #[command(flatten)]
+        rev: RevOpt,
     },
     /// Validate the fleet and report every finding with its file, line and column.
     Validate {
+        /// How findings are written.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        reads: Reads,
+        #[command(flatten)]
+        out: OutOpt,
         /// Check the documents in out/ instead, as kubeconform does: against the CRDs in the
         /// `--crds` folders and the built-in schemas of core kinds.
         #[arg(long)]
@@ -138,8 +248,11 @@ pub(crate) enum Command {
         /// The cluster.
         #[arg(long)]
         cluster: String,
+        /// How the explanation is written.
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
+        #[command(flatten)]
+        reads: Reads,
     },
     /// List clusters, apps, placements or the label vocabulary.
     #[command(subcommand)]
@@ -204,8 +317,15 @@ pub(crate) struct ImportArgs {
     /// Check only: write nothing.
     #[arg(long)]
     pub(crate) dry_run: bool,
+    /// How the report is written.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub(crate) format: ListFormat,
+    #[command(flatten)]
+    pub(crate) fleet: FleetOpt,
+    #[command(flatten)]
+    pub(crate) jobs: JobsOpt,
+    #[command(flatten)]
+    pub(crate) now: NowOpt,
 }
 
 #[derive(Debug, Args)]
@@ -216,6 +336,7 @@ pub(crate) struct DiffArgs {
     /// The revision to compare (default: the working tree, or --rev).
     #[arg(long, value_name = "REV")]
     pub(crate) head: Option<String>,
+    /// How the report is written.
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub(crate) format: DiffFormat,
     /// Exit 1 when anything differs.
@@ -230,6 +351,10 @@ pub(crate) struct DiffArgs {
     /// destroys a cluster.
     #[arg(long, value_name = "CLUSTER")]
     pub(crate) allow_destroy: Vec<String>,
+    #[command(flatten)]
+    pub(crate) reads: Reads,
+    #[command(flatten)]
+    pub(crate) out: OutOpt,
 }
 
 /// `--max-deletions`: a number or a percentage.
@@ -256,13 +381,19 @@ pub(crate) enum Ls {
         /// 'environment=prod,region in (eu-west-1,eu-central-1),!legacy').
         #[arg(short = 'l', long = "selector", value_name = "SELECTOR")]
         selector: Option<String>,
+        /// How the list is written.
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
+        #[command(flatten)]
+        reads: Reads,
     },
     /// The apps, with how many clusters each lands on and the file that declares it.
     Apps {
+        /// How the list is written.
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
+        #[command(flatten)]
+        reads: Reads,
     },
     /// Every app on every cluster, sorted by app then cluster.
     Placements {
@@ -272,15 +403,126 @@ pub(crate) enum Ls {
         /// Only placements on this cluster.
         #[arg(long)]
         cluster: Option<String>,
+        /// How the list is written.
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
+        #[command(flatten)]
+        reads: Reads,
     },
     /// The label vocabulary: every key clusters carry or the Fleet declares, with its values
     /// and how many clusters carry each.
     Labels {
+        /// How the list is written.
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
+        #[command(flatten)]
+        reads: Reads,
     },
+}
+
+impl Ls {
+    fn reads(&self) -> &Reads {
+        match self {
+            Ls::Clusters { reads, .. }
+            | Ls::Apps { reads, .. }
+            | Ls::Placements { reads, .. }
+            | Ls::Labels { reads, .. } => reads,
+        }
+    }
+}
+
+impl Cli {
+    /// The fleet options of the command, given after it or before it (after wins); `Err`
+    /// names an option given before a command that does not take it.
+    pub(crate) fn settings(&self) -> Result<Settings, String> {
+        let mut s = Settings::default();
+        let (name, takes): (&str, &[&str]) = match &self.command {
+            Command::Render { renders, rev } => {
+                s.apply_renders(renders);
+                s.rev.clone_from(&rev.rev);
+                (
+                    "render",
+                    &["--fleet", "--out", "--rev", "--jobs", "--now", "--no-cache"],
+                )
+            }
+            Command::Check { renders, rev, .. } => {
+                s.apply_renders(renders);
+                s.rev.clone_from(&rev.rev);
+                (
+                    "check",
+                    &["--fleet", "--out", "--rev", "--jobs", "--now", "--no-cache"],
+                )
+            }
+            Command::Validate { reads, out, .. } => {
+                s.apply_reads(reads);
+                s.out.clone_from(&out.out);
+                (
+                    "validate",
+                    &["--fleet", "--out", "--rev", "--jobs", "--now"],
+                )
+            }
+            Command::Diff(args) => {
+                s.apply_reads(&args.reads);
+                s.out.clone_from(&args.out.out);
+                ("diff", &["--fleet", "--out", "--rev", "--jobs", "--now"])
+            }
+            Command::Explain { reads, .. } => {
+                s.apply_reads(reads);
+                ("explain", &["--fleet", "--rev", "--jobs", "--now"])
+            }
+            Command::Ls(ls) => {
+                s.apply_reads(ls.reads());
+                ("ls", &["--fleet", "--rev", "--jobs", "--now"])
+            }
+            Command::Import(args) => {
+                s.fleet.clone_from(&args.fleet.fleet);
+                s.jobs = args.jobs.jobs;
+                s.now = args.now.now;
+                ("import", &["--fleet", "--jobs", "--now"])
+            }
+            Command::Init { .. } => ("init", &[]),
+            Command::Completions { .. } => ("completions", &[]),
+            Command::Man => ("man", &[]),
+            Command::Schema { .. } => ("schema", &[]),
+        };
+        let g = &self.global;
+        for (flag, given) in [
+            ("--fleet", g.fleet.fleet.is_some()),
+            ("--out", g.out.out.is_some()),
+            ("--rev", g.rev.rev.is_some()),
+            ("--jobs", g.jobs.jobs.is_some()),
+            ("--now", g.now.now.is_some()),
+            ("--no-cache", g.cache.no_cache),
+        ] {
+            if given && !takes.contains(&flag) {
+                return Err(format!("`fleetc {name}` takes no `{flag}`"));
+            }
+        }
+        s.fleet = s.fleet.or_else(|| g.fleet.fleet.clone());
+        s.out = s.out.or_else(|| g.out.out.clone());
+        s.rev = s.rev.or_else(|| g.rev.rev.clone());
+        s.jobs = s.jobs.or(g.jobs.jobs);
+        s.now = s.now.or(g.now.now);
+        s.no_cache |= g.cache.no_cache;
+        Ok(s)
+    }
+}
+
+impl Settings {
+    fn apply_reads(&mut self, reads: &Reads) {
+        self.fleet.clone_from(&reads.fleet.fleet);
+        self.rev.clone_from(&reads.rev.rev);
+        self.jobs = reads.jobs.jobs;
+        self.now = reads.now.now;
+    }
+
+    fn apply_renders(&mut self, renders: &Renders) {
+        self.fleet.clone_from(&renders.fleet.fleet);
+        self.out.clone_from(&renders.out.out);
+        self.jobs = renders.jobs.jobs;
+        self.now = renders.now.now;
+        self.no_cache = renders.cache.no_cache;
+    }
 }
 
 #[cfg(test)]

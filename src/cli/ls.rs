@@ -30,11 +30,14 @@ pub(crate) fn run(context: &Context, ls: &Ls) -> Outcome {
         return outcome;
     }
     let mut outcome = match ls {
-        Ls::Clusters { selector, format } => clusters(&compilation, selector.as_deref(), *format),
+        Ls::Clusters {
+            selector, format, ..
+        } => clusters(&compilation, selector.as_deref(), *format),
         Ls::Placements {
             app,
             cluster,
             format,
+            ..
         } => placements(
             context,
             &compilation,
@@ -42,8 +45,8 @@ pub(crate) fn run(context: &Context, ls: &Ls) -> Outcome {
             cluster.as_deref(),
             *format,
         ),
-        Ls::Labels { format } => labels(&compilation, *format),
-        Ls::Apps { format } => apps(&compilation, *format),
+        Ls::Labels { format, .. } => labels(&compilation, *format),
+        Ls::Apps { format, .. } => apps(&compilation, *format),
     };
     // A listing is what one needs to understand an invalid fleet (a name collision, say): it is
     // given, of what could be read, with a word that the fleet is invalid.

@@ -23,7 +23,7 @@ use clap::Parser as _;
 use crate::compile::{Compilation, Options, compile};
 use crate::emit::{Access, OutDir, RenderCache, SyncError};
 use crate::source::{self, GitRevision, Sources};
-use args::{Cli, ColorChoice, Command};
+use args::{Cli, ColorChoice, Command, Settings};
 
 /// How a run ended: 0 clean, 1 findings, 2 the tool failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,17 +96,21 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: &Environment) -> Outco
             return o;
         }
     };
-    let context = Context::new(&cli, env);
+    let settings = match cli.settings() {
+        Ok(s) => s,
+        Err(e) => return Outcome::failure(e),
+    };
+    let context = Context::new(&cli, &settings, env);
     let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(cli.global.jobs.unwrap_or(0))
+        .num_threads(settings.jobs.unwrap_or(0))
         .build()
     {
         Ok(pool) => pool,
         Err(e) => return Outcome::failure(format!("cannot start worker threads: {e}")),
     };
     pool.install(|| match &cli.command {
-        Command::Render => render::run(&context),
-        Command::Check { format } => check::run(&context, *format),
+        Command::Render { .. } => render::run(&context),
+        Command::Check { format, .. } => check::run(&context, *format),
         Command::Validate {
             format,
             output: false,
@@ -116,12 +120,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: &Environment) -> Outco
             format,
             output: true,
             crds,
+            ..
         } => validate_output::run(&context, *format, crds),
         Command::Diff(args) => diff::run(&context, args),
         Command::Explain {
             app,
             cluster,
             format,
+            ..
         } => explain::run(&context, app, cluster, *format),
         Command::Ls(ls) => ls::run(&context, ls),
         Command::Import(args) => import::run(&context, args),
@@ -150,9 +156,8 @@ pub(crate) struct Context {
 }
 
 impl Context {
-    fn new(cli: &Cli, env: &Environment) -> Self {
-        let g = &cli.global;
-        let color = match g.color {
+    fn new(cli: &Cli, g: &Settings, env: &Environment) -> Self {
+        let color = match cli.global.color {
             ColorChoice::Auto => env.color,
             ColorChoice::Always => true,
             ColorChoice::Never => false,
