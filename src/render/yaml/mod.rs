@@ -286,6 +286,17 @@ mod tests {
             ">",
             "<<",
             "2026-01-01",
+            "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14 21:59:43.10 -5",
+            "1.13.0",
+            "0x1F",
+            "0o17",
+            "0b101",
+            "1_000",
+            "12e3",
+            "1d",
+            "190:20:30",
+            "1h:2",
             "=",
             "ümlaut",
             "a  b",
@@ -305,6 +316,13 @@ mod tests {
             "CreateNamespace=true",
             "eks.amazonaws.com/role-arn",
             "Hello world",
+            // Quantities and durations: their letters are in no number or timestamp.
+            "1h",
+            "15m",
+            "512Mi",
+            "250m",
+            "8Gi",
+            "3s",
         ] {
             assert_eq!(yaml(&json!({ "k": s })), format!("k: {s}\n"));
         }

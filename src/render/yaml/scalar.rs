@@ -61,8 +61,14 @@ pub(super) fn is_plain_safe(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };
-    // Numbers, timestamps, `.inf` and every YAML indicator start with something else.
-    if !(first.is_ascii_alphabetic() || first == '/' || first == '_') {
+    // Every YAML indicator, `.inf` and `.nan` start with something else; numbers and
+    // timestamps start with a digit, and so do quantities (`1h`, `512Mi`), which are plain when
+    // they hold a letter that no number or timestamp of YAML 1.1 or 1.2 can hold.
+    if !(first.is_ascii_alphabetic()
+        || first == '/'
+        || first == '_'
+        || (first.is_ascii_digit() && !could_be_number(s)))
+    {
         return false;
     }
     if s.len() <= 5 && RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s)) {
@@ -77,6 +83,21 @@ pub(super) fn is_plain_safe(s: &str) -> bool {
         previous = c;
     }
     !matches!(previous, b' ' | b':')
+}
+
+/// Whether a string that starts with a digit could be read as a number or a timestamp by some
+/// YAML 1.1 or 1.2 reader: true unless it holds a letter outside those numbers and timestamps
+/// are written with (hex digits, `x`, `o`, `t`, `z`, in either case), and no `:` (sexagesimal
+/// numbers and times).
+fn could_be_number(s: &str) -> bool {
+    s.contains(':')
+        || !s.bytes().any(|b| {
+            b.is_ascii_alphabetic()
+                && !matches!(
+                    b.to_ascii_lowercase(),
+                    b'a'..=b'f' | b'x' | b'o' | b't' | b'z'
+                )
+        })
 }
 
 /// The bytes a plain scalar may hold: letters, digits and ` -_./:=@+,~()`.
