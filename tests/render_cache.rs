@@ -14,12 +14,19 @@ fn repo() -> tempfile::TempDir {
     example_repo()
 }
 
-/// The render cache files in the repository's git directory.
+/// The render cache files in the repository's git directory (beside them, `check` keeps its
+/// last verdict: `tests/check_verdict.rs`).
 fn cache_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = fs::read_dir(dir.join(".git/fleetc")) else {
         return Vec::new();
     };
-    entries.map(|e| e.expect("entry").path()).collect()
+    entries
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("render-"))
+        })
+        .collect()
 }
 
 fn stale(run: &Run) -> Vec<String> {

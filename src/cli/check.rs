@@ -9,21 +9,115 @@ use crate::diagnostic::Code;
 use crate::diagnostic::format::{
     JsonDiagnostic, github_escape_data, github_escape_property, json_items,
 };
-use crate::emit::{self, Drift};
+use crate::emit::{self, Drift, Snapshot, Taken, Verdict, VerdictCache};
+use crate::model::digest::{Digest, digest_of};
 
 /// `fleetc check`: exit 1 when the fleet is invalid or `out/` differs from what `fleetc render`
 /// would write, naming every stale, missing or extra file. Nothing is written. The fleet's
 /// warnings (an expiry coming, an app that lands nowhere) are shown as `validate` shows them,
 /// without changing the exit code.
+///
+/// When neither the fleet folder nor `out/` changed since the last check of the same build and
+/// command line, its answer is given again without compiling ([`VerdictCache`]); `--no-cache`
+/// and `--rev` always work the answer out.
 pub(crate) fn run(context: &Context, format: Format) -> Outcome {
+    let folders = [context.fleet_dir.as_path(), context.out_dir.as_path()];
+    let remembered =
+        (context.use_cache && context.rev.is_none()).then(|| VerdictCache::open(&context.out_dir));
+    let key = verdict_key(context, format);
+    if let Some(verdict) = remembered
+        .as_ref()
+        .and_then(|cache| cache.recall(key, context.options.now, &folders))
+    {
+        return Outcome {
+            stdout: verdict.stdout,
+            stderr: verdict.stderr,
+            status: if verdict.code == 0 {
+                Status::Clean
+            } else {
+                Status::Findings
+            },
+        };
+    }
+    let taken = Taken::now();
+    let before = remembered.as_ref().and_then(|_| Snapshot::take(&folders));
+    let (outcome, keep) = answer(context, format);
+    let until = match keep {
+        Keep::No => return outcome,
+        Keep::Always => None,
+        Keep::Until(t) => Some(t),
+    };
+    if let (Some(cache), Some(before)) = (&remembered, before)
+        && outcome.status != Status::Failure
+    {
+        let verdict = Verdict {
+            code: outcome.status.code(),
+            stdout: outcome.stdout.clone(),
+            stderr: outcome.stderr.clone(),
+        };
+        cache.remember(key, until, before, taken, &folders, verdict);
+    }
+    outcome
+}
+
+/// What a check's answer depends on besides the files: fleetc's build and how it was asked.
+fn verdict_key(context: &Context, format: Format) -> Digest {
+    digest_of(&(
+        format!("{:032x}", emit::RenderCache::build_salt()),
+        &context.fleet_dir,
+        &context.out_dir,
+        &context.fleet_display,
+        &context.out_display,
+        format!("{format:?}"),
+        context.color,
+    ))
+}
+
+/// How long an answer may be given again while the files stay as they are.
+enum Keep {
+    /// Not at all: the fleet is invalid (so not every cluster's expiry is known), an expiry is
+    /// near (which the answer words relative to now), or the render cache could not be saved.
+    No,
+    Always,
+    /// Until the first cluster expiry comes within its warning.
+    Until(jiff::Timestamp),
+}
+
+/// The answer, and how long it may be given again.
+fn answer(context: &Context, format: Format) -> (Outcome, Keep) {
     let mut compilation = match context.compile() {
         Ok(c) => c,
-        Err(failure) => return failure,
+        Err(failure) => return (failure, Keep::No),
     };
     let drift = match context.sync(&mut compilation, format, emit::Access::Read, emit::check) {
         Ok(d) => d,
-        Err(outcome) => return outcome,
+        Err(outcome) => return (outcome, Keep::No),
     };
+    let keep = match &compilation.fleet {
+        Some(fleet)
+            if drift.warnings.is_empty()
+                && !crate::diagnostic::has_errors(&compilation.diagnostics)
+                && !compilation
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.code == Code::Expiry) =>
+        {
+            match fleet.clusters.iter().filter_map(|c| c.expires).min() {
+                Some(first) => Keep::Until(first - crate::validate::EXPIRY_WARNING),
+                None => Keep::Always,
+            }
+        }
+        _ => Keep::No,
+    };
+    (report(context, format, &compilation, &drift), keep)
+}
+
+fn report(
+    context: &Context,
+    format: Format,
+    compilation: &crate::compile::Compilation,
+    drift: &Drift,
+) -> Outcome {
     let mut outcome = Outcome::new(Status::Clean);
     // Notes (fields marked as not credentials) are for review: `validate` shows them.
     let fleet_warnings: Vec<_> = compilation
@@ -64,7 +158,7 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
         return outcome;
     }
     outcome.status = Status::Findings;
-    let entries = entries(context, &drift);
+    let entries = entries(context, drift);
     match format {
         Format::Text => {
             let _ = writeln!(
@@ -76,7 +170,7 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
                 let state = code.as_str().trim_end_matches("-output");
                 let _ = writeln!(outcome.stderr, "  {state:<8} {path}");
             }
-            if let Some(hint) = line_endings(context, &drift) {
+            if let Some(hint) = line_endings(context, drift) {
                 let _ = writeln!(outcome.stderr, "{hint}");
             }
             let _ = match &context.rev {

@@ -65,7 +65,7 @@ impl RenderCache {
     /// The cache of `out_dir`, from the git directory of the repository that holds it (empty,
     /// and never saved, outside a repository).
     pub fn open(out_dir: &Path) -> Self {
-        let Some(path) = location(out_dir) else {
+        let Some(path) = location(out_dir, "render") else {
             return Self::disabled();
         };
         let units = fs::read(&path)
@@ -141,8 +141,9 @@ fn decode(units: Vec<(String, Vec<(String, String)>)>) -> HashMap<Digest, Cached
         .collect()
 }
 
-/// `<git dir>/fleetc/render-<digest of out/'s path in the work tree>.json`.
-fn location(out_dir: &Path) -> Option<PathBuf> {
+/// `<git dir>/fleetc/<what>-<digest of out/'s path in the work tree>.json` (`what` is the
+/// cache: `render`, `check`).
+pub(super) fn location(out_dir: &Path, what: &str) -> Option<PathBuf> {
     let probe = if out_dir.exists() {
         out_dir
     } else {
@@ -164,6 +165,6 @@ fn location(out_dir: &Path) -> Option<PathBuf> {
     Some(
         repo.path()
             .join("fleetc")
-            .join(format!("render-{}.json", &id[..16])),
+            .join(format!("{what}-{}.json", &id[..16])),
     )
 }

@@ -9,6 +9,7 @@ mod out_dir;
 mod scan;
 mod staging;
 mod sync;
+mod verdict;
 mod write;
 
 pub use cache::{CachedFiles, RenderCache};
@@ -21,6 +22,7 @@ pub use new_files::{WriteError, write_new};
 pub use out_dir::{Access, OutDir};
 pub(crate) use staging::write_atomically;
 pub use sync::{Drift, SyncError, check, render};
+pub use verdict::{Snapshot, Taken, Verdict, VerdictCache};
 pub use write::WriteReport;
 
 use std::path::{Path, PathBuf};

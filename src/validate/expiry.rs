@@ -11,7 +11,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Pointer, Target};
 
 /// How long before its expiry a cluster is warned about.
-pub(crate) const WARN_BEFORE: SignedDuration = SignedDuration::from_hours(7 * 24);
+pub const WARN_BEFORE: SignedDuration = SignedDuration::from_hours(7 * 24);
 
 /// `spec.expires` as a time: an RFC 3339 time, or a date (its midnight UTC, as `--now` reads a
 /// date).

@@ -31,6 +31,9 @@ mod vocabulary;
 
 use std::collections::{HashMap, HashSet};
 
+/// How long before its expiry a cluster is warned about (and `check` words it relative to now).
+pub use expiry::WARN_BEFORE as EXPIRY_WARNING;
+
 use rayon::prelude::*;
 use serde_json::Value;
 
