@@ -371,3 +371,23 @@ fn a_post_selector_on_labels_joins_the_placement_and_on_a_list_keeps_elements() 
     insta::assert_snapshot!("post-selectors-apps", apps);
     fleetc(dir.path(), &["render"]).expect_code(0);
 }
+
+/// A list generator alone (issue 11): each element's Application goes where its destination
+/// says, by server or name, so each element becomes an App placed on that cluster with the
+/// element as its vars; an element that sends its Application to a cluster no imported Secret
+/// describes is a finding at the element.
+#[test]
+fn a_list_alone_places_each_element_on_the_cluster_its_destination_names() {
+    let (dir, run) = import(&["secrets.yaml", "lists.yaml"], &[]);
+    run.expect_code(1);
+    insta::assert_snapshot!("lists-report", run.stderr);
+    let mut apps = String::new();
+    for (path, bytes) in snapshot(&dir.path().join("fleet/apps")) {
+        apps.push_str("--- fleet/apps/");
+        apps.push_str(&path);
+        apps.push('\n');
+        apps.push_str(&String::from_utf8_lossy(&bytes));
+    }
+    insta::assert_snapshot!("lists-apps", apps);
+    fleetc(dir.path(), &["render"]).expect_code(0);
+}

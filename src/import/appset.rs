@@ -327,7 +327,7 @@ fn read_generators(set: &Object, language: Language) -> Result<Generators, Refus
         _ => refuse(
             at,
             format!(
-                "the `{kind}` generator has no fleetc equivalent yet (fleetc import reads the cluster generator, alone, merged with cluster generators, or in a matrix with a list): its Applications depend on {}",
+                "the `{kind}` generator has no fleetc equivalent yet (fleetc import reads the cluster generator, alone, merged with cluster generators, or in a matrix with a list, and a list alone): its Applications depend on {}",
                 match kind.as_str() {
                     "git" => "a repository's files, read at runtime",
                     "scmProvider" | "pullRequest" => "an SCM provider's API, read at runtime",
@@ -660,6 +660,15 @@ fn build(set: &Object, clusters: &[Cluster]) -> Result<Vec<Imported>, Refusal> {
         language,
         missing_is_error,
     };
+    if let Some([generator]) = set
+        .value
+        .pointer("/spec/generators")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        && generator.get("list").is_some()
+    {
+        return build_list(set, clusters, generator, mode);
+    }
     let generators = read_generators(set, language)?;
     let Some(template) = set.value.pointer("/spec/template").cloned() else {
         return refuse("/spec", "it has no `template`");
@@ -668,12 +677,14 @@ fn build(set: &Object, clusters: &[Cluster]) -> Result<Vec<Imported>, Refusal> {
     let patch =
         TemplatePatch::read(&set.value, language, &keys).map_err(|e| (POINTER.into(), e))?;
     if patch.is_none() {
-        check_template(&template, language, "/spec/template")?;
+        check_template(
+            &template,
+            language,
+            "/spec/template",
+            Destination::Generated,
+        )?;
     }
-    let preserve = set
-        .value
-        .pointer("/spec/syncPolicy/preserveResourcesOnDeletion")
-        == Some(&Value::Bool(true));
+    let preserve = preserves(set);
 
     // Which clusters the base generator selects, as Argo CD sees them.
     let base = &generators.base;
@@ -700,38 +711,20 @@ fn build(set: &Object, clusters: &[Cluster]) -> Result<Vec<Imported>, Refusal> {
             values: &base.values,
             element: &keys,
         };
-        let mut folded = template.clone();
-        if let Some(patch) = &patch {
-            let constant = Constant {
+        let folded = fold_patch(
+            &template,
+            patch.as_ref(),
+            &Constant {
                 element,
                 values: constant_values(&generators),
-            };
-            let written = patch
-                .fold(&constant, mode)
-                .map_err(|e| (POINTER.to_owned(), e))?;
-            if let Some(key) = written
-                .as_object()
-                .into_iter()
-                .flatten()
-                .map(|(k, _)| k)
-                .find(|k| *k != "metadata" && *k != "spec")
-            {
-                return refuse(
-                    POINTER,
-                    format!(
-                        "its `templatePatch` sets `{key}`, which is not an Application template's"
-                    ),
-                );
-            }
-            strategic_merge(&mut folded, &written);
-            check_template(&folded, language, POINTER)?;
-        }
+            },
+            mode,
+            Destination::Generated,
+        )?;
         let document = app_document(
             &app_name,
             &folded,
-            &generators,
-            clusters,
-            element,
+            Placing::of_generators(&generators, clusters, element),
             language,
             &names,
             preserve,
@@ -766,12 +759,12 @@ fn build(set: &Object, clusters: &[Cluster]) -> Result<Vec<Imported>, Refusal> {
                     params[k.as_str()] = v.clone();
                 }
             }
-            let application = generated(
+            let (_, application) = generated(
                 &template,
                 patch.as_ref(),
                 mode,
                 &params,
-                &cluster.name,
+                Goes::Generated(&cluster.name),
                 &set_namespace(set),
                 preserve,
                 &keys,
@@ -790,10 +783,57 @@ fn build(set: &Object, clusters: &[Cluster]) -> Result<Vec<Imported>, Refusal> {
     Ok(apps)
 }
 
+/// The Application template with the patch folded into it (and checked again), when there is
+/// one.
+fn fold_patch(
+    template: &Value,
+    patch: Option<&TemplatePatch>,
+    constant: &Constant<'_>,
+    mode: Mode,
+    destination: Destination,
+) -> Result<Value, Refusal> {
+    let mut folded = template.clone();
+    let Some(patch) = patch else {
+        return Ok(folded);
+    };
+    let written = patch
+        .fold(constant, mode)
+        .map_err(|e| (POINTER.to_owned(), e))?;
+    if let Some(key) = written
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| k)
+        .find(|k| *k != "metadata" && *k != "spec")
+    {
+        return refuse(
+            POINTER,
+            format!("its `templatePatch` sets `{key}`, which is not an Application template's"),
+        );
+    }
+    strategic_merge(&mut folded, &written);
+    check_template(&folded, mode.language, POINTER, destination)?;
+    Ok(folded)
+}
+
+/// What an Application template's destination must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Destination {
+    /// The cluster the cluster generator generates (`{{server}}` or `{{name}}`).
+    Generated,
+    /// Whatever the list element names: each element's is looked up among the clusters.
+    Named,
+}
+
 /// Refuses an Application template fleetc cannot carry: a field it does not read, a
 /// destination other than the generated cluster, finalizers other than its own. `at` is the
 /// template (its fields are pointed at) or the patch folded into it (pointed at as a whole).
-fn check_template(template: &Value, language: Language, at: &str) -> Result<(), Refusal> {
+fn check_template(
+    template: &Value,
+    language: Language,
+    at: &str,
+    wanted: Destination,
+) -> Result<(), Refusal> {
     let here = |within: &str| {
         if at == POINTER {
             at.to_owned()
@@ -819,7 +859,7 @@ fn check_template(template: &Value, language: Language, at: &str) -> Result<(), 
         (None, Some(n)) => is_param(n, "name", language),
         _ => false,
     };
-    if !to_cluster {
+    if wanted == Destination::Generated && !to_cluster {
         return refuse(
             here("/spec/destination"),
             "its destination is not the generated cluster (`server: '{{server}}'` or `name: '{{name}}'`), and fleetc deploys each placement to its cluster",
@@ -853,6 +893,97 @@ fn constant_values(generators: &Generators) -> Map<String, Value> {
         }
     }
     values
+}
+
+/// Whether the ApplicationSet keeps its Applications' resources when it deletes them.
+fn preserves(set: &Object) -> bool {
+    set.value
+        .pointer("/spec/syncPolicy/preserveResourcesOnDeletion")
+        == Some(&Value::Bool(true))
+}
+
+/// A list generator alone: each element makes one Application, which goes where its
+/// destination says. Each becomes an App (as a matrix's elements do) placed on that cluster,
+/// with the element's parameters as its vars.
+fn build_list(
+    set: &Object,
+    clusters: &[Cluster],
+    generator: &Value,
+    mode: Mode,
+) -> Result<Vec<Imported>, Refusal> {
+    let name = set.name().to_owned();
+    let (_, body, post) = only_kind(generator, "/spec/generators/0")?;
+    let mut elements = list_elements(&body, "/spec/generators/0/list")?;
+    if let Some(post) = post {
+        elements = post.keep(elements)?;
+    }
+    let Some(template) = set.value.pointer("/spec/template").cloned() else {
+        return refuse("/spec", "it has no `template`");
+    };
+    let keys: Vec<String> = element_keys(&elements).into_iter().collect();
+    let patch =
+        TemplatePatch::read(&set.value, mode.language, &keys).map_err(|e| (POINTER.into(), e))?;
+    if patch.is_none() {
+        check_template(
+            &template,
+            mode.language,
+            "/spec/template",
+            Destination::Named,
+        )?;
+    }
+    let preserve = preserves(set);
+    let names = ListNames { element: &keys };
+    let mut apps = Vec::new();
+    for (i, (app_name, element)) in element_names(&name, &elements)
+        .into_iter()
+        .zip(&elements)
+        .enumerate()
+    {
+        let (cluster, application) = generated(
+            &template,
+            patch.as_ref(),
+            mode,
+            &Value::Object(element.clone()),
+            Goes::Named(clusters, i),
+            &set_namespace(set),
+            preserve,
+            &keys,
+        )?;
+        let constant = Constant {
+            element: Some(element),
+            values: Map::new(),
+        };
+        let folded = fold_patch(
+            &template,
+            patch.as_ref(),
+            &constant,
+            mode,
+            Destination::Named,
+        )?;
+        let placing = Placing {
+            placement: json!({"clusters": [cluster]}),
+            vars: element.clone(),
+            overrides: Vec::new(),
+        };
+        let document = app_document(
+            &app_name,
+            &folded,
+            placing,
+            mode.language,
+            &names,
+            preserve,
+            &keys,
+        )?;
+        apps.push(Imported {
+            name: app_name,
+            document,
+            expected: BTreeMap::from([(cluster, application)]),
+            object: set.clone(),
+            collisions: Vec::new(),
+        });
+    }
+    name_apart(&mut apps);
+    Ok(apps)
 }
 
 /// Argo CD drops every Application whose name another one of the set also has. fleetc would
@@ -928,28 +1059,43 @@ fn interpolate(
     Ok(values)
 }
 
-/// The Application Argo CD generates from the template for one parameter set.
+/// Where an Application Argo CD generates goes.
+#[derive(Clone, Copy)]
+enum Goes<'c> {
+    /// To the cluster the cluster generator generated it for.
+    Generated(&'c str),
+    /// Where its destination says, among these clusters; the list element that made it (its
+    /// index) is pointed at when no cluster is there.
+    Named(&'c [Cluster], usize),
+}
+
+/// The Application Argo CD generates from the template for one parameter set, and the cluster
+/// it goes to.
 #[allow(
     clippy::too_many_arguments,
-    reason = "one call site, each argument a part of the generation"
+    reason = "two call sites, each argument a part of the generation"
 )]
 fn generated(
     template: &Value,
     patch: Option<&TemplatePatch>,
     mode: Mode,
     params: &Value,
-    cluster: &str,
+    goes: Goes<'_>,
     namespace: &str,
     preserve: bool,
     extra: &[String],
-) -> Result<Value, Refusal> {
+) -> Result<(String, Value), Refusal> {
+    let label = match goes {
+        Goes::Generated(cluster) => cluster.to_owned(),
+        Goes::Named(_, i) => format!("list element {}", i + 1),
+    };
     let mut application = template.clone();
     write_strings(
         &mut application,
         "/spec/template",
         mode,
         params,
-        cluster,
+        &label,
         extra,
     )?;
     application["apiVersion"] = "argoproj.io/v1alpha1".into();
@@ -957,24 +1103,56 @@ fn generated(
     if application.pointer("/metadata/finalizers").is_none() && !preserve {
         application["metadata"]["finalizers"] = json!([RESOURCES_FINALIZER]);
     }
+    let to = |a: &Value| {
+        a.pointer("/spec/destination")
+            .map(|d| (d.get("server").cloned(), d.get("name").cloned()))
+    };
+    let before = to(&application);
     if let Some(patch) = patch {
-        let to = |a: &Value| {
-            a.pointer("/spec/destination")
-                .map(|d| (d.get("server").cloned(), d.get("name").cloned()))
-        };
-        let before = to(&application);
         patch
             .apply(&mut application, params, mode)
-            .map_err(|e| (POINTER.to_owned(), format!("on cluster `{cluster}`, {e}")))?;
-        if to(&application) != before {
+            .map_err(|e| (POINTER.to_owned(), format!("on cluster `{label}`, {e}")))?;
+        if matches!(goes, Goes::Generated(_)) && to(&application) != before {
             return refuse(
                 POINTER,
                 format!(
-                    "on cluster `{cluster}`, its `templatePatch` sends the Application elsewhere than the generated cluster"
+                    "on cluster `{label}`, its `templatePatch` sends the Application elsewhere than the generated cluster"
                 ),
             );
         }
     }
+    let cluster = match goes {
+        Goes::Generated(cluster) => cluster.to_owned(),
+        Goes::Named(clusters, i) => {
+            let element = format!("/spec/generators/0/list/elements/{i}");
+            let found = match to(&application) {
+                Some((Some(Value::String(server)), None)) => {
+                    clusters.iter().find(|c| c.server == server)
+                }
+                Some((None, Some(Value::String(name)))) => clusters.iter().find(|c| c.name == name),
+                _ => {
+                    return refuse(
+                        element,
+                        "its Application's destination names neither one `server` nor one `name`",
+                    );
+                }
+            };
+            let Some(found) = found else {
+                let (server, name) = to(&application).unwrap_or_default();
+                let named = server
+                    .or(name)
+                    .map(|v| v.as_str().unwrap_or_default().to_owned())
+                    .unwrap_or_default();
+                return refuse(
+                    element,
+                    format!(
+                        "its Application goes to `{named}`, which is no imported cluster's server or name: import that cluster's Secret too"
+                    ),
+                );
+            };
+            found.name.clone()
+        }
+    };
     application["metadata"]["namespace"] = namespace.into();
     let Some(app_name) = application
         .pointer("/metadata/name")
@@ -996,7 +1174,7 @@ fn generated(
             },
         );
     }
-    Ok(application)
+    Ok((cluster, application))
 }
 
 /// The App: the template translated, placed by the base generator's selector, with the base's
@@ -1008,9 +1186,7 @@ fn generated(
 fn app_document(
     name: &str,
     template: &Value,
-    generators: &Generators,
-    clusters: &[Cluster],
-    element: Option<&Map<String, Value>>,
+    placing: Placing,
     language: Language,
     names: &dyn Names,
     preserve: bool,
@@ -1043,38 +1219,12 @@ fn app_document(
     if preserve {
         app_spec.insert("preserveResourcesOnDeletion".into(), true.into());
     }
-    let base = &generators.base;
-    app_spec.insert(
-        "placement".into(),
-        json!({"selector": selector_document(&base.selector)}),
-    );
-    let mut vars: Map<String, Value> = literal_values(base);
-    if let Some(element) = element {
-        vars.extend(element.clone());
+    app_spec.insert("placement".into(), placing.placement);
+    if !placing.vars.is_empty() {
+        app_spec.insert("vars".into(), Value::Object(placing.vars));
     }
-    if !vars.is_empty() {
-        app_spec.insert("vars".into(), Value::Object(vars));
-    }
-    let mut overrides: Vec<Value> = Vec::new();
-    for m in &generators.merged {
-        match m {
-            Merged::Clusters(g) if !g.raw.is_empty() => overrides.push(
-                json!({"selector": selector_document(&g.selector), "vars": literal_values(g)}),
-            ),
-            Merged::Clusters(_) => {}
-            Merged::List(entries) => {
-                for entry in entries {
-                    if let Some(cluster) = entry.cluster(clusters)
-                        && !entry.values.is_empty()
-                    {
-                        overrides.push(json!({"clusters": [cluster.name], "vars": entry.values}));
-                    }
-                }
-            }
-        }
-    }
-    if !overrides.is_empty() {
-        app_spec.insert("overrides".into(), Value::Array(overrides));
+    if !placing.overrides.is_empty() {
+        app_spec.insert("overrides".into(), Value::Array(placing.overrides));
     }
     let mut metadata = json!({"name": name});
     for key in ["labels", "annotations"] {
@@ -1091,6 +1241,53 @@ fn app_document(
         "metadata": metadata,
         "spec": app_spec,
     }))
+}
+
+/// Where an App goes and the data it reads there: its placement, its vars and its overrides.
+struct Placing {
+    placement: Value,
+    vars: Map<String, Value>,
+    overrides: Vec<Value>,
+}
+
+impl Placing {
+    /// The base generator's selector and literal values (with the element's parameters), and
+    /// each merged generator an override.
+    fn of_generators(
+        generators: &Generators,
+        clusters: &[Cluster],
+        element: Option<&Map<String, Value>>,
+    ) -> Self {
+        let base = &generators.base;
+        let mut vars: Map<String, Value> = literal_values(base);
+        if let Some(element) = element {
+            vars.extend(element.clone());
+        }
+        let mut overrides: Vec<Value> = Vec::new();
+        for m in &generators.merged {
+            match m {
+                Merged::Clusters(g) if !g.raw.is_empty() => overrides.push(
+                    json!({"selector": selector_document(&g.selector), "vars": literal_values(g)}),
+                ),
+                Merged::Clusters(_) => {}
+                Merged::List(entries) => {
+                    for entry in entries {
+                        if let Some(cluster) = entry.cluster(clusters)
+                            && !entry.values.is_empty()
+                        {
+                            overrides
+                                .push(json!({"clusters": [cluster.name], "vars": entry.values}));
+                        }
+                    }
+                }
+            }
+        }
+        Self {
+            placement: json!({"selector": selector_document(&base.selector)}),
+            vars,
+            overrides,
+        }
+    }
 }
 
 /// A generator's values that hold no template: the App's (or an override's) vars.
@@ -1384,6 +1581,25 @@ impl Names for ArgoNames<'_> {
                 Ok(rest.iter().fold(member("vars", k), |e, key| member(&e, key)))
             }
             _ => Err(format!("`.{}` is not a parameter of the cluster generator", path.join("."))),
+        }
+    }
+}
+
+/// The names a list generator alone gives: its elements' parameters, the App's vars.
+struct ListNames<'a> {
+    element: &'a [String],
+}
+
+impl Names for ListNames<'_> {
+    fn expression(&self, path: &[String]) -> Result<String, String> {
+        match path.split_first() {
+            Some((k, rest)) if self.element.contains(k) => Ok(rest
+                .iter()
+                .fold(member("vars", k), |e, key| member(&e, key))),
+            _ => Err(format!(
+                "`.{}` is not a parameter of the list generator",
+                path.join(".")
+            )),
         }
     }
 }
