@@ -15,7 +15,10 @@ Builds fleetc and the `synth` example once, then for each size CLUSTERSxAPPS:
    - render-unchanged  `fleetc render` when nothing changed
    - render-one-app    `fleetc render` after that one app's selector changed (the edit is
                        undone and out/ re-rendered after every run, outside the measurement)
-   - check-unchanged   `fleetc check` when nothing changed
+   - check-unchanged   `fleetc check` when nothing changed (answered from its last verdict)
+   - check-worked-out  `fleetc check` when nothing changed but its last verdict is gone (what
+                       a check costs after a change: load, validate and place the fleet, then
+                       compare out/ through the render cache)
    - diff-one-app      `fleetc diff --base HEAD~1 --head HEAD`
    - cp-r              `cp -r out DIR`: what copying the rendered tree costs on this disk
    Each measurement is the wall time (perf_counter), and the CPU time (user + sys) and peak
@@ -63,12 +66,13 @@ TARGETS = {
     (10000, 200): {
         "render-full": (15.0, 2048.0),
         "render-unchanged": (2.0, None),
-        "check-unchanged": (2.0, None),
+        "check-unchanged": (0.3, None),
+        "diff-one-app": (1.0, None),
         # Full render at most this many times `cp -r` of the rendered tree.
         "cp-ratio": 1.5,
     },
     (1000, 100): {
-        "check-unchanged": (0.3, None),
+        "check-unchanged": (0.1, None),
         "diff-one-app": (1.0, None),
     },
 }
@@ -78,6 +82,7 @@ SCENARIOS = [
     ("render-unchanged", "render, nothing changed"),
     ("render-one-app", "render, one app's selector changed"),
     ("check-unchanged", "check, nothing changed"),
+    ("check-worked-out", "check, nothing changed, no verdict kept"),
     ("diff-one-app", "diff HEAD~1 HEAD (one app differs)"),
     ("cp-r", "cp -r out/ (baseline)"),
 ]
@@ -364,6 +369,10 @@ def bench_size(clusters: int, apps: int, runs: int, root: Path) -> dict:
             out.rename(trash / f"out-{i}")
             out.mkdir()
 
+    def forget_verdict(i: int) -> None:
+        for kept in (repo / ".git" / "fleetc").glob("check-*.json"):
+            kept.unlink()
+
     def restore() -> None:
         app_file.write_text(original)
         sh([fleetc, "render"], cwd=repo)
@@ -375,6 +384,7 @@ def bench_size(clusters: int, apps: int, runs: int, root: Path) -> dict:
         "render-one-app": (lambda i: [fleetc, "render"],
                            lambda i: app_file.write_text(edited), restore, None),
         "check-unchanged": (lambda i: [fleetc, "check"], None, None, None),
+        "check-worked-out": (lambda i: [fleetc, "check"], forget_verdict, None, None),
         "diff-one-app": (lambda i: [fleetc, "diff", "--base", "HEAD~1", "--head", "HEAD"],
                          None, None, repo / "diff.out"),
         # Into a new folder each run, for the same reason as fresh_out.
