@@ -165,6 +165,10 @@ fn objects(path: &str, file: &OutputFile) -> Vec<(ObjectKey, RenderedObject)> {
             },
         )];
     }
+    // Line numbers are counted once through the file, from one object's start to the next
+    // (the objects are in file order), not from the top for each object.
+    let mut line = 1;
+    let mut counted = 0;
     file.objects
         .iter()
         .map(|(id, range)| {
@@ -175,11 +179,16 @@ fn objects(path: &str, file: &OutputFile) -> Vec<(ObjectKey, RenderedObject)> {
                 namespace: id.namespace.clone(),
                 name: id.name.clone(),
             };
+            if range.start < counted {
+                (line, counted) = (1, 0);
+            }
+            line += text
+                .get(counted..range.start)
+                .map_or(0, |between| between.matches('\n').count());
+            counted = range.start;
             let object = RenderedObject {
                 file: path.to_owned(),
-                line: 1 + text
-                    .get(..range.start)
-                    .map_or(0, |before| before.matches('\n').count()),
+                line,
                 text: text.get(range.clone()).unwrap_or_default().to_owned(),
             };
             (key, object)

@@ -41,47 +41,67 @@ impl PlacementChanges {
 /// A compiled fleet and its placements; `None` where a revision has no fleet yet.
 pub type Side<'a> = Option<(&'a Fleet, &'a [Placement])>;
 
-fn by_app(side: Side<'_>) -> BTreeMap<&str, BTreeSet<&str>> {
+fn by_app(side: Side<'_>) -> BTreeMap<&str, Vec<&str>> {
     let Some((fleet, placements)) = side else {
         return BTreeMap::new();
     };
-    let mut map: BTreeMap<&str, BTreeSet<&str>> = fleet
+    // Placements come sorted by app, then cluster; collect each app's run, then make sure.
+    let mut runs: Vec<Vec<&str>> = vec![Vec::new(); fleet.apps.len()];
+    for p in placements {
+        runs[p.app].push(&fleet.clusters[p.cluster].name);
+    }
+    fleet
         .apps
         .iter()
-        .map(|a| (a.name.as_str(), BTreeSet::new()))
-        .collect();
-    for p in placements {
-        map.entry(&fleet.apps[p.app].name)
-            .or_default()
-            .insert(&fleet.clusters[p.cluster].name);
+        .zip(runs)
+        .map(|(app, mut clusters)| {
+            clusters.sort_unstable();
+            clusters.dedup();
+            (app.name.as_str(), clusters)
+        })
+        .collect()
+}
+
+/// What `head` has that `base` has not, and the other way round (both sorted).
+fn added_removed<'a>(base: &[&'a str], head: &[&'a str]) -> (Vec<String>, Vec<String>) {
+    let (mut gained, mut lost) = (Vec::new(), Vec::new());
+    let (mut b, mut h) = (base.iter().peekable(), head.iter().peekable());
+    loop {
+        match (b.peek(), h.peek()) {
+            (Some(x), Some(y)) if x == y => {
+                b.next();
+                h.next();
+            }
+            (Some(x), Some(y)) if x < y => lost.push((*b.next().expect("peeked")).to_owned()),
+            (Some(_) | None, Some(_)) => {
+                gained.push((*h.next().expect("peeked")).to_owned());
+            }
+            (Some(_), None) => lost.push((*b.next().expect("peeked")).to_owned()),
+            (None, None) => return (gained, lost),
+        }
     }
-    map
 }
 
-fn added_removed<'a>(
-    base: &BTreeSet<&'a str>,
-    head: &BTreeSet<&'a str>,
-) -> (Vec<String>, Vec<String>) {
-    let owned = |s: std::collections::btree_set::Difference<'_, &'a str>| {
-        s.map(|x| (*x).to_owned()).collect()
-    };
-    (owned(head.difference(base)), owned(base.difference(head)))
+fn cluster_names(side: Side<'_>) -> Vec<&str> {
+    let mut names: Vec<&str> = side
+        .map(|(f, _)| f.clusters.iter().map(|c| c.name.as_str()).collect())
+        .unwrap_or_default();
+    names.sort_unstable();
+    names
 }
 
-fn cluster_names(side: Side<'_>) -> BTreeSet<&str> {
-    side.map(|(f, _)| f.clusters.iter().map(|c| c.name.as_str()).collect())
-        .unwrap_or_default()
-}
-
-fn app_names(side: Side<'_>) -> BTreeSet<&str> {
-    side.map(|(f, _)| f.apps.iter().map(|a| a.name.as_str()).collect())
-        .unwrap_or_default()
+fn app_names(side: Side<'_>) -> Vec<&str> {
+    let mut names: Vec<&str> = side
+        .map(|(f, _)| f.apps.iter().map(|a| a.name.as_str()).collect())
+        .unwrap_or_default();
+    names.sort_unstable();
+    names
 }
 
 /// Compares the placements of two compiled fleets.
 pub fn placement_changes(base: Side<'_>, head: Side<'_>) -> PlacementChanges {
-    let (before, after) = (by_app(base), by_app(head));
-    let empty = BTreeSet::new();
+    let (before, after) = rayon::join(|| by_app(base), || by_app(head));
+    let empty = Vec::new();
     let names: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
     let apps = names
         .into_iter()
