@@ -128,3 +128,23 @@ pub fn placement_changes(base: Side<'_>, head: Side<'_>) -> PlacementChanges {
         apps_removed,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The walk over two sorted runs finds what set differences find.
+        #[test]
+        fn added_removed_is_the_set_differences(
+            base in proptest::collection::btree_set("[a-e]{1,2}", 0..12),
+            head in proptest::collection::btree_set("[a-e]{1,2}", 0..12),
+        ) {
+            let b: Vec<&str> = base.iter().map(String::as_str).collect();
+            let h: Vec<&str> = head.iter().map(String::as_str).collect();
+            let (gained, lost) = added_removed(&b, &h);
+            proptest::prop_assert_eq!(gained, head.difference(&base).cloned().collect::<Vec<_>>());
+            proptest::prop_assert_eq!(lost, base.difference(&head).cloned().collect::<Vec<_>>());
+        }
+    }
+}
