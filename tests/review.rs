@@ -539,6 +539,36 @@ mod explain {
         insta::assert_snapshot!(explain("data-residency", "prod-eu-legacy"));
     }
 
+    /// Issue 15: a spread says where the cluster ranks in its group and why it is or is not
+    /// chosen (blackbox-exporter: two prod clusters per hub, preferring `tier: standard`).
+    #[test]
+    fn a_spread_ranks_the_cluster_in_its_group() {
+        let outranked = explain("blackbox-exporter", "prod-eu-azure-1");
+        insta::assert_snapshot!(outranked);
+        let preferred = explain("blackbox-exporter", "onprem-us-1");
+        assert!(
+            preferred.contains("✓ cluster has hub=hub-us: rank 1 of 4, preferred"),
+            "{preferred}"
+        );
+        let json = fleetc(
+            &support::fleet::repo_root(),
+            &[
+                "explain",
+                "blackbox-exporter",
+                "--cluster",
+                "onprem-us-1",
+                "--format",
+                "json",
+            ],
+        );
+        let spread = &json.json()["spread"];
+        assert_eq!(
+            spread,
+            &serde_json::json!({"key": "hub", "count": 2, "prefer": "tier=standard",
+                "value": "hub-us", "rank": 1, "of": 4, "preferred": true, "chosen": true})
+        );
+    }
+
     #[test]
     fn overrides_that_apply_set_the_values_they_name() {
         let text = explain("team-payments", "prod-eu-aws-1");

@@ -105,6 +105,30 @@ fn text(e: &Explanation, file: &str) -> String {
     };
     let _ = writeln!(out, "  clusters: {}", list(&e.clusters));
     let _ = writeln!(out, "  exclude: {}", list(&e.exclude));
+    if let Some(s) = &e.spread {
+        let prefer = s
+            .prefer
+            .as_ref()
+            .map(|p| format!(", preferring {p}"))
+            .unwrap_or_default();
+        let standing = match &s.value {
+            None => format!("cluster has no {} label", s.key),
+            Some(v) => format!(
+                "cluster has {}={v}: rank {} of {}{}",
+                s.key,
+                s.rank,
+                s.of,
+                if s.preferred { ", preferred" } else { "" }
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "  spread: {} per value of {}{prefer}\n    {} {standing}",
+            s.count,
+            s.key,
+            mark(s.chosen)
+        );
+    }
     let because = match e.verdict {
         Verdict::Excluded => format!(
             "`{}` is in `exclude`, which wins over everything else",
@@ -120,6 +144,21 @@ fn text(e: &Explanation, file: &str) -> String {
             e.cluster
         ),
         Verdict::NotListed => format!("no selector, and `clusters` does not list `{}`", e.cluster),
+        Verdict::Chosen => "the placement matches, and the spread chooses it".to_owned(),
+        Verdict::NotChosen => match e
+            .spread
+            .as_ref()
+            .and_then(|s| s.value.as_ref().map(|v| (s, v)))
+        {
+            Some((s, v)) => format!(
+                "the placement matches, but the spread takes {} per value of `{}` and `{}` ranks {} of {} with {}={v}",
+                s.count, s.key, e.cluster, s.rank, s.of, s.key
+            ),
+            None => {
+                "the placement matches, but the spread chooses only clusters that carry its key"
+                    .to_owned()
+            }
+        },
     };
     let _ = writeln!(
         out,

@@ -76,12 +76,27 @@ pub struct PlacementRule {
     pub clusters: Vec<String>,
     /// Explicit names removed whatever else matches.
     pub exclude: Vec<String>,
+    /// A number of the selected clusters per value of a label key, instead of all of them.
+    pub spread: Option<Spread>,
+}
+
+/// `placement.spread`: of the clusters the selector matches, `count` per value of the label
+/// `key` (clusters without it are not chosen), those matching `prefer` first, the rest in the
+/// order of a score of the app's and the cluster's names (rendezvous hashing: adding or
+/// removing one cluster moves at most one placement of its group). Clusters listed in
+/// `clusters` are placed whatever the spread.
+#[derive(Debug, Clone)]
+pub struct Spread {
+    pub key: String,
+    pub count: usize,
+    pub prefer: Option<Selector>,
 }
 
 impl PlacementRule {
-    /// Whether the app lands on a cluster with this name and these placement labels: listed in
-    /// `clusters` or matched by the selector (an omitted selector matches everything unless
-    /// `clusters` is given), and not in `exclude`.
+    /// Whether the placement matches a cluster with this name and these placement labels:
+    /// listed in `clusters` or matched by the selector (an omitted selector matches everything
+    /// unless `clusters` is given), and not in `exclude`. With a `spread`, the app lands on
+    /// the listed ones and those of the matched that the spread chooses (`place::spread`).
     pub fn matches(&self, name: &str, labels: &BTreeMap<String, String>) -> bool {
         if self.exclude.iter().any(|n| n == name) {
             return false;

@@ -17,7 +17,7 @@ mod secret_key;
 mod source_kind;
 mod terraform;
 
-pub use app::{APPLICATION_FIELDS, App, DEFAULT_PROJECT, Override, PlacementRule};
+pub use app::{APPLICATION_FIELDS, App, DEFAULT_PROJECT, Override, PlacementRule, Spread};
 pub use capi::{CapiSettings, ClusterClassRef};
 pub use cluster::{
     AksConnection, CapiConnection, Cluster, ClusterArgoCd, ClusterOrigin, Connection,

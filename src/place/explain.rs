@@ -43,6 +43,10 @@ pub enum Verdict {
     NotSelected,
     /// No selector, and `clusters` lists others only.
     NotListed,
+    /// Matched (by the selector, or by no selector at all), and chosen by the spread.
+    Chosen,
+    /// Matched, but the spread does not choose it: outranked in its group, or without the key.
+    NotChosen,
 }
 
 impl Verdict {
@@ -50,9 +54,26 @@ impl Verdict {
     pub fn lands(self) -> bool {
         matches!(
             self,
-            Verdict::Listed | Verdict::Selected | Verdict::Everywhere
+            Verdict::Listed | Verdict::Selected | Verdict::Everywhere | Verdict::Chosen
         )
     }
+}
+
+/// Where the cluster stands in the app's spread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpreadCheck {
+    pub key: String,
+    pub count: usize,
+    /// The `prefer` selector in kubectl syntax, if any.
+    pub prefer: Option<String>,
+    /// The cluster's value of the key (`None`: it lacks the label).
+    pub value: Option<String>,
+    /// Its rank in its group, from 1 (0 without the key).
+    pub rank: usize,
+    /// How many matched clusters share its value.
+    pub of: usize,
+    pub preferred: bool,
+    pub chosen: bool,
 }
 
 /// One override, judged against the cluster.
@@ -102,6 +123,8 @@ pub struct Explanation {
     pub selector: Option<Vec<RequirementCheck>>,
     pub clusters: Vec<String>,
     pub exclude: Vec<String>,
+    /// The spread's choice, when the app has one and the cluster is matched but not listed.
+    pub spread: Option<SpreadCheck>,
     pub overrides: Vec<OverrideCheck>,
     /// The Application fields the app sets, leaf by leaf, when the app lands.
     pub fields: Vec<ValueOrigin>,
@@ -154,14 +177,51 @@ fn verdict(app: &App, cluster: &Cluster) -> Verdict {
     }
 }
 
+/// How the app's spread judges the cluster, when it has one and the cluster is matched but not
+/// listed.
+fn spread_check(fleet: &Fleet, app: &App, cluster: &Cluster) -> Option<SpreadCheck> {
+    let spread = app.placement.spread.as_ref()?;
+    let candidate = |c: &Cluster| {
+        app.placement.matches(&c.name, &c.placement_labels)
+            && !app.placement.clusters.contains(&c.name)
+    };
+    if !candidate(cluster) {
+        return None;
+    }
+    let here = fleet.clusters.iter().position(|c| c.name == cluster.name)?;
+    let standings = super::spread::standings(
+        &app.name,
+        spread,
+        &fleet.clusters,
+        (0..fleet.clusters.len()).filter(|&i| candidate(&fleet.clusters[i])),
+    );
+    let standing = standings.get(&here)?;
+    Some(SpreadCheck {
+        key: spread.key.clone(),
+        count: spread.count,
+        prefer: spread.prefer.as_ref().map(|p| {
+            p.requirements()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        }),
+        value: standing.value.clone(),
+        rank: standing.rank,
+        of: standing.of,
+        preferred: standing.preferred,
+        chosen: standing.chosen,
+    })
+}
+
 /// Explains `app` on `cluster` (both must exist in `fleet`).
 pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Explanation {
-    let verdict = verdict(app, cluster);
-    debug_assert_eq!(
-        verdict.lands(),
-        app.placement
-            .matches(&cluster.name, &cluster.placement_labels)
-    );
+    let spread = spread_check(fleet, app, cluster);
+    let verdict = match (verdict(app, cluster), &spread) {
+        (Verdict::Selected | Verdict::Everywhere, Some(s)) if s.chosen => Verdict::Chosen,
+        (Verdict::Selected | Verdict::Everywhere, Some(_)) => Verdict::NotChosen,
+        (v, _) => v,
+    };
     let locate = |p: &Pointer, t| files.locate(app.at, p, t);
     let overrides = app
         .overrides
@@ -195,6 +255,7 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
             .map(|s| checks(s, &cluster.placement_labels)),
         clusters: app.placement.clusters.clone(),
         exclude: app.placement.exclude.clone(),
+        spread,
         overrides,
         fields: Vec::new(),
         vars: Vec::new(),

@@ -6,6 +6,7 @@
 mod application_name;
 mod explain;
 mod label_index;
+pub mod spread;
 pub(crate) mod templates;
 
 use std::collections::BTreeMap;
@@ -18,7 +19,9 @@ use crate::model::{App, Fleet};
 use label_index::LabelIndex;
 
 pub use application_name::application_name;
-pub use explain::{Explanation, OverrideCheck, RequirementCheck, ValueOrigin, Verdict, explain};
+pub use explain::{
+    Explanation, OverrideCheck, RequirementCheck, SpreadCheck, ValueOrigin, Verdict, explain,
+};
 pub use templates::app_layers::{EvaluatedApp, LayerError, LayerId, Part};
 pub use templates::fleet_values::{FleetValues, environment as value_environment};
 pub use templates::memory::{BoundedAllocator, OnExceeded, Report, TEMPLATE_MEMORY};
@@ -89,9 +92,8 @@ fn place_app(
     };
     let mut failed: std::collections::BTreeMap<String, Vec<&str>> =
         std::collections::BTreeMap::new();
-    let placements: Vec<Placement> = labels
-        .placement(&app.placement, &position)
-        .iter()
+    let placements: Vec<Placement> = placed(fleet, labels, app, &position)
+        .into_iter()
         .map(|ci| {
             let cluster = &fleet.clusters[ci].name;
             let application = names.name(index, ci).unwrap_or_else(|message| {
@@ -125,6 +127,31 @@ fn place_app(
         .chain(scope)
         .collect();
     (placements, found)
+}
+
+/// The clusters an app lands on (indices, in order): what its placement rule matches, and with
+/// a spread only the chosen of those its selector matched, plus the ones it lists.
+fn placed(
+    fleet: &Fleet,
+    labels: &LabelIndex<'_>,
+    app: &App,
+    position: &dyn Fn(&str) -> Option<usize>,
+) -> Vec<usize> {
+    let matched = labels.placement(&app.placement, position);
+    let Some(spread) = &app.placement.spread else {
+        return matched.iter().collect();
+    };
+    let listed = |i: usize| app.placement.clusters.contains(&fleet.clusters[i].name);
+    let standings = spread::standings(
+        &app.name,
+        spread,
+        &fleet.clusters,
+        matched.iter().filter(|&i| !listed(i)),
+    );
+    matched
+        .iter()
+        .filter(|&i| listed(i) || standings.get(&i).is_some_and(|s| s.chosen))
+        .collect()
 }
 
 /// Warnings for an app placed on project-scoped clusters (`spec.argocd.project` and

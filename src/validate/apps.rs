@@ -14,7 +14,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Document, Pointer, Target};
 use crate::model::digest::{Digest, digest_of};
 use crate::model::label_vocabulary::LabelVocabulary;
-use crate::model::{App, FLEETC_LABEL_PREFIX, Override, PlacementRule, is_templated};
+use crate::model::{App, FLEETC_LABEL_PREFIX, Override, PlacementRule, Spread, is_templated};
 use crate::selector::LabelSelector;
 use crate::selector::{PathSegment, Selector};
 
@@ -66,6 +66,15 @@ struct PlacementInput {
     clusters: Vec<String>,
     #[serde(default)]
     exclude: Vec<String>,
+    spread: Option<SpreadInput>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpreadInput {
+    key: String,
+    count: usize,
+    prefer: Option<LabelSelector>,
 }
 
 /// The schema allows only the [`APPLICATION_FIELDS`](crate::model::APPLICATION_FIELDS) besides these.
@@ -134,6 +143,24 @@ fn build_one(
         compile(doc, s, &at, findings)
     });
     let selector_ok = spec.placement.selector.is_none() || selector.is_some();
+    let spread = spec.placement.spread.as_ref().and_then(|input| {
+        let at = base.clone().key("spread");
+        vocabulary::check_key(labels, doc, &input.key, &at.clone().key("key"), findings);
+        let prefer = match &input.prefer {
+            None => None,
+            Some(p) => {
+                let at = at.clone().key("prefer");
+                vocabulary::check_selector(labels, doc, p, &at, findings);
+                Some(compile(doc, p, &at, findings)?)
+            }
+        };
+        Some(Spread {
+            key: input.key.clone(),
+            count: input.count,
+            prefer,
+        })
+    });
+    let spread_ok = spec.placement.spread.is_none() || spread.is_some();
     for (list, names) in [
         ("clusters", &spec.placement.clusters),
         ("exclude", &spec.placement.exclude),
@@ -202,7 +229,7 @@ fn build_one(
             fields: (!o.fields.is_empty()).then(|| json!({ "spec": o.fields })),
         });
     }
-    if !selector_ok {
+    if !selector_ok || !spread_ok {
         return None;
     }
     let mut metadata = Map::new();
@@ -226,6 +253,7 @@ fn build_one(
             selector,
             clusters: spec.placement.clusters,
             exclude: spec.placement.exclude,
+            spread,
         },
         values: spec.values,
         overrides,

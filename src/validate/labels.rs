@@ -20,6 +20,24 @@ const KEY_HELP: &str = "a key is an optional lowercase DNS prefix and `/`, then 
 const VALUE_HELP: &str = "a label value is empty or at most 63 letters, digits, `-`, `_` and `.`, \
     starting and ending with a letter or digit; put longer text in an annotation";
 
+/// The one finding for a `what` (label or annotation) key that breaks apimachinery's rules
+/// (`problems`), if it breaks any.
+pub(crate) fn key_error(
+    what: &str,
+    key: &str,
+    problems: &[String],
+    locate: impl FnOnce() -> Option<Location>,
+) -> Option<Diagnostic> {
+    (!problems.is_empty()).then(|| {
+        Diagnostic::error(
+            Code::LabelKey,
+            format!("{what} key `{key}` is not valid: {}", readable(problems)),
+            locate(),
+        )
+        .with_help(KEY_HELP)
+    })
+}
+
 /// Checks a map of labels (`annotations: false`) or annotations (`true`): reserved keys, key
 /// syntax and, for labels, value syntax. `locate` finds an entry's key or value; it is only
 /// called for an entry with a problem (finding positions means reading the file again).
@@ -50,17 +68,9 @@ pub(crate) fn check_map(
         };
         // One finding per key or value, however many of apimachinery's rules it breaks.
         if !key_problems.is_empty() {
-            found.push(
-                Diagnostic::error(
-                    Code::LabelKey,
-                    format!(
-                        "{what} key `{key}` is not valid: {}",
-                        readable(&key_problems)
-                    ),
-                    locate(key, Target::Key),
-                )
-                .with_help(KEY_HELP),
-            );
+            found.extend(key_error(what, key, &key_problems, || {
+                locate(key, Target::Key)
+            }));
         }
         let value_problems = if annotations {
             Vec::new()

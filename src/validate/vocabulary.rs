@@ -105,6 +105,57 @@ pub(super) fn cluster_label_problem(
 
 /// Every key of a selector is known to the fleet, and every value it compares with is one the
 /// Fleet allows for its key. `at` is where the selector sits in `doc`.
+/// Checks a label key a spread groups clusters by: its syntax, and against the vocabulary.
+pub(super) fn check_key(
+    vocabulary: &LabelVocabulary,
+    doc: &Document,
+    key: &str,
+    at: &Pointer,
+    findings: &mut Findings<'_>,
+) {
+    let problems = crate::selector::syntax::label_key_problems(key);
+    match super::labels::key_error("label", key, &problems, || {
+        findings.at(doc.at, at, Target::Value)
+    }) {
+        Some(d) => findings.push(d),
+        None => unknown_key(
+            vocabulary,
+            doc,
+            key,
+            at,
+            Target::Value,
+            "this spread would choose no cluster",
+            findings,
+        ),
+    }
+}
+
+/// A key no cluster carries and the Fleet does not declare: most likely a typo, whose
+/// `consequence` the finding says.
+fn unknown_key(
+    vocabulary: &LabelVocabulary,
+    doc: &Document,
+    key: &str,
+    at: &Pointer,
+    target: Target,
+    consequence: &str,
+    findings: &mut Findings<'_>,
+) {
+    if !vocabulary.knows(key) {
+        findings.push(
+            Diagnostic::error(
+                Code::LabelVocabulary,
+                format!(
+                    "no cluster carries the label `{key}` and the Fleet does not declare it: \
+                     {consequence}"
+                ),
+                findings.at(doc.at, at, target),
+            )
+            .with_help(unknown_key_help(key, vocabulary)),
+        );
+    }
+}
+
 pub(super) fn check_selector(
     vocabulary: &LabelVocabulary,
     doc: &Document,
@@ -128,19 +179,15 @@ pub(super) fn check_selector(
         }
     }
     for (key, pointer, target) in key_at {
-        if !vocabulary.knows(key) {
-            findings.push(
-                Diagnostic::error(
-                    Code::LabelVocabulary,
-                    format!(
-                        "no cluster carries the label `{key}` and the Fleet does not declare it: \
-                         this selector would treat every cluster as lacking it"
-                    ),
-                    findings.at(doc.at, &pointer, target),
-                )
-                .with_help(unknown_key_help(key, vocabulary)),
-            );
-        }
+        unknown_key(
+            vocabulary,
+            doc,
+            key,
+            &pointer,
+            target,
+            "this selector would treat every cluster as lacking it",
+            findings,
+        );
     }
     for (key, value, pointer, target) in values_at {
         let Some(allowed) = vocabulary.allowed(key) else {
