@@ -11,6 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use support::changes;
 use support::fleet::{Run, edit, example_repo, fleetc};
 
 /// The verdict file of the repository's out/.
@@ -56,36 +57,9 @@ type Change = fn(&Path);
 
 /// Every kind of change, each with whether it changes the answer.
 const CHANGES: [(&str, Change, bool); 10] = [
-    (
-        "a fleet file edited, same size",
-        |d| {
-            edit(
-                &d.join("fleet/apps/cert-manager.yaml"),
-                "replicaCount: 2\n        podDisruptionBudget",
-                "replicaCount: 3\n        podDisruptionBudget",
-            );
-        },
-        true,
-    ),
-    (
-        "a fleet file added",
-        |d| {
-            let app = fs::read_to_string(d.join("fleet/apps/guestbook.yaml")).unwrap();
-            fs::write(
-                d.join("fleet/apps/guestbook-two.yaml"),
-                app.replace("name: guestbook\n", "name: guestbook-two\n"),
-            )
-            .unwrap();
-        },
-        true,
-    ),
-    (
-        "a fleet file removed",
-        |d| {
-            fs::remove_file(d.join("fleet/apps/guestbook.yaml")).unwrap();
-        },
-        true,
-    ),
+    ("a fleet file edited, same size", changes::app_values, true),
+    ("a fleet file added", changes::app_added, true),
+    ("a fleet file removed", changes::app_removed, true),
     (
         "a fleet file renamed",
         |d| {
@@ -99,26 +73,10 @@ const CHANGES: [(&str, Change, bool); 10] = [
     ),
     (
         "a cluster template changed",
-        |d| {
-            edit(
-                &d.join("fleet/templates/eks-dev-v1.yaml"),
-                "instanceType: m6i.large ",
-                "instanceType: m6i.xlarge",
-            );
-        },
+        changes::cluster_template,
         true,
     ),
-    (
-        "a Fleet default changed",
-        |d| {
-            edit(
-                &d.join("fleet/fleet.yaml"),
-                "addons_repo_revision: main\n",
-                "addons_repo_revision: next\n",
-            );
-        },
-        true,
-    ),
+    ("a Fleet default changed", changes::fleet_default, true),
     (
         "an out/ file edited by hand, same size",
         |d| {

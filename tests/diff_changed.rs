@@ -10,6 +10,7 @@ use std::path::Path;
 
 use fleetc::emit::{changed_trees, diff};
 use fleetc::{Options, compile};
+use support::changes;
 use support::fleet::{NOW, edit, example_copy};
 
 fn compiled(dir: &Path) -> fleetc::Compilation {
@@ -27,17 +28,7 @@ type Change = fn(&Path);
 /// Each change, and whether it leaves some clusters' inputs as they were (a Fleet default is
 /// every cluster's).
 const CHANGES: [(&str, Change, bool); 6] = [
-    (
-        "an app's values",
-        |d| {
-            edit(
-                &d.join("fleet/apps/cert-manager.yaml"),
-                "replicaCount: 2\n        podDisruptionBudget",
-                "replicaCount: 3\n        podDisruptionBudget",
-            );
-        },
-        true,
-    ),
+    ("an app's values", changes::app_values, true),
     (
         "a cluster's labels",
         |d| {
@@ -49,28 +40,8 @@ const CHANGES: [(&str, Change, bool); 6] = [
         },
         true,
     ),
-    (
-        "a cluster template",
-        |d| {
-            edit(
-                &d.join("fleet/templates/eks-dev-v1.yaml"),
-                "instanceType: m6i.large ",
-                "instanceType: m6i.xlarge",
-            );
-        },
-        true,
-    ),
-    (
-        "a Fleet default",
-        |d| {
-            edit(
-                &d.join("fleet/fleet.yaml"),
-                "addons_repo_revision: main\n",
-                "addons_repo_revision: next\n",
-            );
-        },
-        false,
-    ),
+    ("a cluster template", changes::cluster_template, true),
+    ("a Fleet default", changes::fleet_default, false),
     (
         "a cluster added",
         |d| {

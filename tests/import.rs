@@ -34,6 +34,29 @@ fn import(files: &[&str], extra: &[&str]) -> (tempfile::TempDir, Run) {
     (dir, run)
 }
 
+/// Imports `secrets.yaml` and `<name>.yaml`, expecting exit `code`; compares the report and
+/// the App files written with the reviewed snapshots `<name>-report` and `<name>-apps`; and
+/// renders the fleet.
+fn reviewed_import(name: &str, code: i32) {
+    let (dir, run) = import(&["secrets.yaml", &format!("{name}.yaml")], &[]);
+    run.expect_code(code);
+    insta::assert_snapshot!(format!("{name}-report"), run.stderr);
+    insta::assert_snapshot!(format!("{name}-apps"), apps_written(dir.path()));
+    fleetc(dir.path(), &["render"]).expect_code(0);
+}
+
+/// The App files an import wrote, one after another, each under its path.
+fn apps_written(dir: &Path) -> String {
+    let mut apps = String::new();
+    for (path, bytes) in snapshot(&dir.join("fleet/apps")) {
+        apps.push_str("--- fleet/apps/");
+        apps.push_str(&path);
+        apps.push('\n');
+        apps.push_str(&String::from_utf8_lossy(&bytes));
+    }
+    apps
+}
+
 const HUB: [&str; 3] = ["secrets.yaml", "addons.yaml", "applications.yaml"];
 
 #[test]
@@ -298,18 +321,7 @@ fn the_hub_is_the_in_cluster_secrets_cluster_unless_named() {
 /// becomes an override of the App's vars; a matrix with a list becomes one App per element.
 #[test]
 fn a_merge_becomes_overrides_and_a_matrix_one_app_per_element() {
-    let (dir, run) = import(&["secrets.yaml", "generators.yaml"], &[]);
-    run.expect_code(0);
-    insta::assert_snapshot!("generators-report", run.stderr);
-    let mut apps = String::new();
-    for (path, bytes) in snapshot(&dir.path().join("fleet/apps")) {
-        apps.push_str("--- fleet/apps/");
-        apps.push_str(&path);
-        apps.push('\n');
-        apps.push_str(&String::from_utf8_lossy(&bytes));
-    }
-    insta::assert_snapshot!("generators-apps", apps);
-    fleetc(dir.path(), &["render"]).expect_code(0);
+    reviewed_import("generators", 0);
 }
 
 /// Argo CD drops every Application of a name two clusters share; the import says so, names
@@ -339,18 +351,7 @@ fn an_application_name_two_clusters_share_is_named_apart_and_reported() {
 /// the patch. The report compares every Application with the patch applied per cluster.
 #[test]
 fn a_template_patch_folds_into_the_app_where_it_is_the_same_on_every_cluster() {
-    let (dir, run) = import(&["secrets.yaml", "patches.yaml"], &[]);
-    run.expect_code(1);
-    insta::assert_snapshot!("patches-report", run.stderr);
-    let mut apps = String::new();
-    for (path, bytes) in snapshot(&dir.path().join("fleet/apps")) {
-        apps.push_str("--- fleet/apps/");
-        apps.push_str(&path);
-        apps.push('\n');
-        apps.push_str(&String::from_utf8_lossy(&bytes));
-    }
-    insta::assert_snapshot!("patches-apps", apps);
-    fleetc(dir.path(), &["render"]).expect_code(0);
+    reviewed_import("patches", 1);
 }
 
 /// A generator's post-selector (issue 11): on a cluster generator's labels it joins the
@@ -358,18 +359,7 @@ fn a_template_patch_folds_into_the_app_where_it_is_the_same_on_every_cluster() {
 /// cluster's name) it is a finding at the post-selector.
 #[test]
 fn a_post_selector_on_labels_joins_the_placement_and_on_a_list_keeps_elements() {
-    let (dir, run) = import(&["secrets.yaml", "post-selectors.yaml"], &[]);
-    run.expect_code(1);
-    insta::assert_snapshot!("post-selectors-report", run.stderr);
-    let mut apps = String::new();
-    for (path, bytes) in snapshot(&dir.path().join("fleet/apps")) {
-        apps.push_str("--- fleet/apps/");
-        apps.push_str(&path);
-        apps.push('\n');
-        apps.push_str(&String::from_utf8_lossy(&bytes));
-    }
-    insta::assert_snapshot!("post-selectors-apps", apps);
-    fleetc(dir.path(), &["render"]).expect_code(0);
+    reviewed_import("post-selectors", 1);
 }
 
 /// A list generator alone (issue 11): each element's Application goes where its destination
@@ -378,16 +368,5 @@ fn a_post_selector_on_labels_joins_the_placement_and_on_a_list_keeps_elements() 
 /// describes is a finding at the element.
 #[test]
 fn a_list_alone_places_each_element_on_the_cluster_its_destination_names() {
-    let (dir, run) = import(&["secrets.yaml", "lists.yaml"], &[]);
-    run.expect_code(1);
-    insta::assert_snapshot!("lists-report", run.stderr);
-    let mut apps = String::new();
-    for (path, bytes) in snapshot(&dir.path().join("fleet/apps")) {
-        apps.push_str("--- fleet/apps/");
-        apps.push_str(&path);
-        apps.push('\n');
-        apps.push_str(&String::from_utf8_lossy(&bytes));
-    }
-    insta::assert_snapshot!("lists-apps", apps);
-    fleetc(dir.path(), &["render"]).expect_code(0);
+    reviewed_import("lists", 1);
 }

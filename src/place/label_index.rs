@@ -242,18 +242,7 @@ mod tests {
     }
 
     fn cluster(labels: BTreeMap<String, String>) -> Cluster {
-        static TEMPLATE: std::sync::OnceLock<Cluster> = std::sync::OnceLock::new();
-        let template = TEMPLATE.get_or_init(|| {
-            let fleet = crate::test_fleet::fleet(
-                "",
-                "apiVersion: fleetc.dev/v1alpha1\nkind: Cluster\nmetadata: {name: c}\n\
-                 spec: {provider: aws, hub: hub-eu, connection: {secretStore: {name: aws-eu}}}\n",
-            );
-            fleet.clusters[0].clone()
-        });
-        let mut c = template.clone();
-        c.placement_labels = labels;
-        c
+        crate::test_fleet::cluster("c", labels)
     }
 
     proptest! {

@@ -97,22 +97,13 @@ mod tests {
     use crate::selector::{LabelSelector, Selector};
 
     fn cluster(name: &str, labels: &[(&str, &str)]) -> Cluster {
-        static TEMPLATE: std::sync::OnceLock<Cluster> = std::sync::OnceLock::new();
-        let template = TEMPLATE.get_or_init(|| {
-            let fleet = crate::test_fleet::fleet(
-                "",
-                "apiVersion: fleetc.dev/v1alpha1\nkind: Cluster\nmetadata: {name: c}\n\
-                 spec: {provider: aws, hub: hub-eu, connection: {secretStore: {name: aws-eu}}}\n",
-            );
-            fleet.clusters[0].clone()
-        });
-        let mut c = template.clone();
-        c.name = name.to_owned();
-        c.placement_labels = labels
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        c
+        crate::test_fleet::cluster(
+            name,
+            labels
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
     }
 
     fn spread(count: usize, prefer: Option<(&str, &str)>) -> Spread {

@@ -5,6 +5,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 pub mod cases;
+pub mod changes;
 pub mod fleet;
 pub mod skips;
 pub mod tools;

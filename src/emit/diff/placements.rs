@@ -82,20 +82,21 @@ fn added_removed<'a>(base: &[&'a str], head: &[&'a str]) -> (Vec<String>, Vec<St
     }
 }
 
-fn cluster_names(side: Side<'_>) -> Vec<&str> {
-    let mut names: Vec<&str> = side
-        .map(|(f, _)| f.clusters.iter().map(|c| c.name.as_str()).collect())
-        .unwrap_or_default();
+/// The names of a side's clusters or apps (`pick`), sorted.
+fn names<'a>(side: Side<'a>, pick: impl Fn(&'a Fleet) -> Vec<&'a str>) -> Vec<&'a str> {
+    let mut names = side.map(|(f, _)| pick(f)).unwrap_or_default();
     names.sort_unstable();
     names
 }
 
+fn cluster_names(side: Side<'_>) -> Vec<&str> {
+    names(side, |f| {
+        f.clusters.iter().map(|c| c.name.as_str()).collect()
+    })
+}
+
 fn app_names(side: Side<'_>) -> Vec<&str> {
-    let mut names: Vec<&str> = side
-        .map(|(f, _)| f.apps.iter().map(|a| a.name.as_str()).collect())
-        .unwrap_or_default();
-    names.sort_unstable();
-    names
+    names(side, |f| f.apps.iter().map(|a| a.name.as_str()).collect())
 }
 
 /// Compares the placements of two compiled fleets.
