@@ -140,7 +140,7 @@ fn build_one(
     let selector = spec.placement.selector.as_ref().and_then(|s| {
         let at = base.clone().key("selector");
         vocabulary::check_selector(labels, doc, s, &at, findings);
-        compile(doc, s, &at, findings)
+        compile(doc, s, &at, labels, findings)
     });
     let selector_ok = spec.placement.selector.is_none() || selector.is_some();
     let spread = spec.placement.spread.as_ref().and_then(|input| {
@@ -151,7 +151,7 @@ fn build_one(
             Some(p) => {
                 let at = at.clone().key("prefer");
                 vocabulary::check_selector(labels, doc, p, &at, findings);
-                Some(compile(doc, p, &at, findings)?)
+                Some(compile(doc, p, &at, labels, findings)?)
             }
         };
         Some(Spread {
@@ -215,7 +215,7 @@ fn build_one(
             Some(s) => {
                 let at = base.clone().key("selector");
                 vocabulary::check_selector(labels, doc, s, &at, findings);
-                match compile(doc, s, &at, findings) {
+                match compile(doc, s, &at, labels, findings) {
                     Some(compiled) => Some(compiled),
                     None => continue,
                 }
@@ -266,12 +266,32 @@ fn compile(
     doc: &Document,
     selector: &LabelSelector,
     at: &Pointer,
+    vocabulary: &LabelVocabulary,
     findings: &mut Findings<'_>,
 ) -> Option<Selector> {
     match Selector::compile(selector) {
         Ok(s) => Some(s),
         Err(errors) => {
+            // One finding per place, however many of apimachinery's rules it breaks there.
+            let mut grouped: Vec<(Vec<PathSegment>, String)> = Vec::new();
             for e in errors {
+                match grouped.last_mut() {
+                    Some((path, message)) if *path == e.path => {
+                        let rule = e
+                            .message
+                            .rsplit_once("\": ")
+                            .map_or(e.message.as_str(), |(_, r)| r);
+                        message.push_str("; ");
+                        message.push_str(rule);
+                    }
+                    _ => grouped.push((e.path, e.message)),
+                }
+            }
+            for (path, message) in grouped {
+                let e = crate::selector::SelectorError {
+                    path,
+                    message: super::labels::readable(&[message]),
+                };
                 let pointer = e.path.iter().fold(at.clone(), |p, segment| match segment {
                     PathSegment::Key(k) => p.key(k.clone()),
                     PathSegment::Index(i) => p.index(*i),
@@ -286,13 +306,28 @@ fn compile(
                     }
                     _ => Target::Value,
                 };
+                // A key that is no label key is most likely a slip of a key the clusters carry.
+                let slip = selector
+                    .match_labels
+                    .keys()
+                    .chain(selector.match_expressions.iter().map(|r| &r.key))
+                    .filter(|key| !vocabulary.knows(key))
+                    .find(|key| e.message.starts_with(&format!("Invalid value: \"{key}\"")))
+                    .and_then(|key| {
+                        let names = vocabulary.names();
+                        suggest::closest(key, names.iter().copied())
+                            .map(|best| format!("did you mean `{best}`?"))
+                    });
                 findings.push(
                     Diagnostic::error(
                         Code::Selector,
                         format!("invalid label selector: {}", e.message),
                         findings.at(doc.at, &pointer, target),
                     )
-                    .with_help(SELECTOR_HELP),
+                    .with_help(match slip {
+                        Some(slip) => format!("{slip}; {SELECTOR_HELP}"),
+                        None => SELECTOR_HELP.to_owned(),
+                    }),
                 );
             }
             None

@@ -113,7 +113,7 @@ pub(crate) fn check_map(
 
 /// apimachinery's texts, joined, without the double spaces of its examples
 /// (`'MyValue',  or 'my_value'`).
-fn readable(problems: &[String]) -> String {
+pub(crate) fn readable(problems: &[String]) -> String {
     problems.join("; ").replace("',  or '", "', or '")
 }
 

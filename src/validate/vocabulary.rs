@@ -178,6 +178,8 @@ pub(super) fn check_selector(
             values_at.push((&expression.key, value, pointer, Target::Value));
         }
     }
+    // A key that is not a label key is reported by the selector's compilation, once.
+    key_at.retain(|(key, _, _)| crate::selector::syntax::label_key_problems(key).is_empty());
     for (key, pointer, target) in key_at {
         unknown_key(
             vocabulary,
