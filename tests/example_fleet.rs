@@ -880,3 +880,55 @@ fn check_json_entries_read_like_every_other_finding() {
         run.stdout
     );
 }
+
+/// Issue 15: an app with rollout stages (ingress-nginx: dev, staging, prod) has each placement
+/// in one stage; every Application in out/ carries its cluster's stage as `fleetc.dev/stage`,
+/// `ls placements` lists it, and the prod stage's vars are what prod clusters render.
+#[test]
+fn each_application_of_a_staged_app_carries_its_stage() {
+    let root = repo_root();
+    let listed = fleetc(
+        &root,
+        &[
+            "ls",
+            "placements",
+            "--app",
+            "ingress-nginx",
+            "--format",
+            "json",
+        ],
+    );
+    listed.expect_code(0);
+    let rows = listed.json();
+    let rows = rows.as_array().expect("rows");
+    assert!(rows.len() >= 3, "{rows:?}");
+    let mut stages = BTreeSet::new();
+    for row in rows {
+        let (cluster, application, stage) = (
+            row["cluster"].as_str().unwrap(),
+            row["application"].as_str().unwrap(),
+            row["stage"].as_str().expect("every placement has a stage"),
+        );
+        stages.insert(stage.to_owned());
+        let file = root.join(row["file"].as_str().unwrap());
+        let text = fs::read_to_string(&file).unwrap();
+        let app = documents(&text)
+            .into_iter()
+            .find(|d| d["kind"] == "Application" && d["metadata"]["name"] == application)
+            .unwrap_or_else(|| panic!("{application} in {}", file.display()));
+        assert_eq!(
+            app["metadata"]["labels"]["fleetc.dev/stage"], stage,
+            "{cluster}"
+        );
+        let version = &app["spec"]["sources"][1]["targetRevision"];
+        assert_eq!(
+            version,
+            if stage == "prod" { "4.12.4" } else { "4.13.0" },
+            "{cluster} in stage {stage}"
+        );
+    }
+    assert_eq!(
+        stages.into_iter().collect::<Vec<_>>(),
+        ["dev", "prod", "staging"]
+    );
+}

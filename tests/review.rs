@@ -599,7 +599,8 @@ mod explain {
 
     #[test]
     fn templated_fields_show_their_template_and_vars_their_override() {
-        // Issue 9: ingress-nginx reads its chart's version from a var that production overrides.
+        // Issue 9: ingress-nginx reads its chart's version from a var that production sets (since
+        // issue 15, in its `prod` stage).
         let text = explain("ingress-nginx", "prod-eu-azure-1");
         let files = line_of(&text, "spec.sources[1].helm.valueFiles[0]");
         assert!(files.contains("environments/prod/addons"), "{files}");
@@ -611,7 +612,7 @@ mod explain {
         );
         let var = line_of(&text, "chartVersion");
         assert!(
-            var.contains("4.12.4  override #0 at fleet/apps/ingress-nginx.yaml:52:23"),
+            var.contains("4.12.4  stage `prod` at fleet/apps/ingress-nginx.yaml:61:23"),
             "{var}"
         );
     }

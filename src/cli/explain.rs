@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use super::args::{Format, ListFormat};
 use super::{Context, Outcome, Status, report};
 use crate::diagnostic::Location;
-use crate::place::{Explanation, LayerId, RequirementCheck, ValueOrigin, Verdict, explain};
+use crate::place::{Explanation, RequirementCheck, ValueOrigin, Verdict, explain};
 
 /// `fleetc explain APP --cluster CLUSTER`.
 pub(crate) fn run(context: &Context, app: &str, cluster: &str, format: ListFormat) -> Outcome {
@@ -129,6 +129,9 @@ fn text(e: &Explanation, file: &str) -> String {
             mark(s.chosen)
         );
     }
+    if let Some(stage) = &e.stage {
+        let _ = writeln!(out, "  stage: {stage}");
+    }
     let because = match e.verdict {
         Verdict::Excluded => format!(
             "`{}` is in `exclude`, which wins over everything else",
@@ -189,16 +192,16 @@ fn text(e: &Explanation, file: &str) -> String {
     }
     if e.verdict.lands() {
         out.push_str("\nApplication fields\n");
-        origin_rows(&mut out, &e.fields, "app");
+        origin_rows(&mut out, &e.fields, "app", e.stage.as_deref());
         if !e.vars.is_empty() {
             out.push_str("\nvars\n");
-            origin_rows(&mut out, &e.vars, "vars");
+            origin_rows(&mut out, &e.vars, "vars", e.stage.as_deref());
         }
         if e.values.is_empty() {
             out.push_str("\nvalues: none\n");
         } else {
             out.push_str("\nvalues\n");
-            origin_rows(&mut out, &e.values, "values");
+            origin_rows(&mut out, &e.values, "values", e.stage.as_deref());
         }
     }
     for error in &e.errors {
@@ -214,13 +217,14 @@ fn text(e: &Explanation, file: &str) -> String {
 
 /// One row per final field or value: its path, its value, and the layer (`own` names the app's
 /// own) and place that set it.
-fn origin_rows(out: &mut String, origins: &[ValueOrigin], own: &str) {
+fn origin_rows(out: &mut String, origins: &[ValueOrigin], own: &str, stage: Option<&str>) {
     let rows: Vec<(String, String, String)> = origins
         .iter()
         .map(|v| {
-            let layer = match v.layer {
-                LayerId::Values => own.to_owned(),
-                LayerId::Override(i) => format!("override #{i}"),
+            let layer = match v.layer.split_once('[') {
+                Some(("overrides", i)) => format!("override #{}", i.trim_end_matches(']')),
+                Some(("stages", _)) => format!("stage `{}`", stage.unwrap_or_default()),
+                _ => own.to_owned(),
             };
             let from = match &v.template {
                 Some(t) => format!("{layer} at {}, from {t}", at(&v.location)),

@@ -271,6 +271,9 @@ struct PlacementRow<'a> {
     cluster: &'a str,
     hub: &'a str,
     application: &'a str,
+    /// The rollout stage, for an app with stages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stage: Option<&'a str>,
     file: String,
 }
 
@@ -304,22 +307,28 @@ fn placements(
             cluster: &c.name,
             hub: &c.hub,
             application: &p.application,
+            stage: a
+                .stages_of(&c.placement_labels)
+                .next()
+                .map(|(_, s)| s.name.as_str()),
             file: context.out_path(&crate::render::cluster_file(c)),
         })
         .collect();
-    listing(
-        &rows,
-        format,
-        &["APP", "CLUSTER", "HUB", "APPLICATION"],
-        |r| {
-            vec![
-                r.app.to_owned(),
-                r.cluster.to_owned(),
-                r.hub.to_owned(),
-                r.application.to_owned(),
-            ]
-        },
-    )
+    // The stage column is shown when some app of the listing has stages.
+    let staged = rows.iter().any(|r| r.stage.is_some());
+    let headers: &[&str] = if staged {
+        &["APP", "CLUSTER", "HUB", "STAGE", "APPLICATION"]
+    } else {
+        &["APP", "CLUSTER", "HUB", "APPLICATION"]
+    };
+    listing(&rows, format, headers, |r| {
+        let mut cells = vec![r.app.to_owned(), r.cluster.to_owned(), r.hub.to_owned()];
+        if staged {
+            cells.push(r.stage.unwrap_or("-").to_owned());
+        }
+        cells.push(r.application.to_owned());
+        cells
+    })
 }
 
 /// The 1-based character column where `key` first stands as a whole word in `text`.

@@ -73,6 +73,7 @@ codes! {
     ObjectSize => "object-size", "a rendered object larger than the hub's API server stores (1.5 MiB)";
     ApplicationNameCollision => "application-name-collision", "two placements on one hub, or a placement and the hub's root Application, produce the same Application name";
     NoPlacement => "no-placement", "an app that lands on no cluster";
+    Stage => "stage", "an app's rollout stages overlap on a cluster or leave one of its placements out";
     ClusterScope => "cluster-scope", "an app placed on a project-scoped cluster outside its project or namespaces, which Argo CD refuses to sync";
     StaleOutput => "stale-output", "a file of out/ that differs from what `fleetc render` writes (`fleetc check`)";
     MissingOutput => "missing-output", "a file `fleetc render` writes that out/ lacks (`fleetc check`)";

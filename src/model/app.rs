@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::load::DocRef;
+use crate::load::{DocRef, Pointer};
 use crate::selector::Selector;
 
 /// The fields of an App's `spec` that are fields of its Applications' `spec`, in the order
@@ -46,7 +46,12 @@ pub struct App {
     pub placement: PlacementRule,
     /// Helm values before templating (a JSON object), if any.
     pub values: Option<Value>,
+    /// Each stage's layer (in stage order, see [`App::stages`]), then the app's own overrides:
+    /// a stage's vars, values and fields apply before any override's.
     pub overrides: Vec<Override>,
+    /// The rollout stages, in order: each placement is in exactly one, whose layer applies to it
+    /// and whose name its Application carries ([`STAGE_LABEL`]).
+    pub stages: Vec<Stage>,
     /// JSON pointers into the App document of fields marked as not credentials.
     pub not_credentials: Vec<String>,
 }
@@ -64,6 +69,26 @@ impl App {
             .pointer(pointer)
             .and_then(Value::as_str)
             .filter(|s| !crate::model::is_templated(s))
+    }
+}
+
+/// A rollout stage: a name and the clusters it holds (its layer is in [`App::overrides`]).
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub name: String,
+    pub selector: Selector,
+}
+
+impl App {
+    /// The stages whose selectors match a cluster's labels (one, in a valid fleet's placement).
+    pub fn stages_of<'a>(
+        &'a self,
+        labels: &'a BTreeMap<String, String>,
+    ) -> impl Iterator<Item = (usize, &'a Stage)> + 'a {
+        self.stages
+            .iter()
+            .enumerate()
+            .filter(move |(_, s)| s.selector.matches(labels))
     }
 }
 
@@ -124,7 +149,15 @@ pub struct Override {
     /// The [`APPLICATION_FIELDS`] it sets, in the shape of [`App::fields`] (under `spec`), if
     /// any.
     pub fields: Option<Value>,
+    /// Where it is declared in the App document: `/spec/overrides/<i>`, or `/spec/stages/<i>`
+    /// for a stage's layer.
+    pub at: Pointer,
+    /// The stage it is the layer of, if it is one.
+    pub stage: Option<String>,
 }
+
+/// The label every Application of a staged app carries: the name of its cluster's stage.
+pub const STAGE_LABEL: &str = "fleetc.dev/stage";
 
 impl Override {
     /// Whether the override applies to the cluster `name` with these placement labels: it is

@@ -17,7 +17,9 @@ mod secret_key;
 mod source_kind;
 mod terraform;
 
-pub use app::{APPLICATION_FIELDS, App, DEFAULT_PROJECT, Override, PlacementRule, Spread};
+pub use app::{
+    APPLICATION_FIELDS, App, DEFAULT_PROJECT, Override, PlacementRule, STAGE_LABEL, Spread, Stage,
+};
 pub use capi::{CapiSettings, ClusterClassRef};
 pub use cluster::{
     AksConnection, CapiConnection, Cluster, ClusterArgoCd, ClusterOrigin, Connection,

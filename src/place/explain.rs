@@ -94,19 +94,11 @@ pub struct ValueOrigin {
     /// or in the Application (`spec.source.targetRevision`).
     pub path: String,
     pub value: Value,
-    pub layer: LayerId,
+    /// The layer: `values` (the app's own), `overrides[i]` or `stages[i]`.
+    pub layer: String,
     pub location: Location,
     /// The template the value was rendered from, if it was one.
     pub template: Option<String>,
-}
-
-impl Serialize for LayerId {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            LayerId::Values => s.serialize_str("values"),
-            LayerId::Override(i) => s.serialize_str(&format!("overrides[{i}]")),
-        }
-    }
 }
 
 /// The whole answer to "does this app land on that cluster, and why?".
@@ -125,6 +117,8 @@ pub struct Explanation {
     pub exclude: Vec<String>,
     /// The spread's choice, when the app has one and the cluster is matched but not listed.
     pub spread: Option<SpreadCheck>,
+    /// The rollout stage the cluster is in, when the app has stages.
+    pub stage: Option<String>,
     pub overrides: Vec<OverrideCheck>,
     /// The Application fields the app sets, leaf by leaf, when the app lands.
     pub fields: Vec<ValueOrigin>,
@@ -223,13 +217,16 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
         (v, _) => v,
     };
     let locate = |p: &Pointer, t| files.locate(app.at, p, t);
+    // The app's own overrides, by their index among them (stages' layers come first).
+    let staged = app.stages.len();
     let overrides = app
         .overrides
         .iter()
         .enumerate()
+        .skip(staged)
         .map(|(i, o)| OverrideCheck {
-            index: i,
-            location: locate(&Pointer::parse("/spec/overrides").index(i), Target::Value),
+            index: i - staged,
+            location: locate(&o.at, Target::Value),
             requirements: o
                 .selector
                 .as_ref()
@@ -256,6 +253,10 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
         clusters: app.placement.clusters.clone(),
         exclude: app.placement.exclude.clone(),
         spread,
+        stage: app
+            .stages_of(&cluster.placement_labels)
+            .next()
+            .map(|(_, s)| s.name.clone()),
         overrides,
         fields: Vec::new(),
         vars: Vec::new(),
@@ -338,7 +339,7 @@ fn origins(
                 .rev()
                 .find(|(_, v)| v.pointer(&pointer.to_string()).is_some())
                 .map_or(LayerId::Values, |(id, _)| *id);
-            let source = part.locate(layer, &pointer);
+            let source = part.locate(app, layer, &pointer);
             let raw = raw_layer(app, part, layer).and_then(|v| v.pointer(&pointer.to_string()));
             let template = raw
                 .and_then(Value::as_str)
@@ -347,7 +348,7 @@ fn origins(
             ValueOrigin {
                 path: pointer.dotted(),
                 value: value.clone(),
-                layer,
+                layer: layer.name(app),
                 location: files.locate(app.at, &source, Target::Value),
                 template,
             }

@@ -7,6 +7,7 @@ mod application_name;
 mod explain;
 mod label_index;
 pub mod spread;
+mod stages;
 pub(crate) mod templates;
 
 use std::collections::BTreeMap;
@@ -119,12 +120,14 @@ fn place_app(
         .with_help("check the selector's keys and values against the clusters' labels (`fleetc ls clusters -l …`)")
     });
     let long = long_names(app, &placements, files);
+    let staging = stages::check(fleet, app, &placements, files);
     let scope = scope_mismatches(fleet, app, &placements, files);
     let found = nowhere
         .into_iter()
         .chain(long)
         .chain(failures)
         .chain(scope)
+        .chain(staging)
         .collect();
     (placements, found)
 }

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::Findings;
 use super::field_rules::{MAX_RELEASE_NAME, release_name_problems};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::{Document, Pointer, Target};
+use crate::load::{Document, Pointer, Segment, Target};
 use crate::model::{SourceKind, TOOL_KEYS, ValuesTarget, is_templated, values_target};
 
 /// One source as it can end up: each key it has, where it is first set (and in which order:
@@ -65,7 +65,7 @@ pub(super) fn check(
     doc: &Document,
     name: &str,
     fields: &Map<String, Value>,
-    overrides: &[&Map<String, Value>],
+    overrides: &[(Pointer, &Map<String, Value>)],
     has_values: bool,
     findings: &mut Findings<'_>,
 ) {
@@ -105,9 +105,9 @@ pub(super) fn check(
         own.add(source, &at, true);
         let mut keys = SourceKeys::new(at.clone());
         keys.add(source, &at, true);
-        for (i, o) in overrides.iter().enumerate() {
+        for (at, o) in overrides {
             if let Some(patch) = o.get("source") {
-                keys.add(patch, &override_at(i).key("source"), false);
+                keys.add(patch, &at.clone().key("source"), false);
             }
         }
         lists.push(vec![own]);
@@ -115,7 +115,7 @@ pub(super) fn check(
     } else if let Some(sources) = sources {
         lists.push(list_keys(sources, &spec.clone().key("sources")));
     }
-    for (i, o) in overrides.iter().enumerate() {
+    for (at, o) in overrides {
         let (field, base) = match (o.contains_key("source"), o.contains_key("sources")) {
             (true, _) if source.is_none() && sources.is_some() => ("source", "sources"),
             (_, true) if sources.is_none() && source.is_some() => ("sources", "source"),
@@ -125,8 +125,11 @@ pub(super) fn check(
             found.push(
                 Diagnostic::error(
                     Code::AppSource,
-                    format!("override {i} sets `{field}`, but app `{name}` has `{base}`"),
-                    locate(&override_at(i).key(field), Target::Key),
+                    format!(
+                        "{} sets `{field}`, but app `{name}` has `{base}`",
+                        layer_name(at)
+                    ),
+                    locate(&at.clone().key(field), Target::Key),
                 )
                 .with_help(format!(
                     "an override changes the fields the app has: set `{base}` here (a list \
@@ -136,7 +139,7 @@ pub(super) fn check(
             );
         }
         if let Some(sources) = o.get("sources").filter(|_| sources.is_some()) {
-            lists.push(list_keys(sources, &override_at(i).key("sources")));
+            lists.push(list_keys(sources, &at.clone().key("sources")));
         }
     }
 
@@ -160,9 +163,14 @@ pub(super) fn check(
     findings.diagnostics.extend(found);
 }
 
-/// Where override `i` sits.
-fn override_at(i: usize) -> Pointer {
-    Pointer::parse("/spec/overrides").index(i)
+/// How a layer is named in a message: `override 1`, `stage 0`.
+fn layer_name(at: &Pointer) -> String {
+    match at.segments() {
+        [_, Segment::Key(list), Segment::Index(i)] => {
+            format!("{} {i}", list.trim_end_matches('s'))
+        }
+        _ => at.to_string(),
+    }
 }
 
 fn list_keys<'a>(sources: &'a Value, at: &Pointer) -> Vec<SourceKeys<'a>> {

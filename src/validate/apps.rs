@@ -14,7 +14,9 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Document, Pointer, Target};
 use crate::model::digest::{Digest, digest_of};
 use crate::model::label_vocabulary::LabelVocabulary;
-use crate::model::{App, FLEETC_LABEL_PREFIX, Override, PlacementRule, Spread, is_templated};
+use crate::model::{
+    App, FLEETC_LABEL_PREFIX, Override, PlacementRule, STAGE_LABEL, Spread, Stage, is_templated,
+};
 use crate::selector::LabelSelector;
 use crate::selector::{PathSegment, Selector};
 
@@ -54,6 +56,21 @@ struct AppSpec {
     values: Option<Value>,
     #[serde(default)]
     overrides: Vec<OverrideInput>,
+    #[serde(default)]
+    stages: Vec<StageInput>,
+    #[serde(flatten)]
+    fields: Map<String, Value>,
+}
+
+/// A rollout stage: its name, the clusters it holds, and a layer like an override's.
+#[derive(Deserialize)]
+struct StageInput {
+    name: String,
+    selector: LabelSelector,
+    #[serde(default)]
+    vars: Option<Value>,
+    #[serde(default)]
+    values: Option<Value>,
     #[serde(flatten)]
     fields: Map<String, Value>,
 }
@@ -124,9 +141,22 @@ fn build_one(
         &input.metadata.annotations,
         findings,
     );
-    let has_values = spec.values.is_some() || spec.overrides.iter().any(|o| o.values.is_some());
-    let override_fields: Vec<&Map<String, Value>> =
-        spec.overrides.iter().map(|o| &o.fields).collect();
+    let has_values = spec.values.is_some()
+        || spec.overrides.iter().any(|o| o.values.is_some())
+        || spec.stages.iter().any(|s| s.values.is_some());
+    // The layers in the order they apply: each stage's, then each override's.
+    let override_fields: Vec<(Pointer, &Map<String, Value>)> = spec
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (Pointer::parse("/spec/stages").index(i), &s.fields))
+        .chain(
+            spec.overrides
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (Pointer::parse("/spec/overrides").index(i), &o.fields)),
+        )
+        .collect();
     app_sources::check(
         doc,
         &name,
@@ -179,7 +209,7 @@ fn build_one(
             }
         }
     }
-    let mut overrides = Vec::new();
+    let (stages, mut overrides) = stages(doc, &name, spec.stages, labels, findings)?;
     for (i, o) in spec.overrides.into_iter().enumerate() {
         let base = Pointer::parse("/spec/overrides").index(i);
         if o.selector.is_none() && o.clusters.is_empty() {
@@ -227,6 +257,8 @@ fn build_one(
             values: o.values,
             vars: o.vars,
             fields: (!o.fields.is_empty()).then(|| json!({ "spec": o.fields })),
+            at: base,
+            stage: None,
         });
     }
     if !selector_ok || !spread_ok {
@@ -257,8 +289,59 @@ fn build_one(
         },
         values: spec.values,
         overrides,
+        stages,
         not_credentials: input.metadata.not_credentials,
     })
+}
+
+/// The app's stages, and their layers (the first of the app's overrides): each stage's
+/// selector checked like a placement's, its name unique. `None` when a selector is invalid.
+fn stages(
+    doc: &Document,
+    app: &str,
+    inputs: Vec<StageInput>,
+    labels: &LabelVocabulary,
+    findings: &mut Findings<'_>,
+) -> Option<(Vec<Stage>, Vec<Override>)> {
+    let mut stages: Vec<Stage> = Vec::new();
+    let mut layers = Vec::new();
+    let mut ok = true;
+    for (i, input) in inputs.into_iter().enumerate() {
+        let base = Pointer::parse("/spec/stages").index(i);
+        if stages.iter().any(|s| s.name == input.name) {
+            findings.push(
+                Diagnostic::error(
+                    Code::DuplicateName,
+                    format!("app `{app}` has two stages named `{}`", input.name),
+                    findings.at(doc.at, &base.clone().key("name"), Target::Value),
+                )
+                .with_help("give each stage its own name"),
+            );
+        }
+        let at = base.clone().key("selector");
+        vocabulary::check_selector(labels, doc, &input.selector, &at, findings);
+        let Some(selector) = compile(doc, &input.selector, &at, labels, findings) else {
+            ok = false;
+            continue;
+        };
+        layers.push(Override {
+            selector: Some(selector.clone()),
+            clusters: Vec::new(),
+            values: input.values,
+            vars: input.vars,
+            fields: Some(json!({
+                "metadata": {"labels": {STAGE_LABEL: input.name}},
+                "spec": input.fields,
+            })),
+            at: base,
+            stage: Some(input.name.clone()),
+        });
+        stages.push(Stage {
+            name: input.name,
+            selector,
+        });
+    }
+    ok.then_some((stages, layers))
 }
 
 /// Compiles a selector, reporting every problem at its node.

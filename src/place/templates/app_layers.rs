@@ -24,30 +24,43 @@ pub enum LayerId {
 }
 
 impl LayerId {
-    /// Where the layer's values sit in the App document.
-    pub fn pointer(self) -> Pointer {
+    /// Where the layer is declared in the App document: the app's `spec`, or the override's
+    /// (or stage's) entry.
+    fn base(self, app: &App) -> Pointer {
         match self {
-            LayerId::Values => Pointer::parse("/spec/values"),
-            LayerId::Override(i) => Pointer::parse("/spec/overrides").index(i).key("values"),
+            LayerId::Values => Pointer::parse("/spec"),
+            LayerId::Override(i) => app.overrides.get(i).map_or_else(
+                || Pointer::parse("/spec/overrides").index(i),
+                |o| o.at.clone(),
+            ),
+        }
+    }
+
+    /// How the layer is named for people: `values`, `overrides[1]`, `stages[0]`.
+    pub fn name(self, app: &App) -> String {
+        match self {
+            LayerId::Values => "values".to_owned(),
+            LayerId::Override(_) => match self.base(app).segments() {
+                [_, Segment::Key(list), Segment::Index(i)] => format!("{list}[{i}]"),
+                _ => "overrides".to_owned(),
+            },
         }
     }
 
     /// Where `at`, a pointer into the layer's Application fields (shaped as
     /// [`App::fields`]), sits in the App document.
-    pub fn field_pointer(self, at: &Pointer) -> Pointer {
+    fn field_pointer(self, app: &App, at: &Pointer) -> Pointer {
         match self {
             LayerId::Values => at.clone(),
-            LayerId::Override(i) => {
+            LayerId::Override(_) => {
                 let below_spec = match at.segments() {
                     [Segment::Key(spec), rest @ ..] if spec == "spec" => rest,
                     all => all,
                 };
-                below_spec
-                    .iter()
-                    .fold(Pointer::parse("/spec/overrides").index(i), |p, s| match s {
-                        Segment::Key(k) => p.key(k.clone()),
-                        Segment::Index(n) => p.index(*n),
-                    })
+                below_spec.iter().fold(self.base(app), |p, s| match s {
+                    Segment::Key(k) => p.key(k.clone()),
+                    Segment::Index(n) => p.index(*n),
+                })
             }
         }
     }
@@ -63,16 +76,12 @@ pub enum Part {
 }
 
 impl Part {
-    /// Where `at`, a pointer into this part of layer `id`, sits in the App document.
-    pub fn locate(self, id: LayerId, at: &Pointer) -> Pointer {
-        match (self, id) {
-            (Part::Values, _) => id.pointer().join(at),
-            (Part::Fields, _) => id.field_pointer(at),
-            (Part::Vars, LayerId::Values) => Pointer::parse("/spec/vars").join(at),
-            (Part::Vars, LayerId::Override(i)) => Pointer::parse("/spec/overrides")
-                .index(i)
-                .key("vars")
-                .join(at),
+    /// Where `at`, a pointer into this part of layer `id` of `app`, sits in the App document.
+    pub fn locate(self, app: &App, id: LayerId, at: &Pointer) -> Pointer {
+        match self {
+            Part::Values => id.base(app).key("values").join(at),
+            Part::Fields => id.field_pointer(app, at),
+            Part::Vars => id.base(app).key("vars").join(at),
         }
     }
 }
@@ -129,6 +138,7 @@ impl Applied {
 
 /// An app's compiled layers.
 pub(crate) struct AppLayers<'env, 'source> {
+    app: &'source App,
     /// Whether a template of the app failed to compile: its layers are incomplete, so none of
     /// its Applications is rendered (the failure is reported where it was found).
     broken: bool,
@@ -176,7 +186,7 @@ impl<'env, 'source> AppLayers<'env, 'source> {
             |part: Part, sources: &mut dyn Iterator<Item = (LayerId, &'source Value)>| {
                 let mut layers = Vec::new();
                 for (id, data) in sources {
-                    let in_document = |p: &Pointer| part.locate(id, p);
+                    let in_document = |p: &Pointer| part.locate(app, id, p);
                     let compiled = Layer::compile(
                         env,
                         data,
@@ -198,6 +208,7 @@ impl<'env, 'source> AppLayers<'env, 'source> {
         let fields = compile_part(Part::Fields, &mut { fields });
         let has_vars = app.vars.is_some() || app.overrides.iter().any(|o| o.vars.is_some());
         let layers = Self {
+            app,
             broken: !errors.is_empty(),
             values,
             fields,
@@ -237,7 +248,7 @@ impl<'env, 'source> AppLayers<'env, 'source> {
                 Ok(v) => evaluated.push((*id, v)),
                 Err(es) => errors.extend(
                     es.into_iter()
-                        .map(|e| (part.locate(*id, &e.pointer), e.code, e.message)),
+                        .map(|e| (part.locate(self.app, *id, &e.pointer), e.code, e.message)),
                 ),
             }
         }
@@ -276,7 +287,7 @@ impl AppLayers<'_, '_> {
                     Ok(results) => evaluated.push((layer.shape(), results)),
                     Err(es) => errors.extend(
                         es.into_iter()
-                            .map(|e| (part.locate(*id, &e.pointer), e.code, e.message)),
+                            .map(|e| (part.locate(self.app, *id, &e.pointer), e.code, e.message)),
                     ),
                 }
             }
