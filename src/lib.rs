@@ -18,6 +18,7 @@ pub mod import;
 pub mod load;
 pub mod model;
 pub mod place;
+pub mod promote;
 pub mod render;
 pub mod selector;
 pub mod source;

@@ -13,7 +13,7 @@ use support::fleet::repo_root;
 
 /// The modules of `src/`, in the order data flows through them: each may use those before it
 /// (and itself), never one after it.
-const ORDER: [&str; 14] = [
+const ORDER: [&str; 15] = [
     "diagnostic",
     "selector",
     "source",
@@ -26,6 +26,7 @@ const ORDER: [&str; 14] = [
     "conformance",
     "compile",
     "import",
+    "promote",
     "cli",
     "fuzzing",
 ];

@@ -274,6 +274,25 @@ pub(crate) enum Command {
         #[arg(long, value_name = "NAME", default_value = "fleet")]
         name: String,
     },
+    /// Give a rollout stage of an app the layer (vars, values, Application fields) of another
+    /// stage, editing the App's file so that nothing else in it changes, and print the diff.
+    Promote {
+        /// The app.
+        app: String,
+        /// The stage whose layer is promoted.
+        #[arg(long, value_name = "STAGE")]
+        from: String,
+        /// The stage that gets it.
+        #[arg(long, value_name = "STAGE")]
+        to: String,
+        /// Write nothing: print the diff and exit 1 when the promotion is pending.
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        fleet: FleetOpt,
+        #[command(flatten)]
+        now: NowOpt,
+    },
     /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
     Completions {
         #[arg(value_enum)]
@@ -479,6 +498,11 @@ impl Cli {
                 s.jobs = args.jobs.jobs;
                 s.now = args.now.now;
                 ("import", &["--fleet", "--jobs", "--now"])
+            }
+            Command::Promote { fleet, now, .. } => {
+                s.fleet.clone_from(&fleet.fleet);
+                s.now = now.now;
+                ("promote", &["--fleet", "--now"])
             }
             Command::Init { .. } => ("init", &[]),
             Command::Completions { .. } => ("completions", &[]),

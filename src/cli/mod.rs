@@ -9,6 +9,7 @@ mod import;
 mod init;
 mod ls;
 mod manual;
+mod promote;
 mod render;
 mod report;
 mod schema;
@@ -136,6 +137,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: &Environment) -> Outco
             provider,
             name,
         } => init::run(&context.cwd, dir, *provider, name),
+        Command::Promote {
+            app,
+            from,
+            to,
+            check,
+            ..
+        } => promote::run(&context, app, from, to, *check),
         Command::Completions { shell } => manual::completions(*shell),
         Command::Man => manual::man(),
         Command::Schema { kind, write } => schema::run(&context, kind, write.as_deref()),
@@ -249,6 +257,16 @@ impl Context {
                 compilation.record(errors);
                 Err(findings(compilation))
             }
+        }
+    }
+
+    /// The file of the working tree's fleet that diagnostics show as `display` (a path that
+    /// starts with the fleet folder as given).
+    pub(crate) fn fleet_file(&self, display: &str) -> PathBuf {
+        let prefix = format!("{}/", self.fleet_display.trim_end_matches('/'));
+        match display.strip_prefix(&prefix) {
+            Some(relative) => self.fleet_dir.join(relative),
+            None => self.fleet_dir.join(display),
         }
     }
 
