@@ -158,3 +158,88 @@ fn what_cannot_be_promoted_says_why() {
         flow.stderr
     );
 }
+
+/// Commits everything in `dir` at `date` (author and committer).
+fn commit_at(dir: &std::path::Path, date: &str, message: &str) {
+    for args in [&["add", "-A"][..], &["commit", "-q", "-m", message]] {
+        let status = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=fleetc tests",
+                "-c",
+                "user.email=tests@fleetc.invalid",
+            ])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .current_dir(dir)
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    }
+}
+
+/// A stage's soak time (issue 15): prod may take staging's layer only once staging has run it
+/// for seven days, judged from the App file's git history; a promotion that skips it is refused
+/// by `validate`, in the working tree and after it is committed.
+#[test]
+fn a_promotion_before_the_soak_time_is_refused_from_git_history() {
+    let repo = example_copy();
+    let dir = repo.path();
+    let file = dir.join(FILE);
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(
+        &file,
+        text.replacen(
+            "    - name: prod\n      selector: {matchLabels: {environment: prod}}\n",
+            "    - name: prod\n      selector: {matchLabels: {environment: prod}}\n      soak: 7d\n",
+            1,
+        ),
+    )
+    .unwrap();
+    support::fleet::git(dir, &["init", "-q"]);
+    commit_at(dir, "2027-01-01T00:00:00Z", "stages with a soak time");
+    // staging gets a new version on day 1.
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(
+        &file,
+        text.replacen(
+            "      selector: {matchLabels: {environment: staging}}\n",
+            "      selector: {matchLabels: {environment: staging}}\n      vars: {chartVersion: \"4.14.0\"}\n",
+            1,
+        ),
+    )
+    .unwrap();
+    commit_at(dir, "2027-01-02T00:00:00Z", "staging runs 4.14.0");
+    fleetc(
+        dir,
+        &[
+            "promote",
+            "ingress-nginx",
+            "--from",
+            "staging",
+            "--to",
+            "prod",
+        ],
+    )
+    .expect_code(0);
+
+    // On day 3 the promotion in the working tree is two days early.
+    let early = fleetc(dir, &["validate", "--now", "2027-01-04T00:00:00Z"]);
+    early.expect_code(1);
+    insta::assert_snapshot!("soak-skipped", early.stderr);
+    // On day 9 staging has run it for more than seven days.
+    fleetc(dir, &["validate", "--now", "2027-01-10T00:00:00Z"]).expect_code(0);
+    // Committed on day 3, the skip stays in the history: refused whenever it is judged.
+    commit_at(dir, "2027-01-04T00:00:00Z", "prod runs 4.14.0");
+    let later = fleetc(dir, &["validate", "--now", "2027-02-01T00:00:00Z"]);
+    later.expect_code(1);
+    assert!(
+        later
+            .stderr
+            .contains("takes the layer of `staging` 2 days after `staging` got it"),
+        "{}",
+        later.stderr
+    );
+}

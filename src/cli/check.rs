@@ -76,7 +76,8 @@ fn verdict_key(context: &Context, format: Format) -> Digest {
 /// How long an answer may be given again while the files stay as they are.
 enum Keep {
     /// Not at all: the fleet is invalid (so not every cluster's expiry is known), an expiry is
-    /// near (which the answer words relative to now), or the render cache could not be saved.
+    /// near (which the answer words relative to now), a stage has a soak time (judged from git
+    /// history), or the render cache could not be saved.
     No,
     Always,
     /// Until the first cluster expiry comes within its warning.
@@ -93,9 +94,18 @@ fn answer(context: &Context, format: Format) -> (Outcome, Keep) {
         Ok(d) => d,
         Err(outcome) => return (outcome, Keep::No),
     };
+    // A stage's soak time is judged against git history and the time, which no snapshot of
+    // the files sees: such a fleet's answer is always worked out.
+    let soaks = |fleet: &crate::model::Fleet| {
+        fleet
+            .apps
+            .iter()
+            .any(|a| a.stages.iter().any(|s| s.soak.is_some()))
+    };
     let keep = match &compilation.fleet {
         Some(fleet)
-            if drift.warnings.is_empty()
+            if !soaks(fleet)
+                && drift.warnings.is_empty()
                 && !crate::diagnostic::has_errors(&compilation.diagnostics)
                 && !compilation
                     .diagnostics

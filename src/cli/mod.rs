@@ -199,10 +199,23 @@ impl Context {
         self.sources_at(self.rev.as_deref())
     }
 
-    /// Reads and compiles the fleet.
+    /// Reads and compiles the fleet; the working tree's is also judged against its git
+    /// history, for stages' soak times.
     pub(crate) fn compile(&self) -> Result<Compilation, Outcome> {
         let sources = self.sources().map_err(Outcome::failure)?;
-        Ok(compile(sources, &self.options))
+        let mut compilation = compile(sources, &self.options);
+        if self.rev.is_none() {
+            let soaked = crate::promote::soak::check(
+                &compilation,
+                &|p| self.fleet_file(p),
+                self.options.now,
+            );
+            if !soaked.is_empty() {
+                compilation.diagnostics.extend(soaked);
+                crate::diagnostic::sort(&mut compilation.diagnostics);
+            }
+        }
+        Ok(compilation)
     }
 
     /// The fleet's files at a revision, or in the working tree for `None`.

@@ -77,6 +77,8 @@ impl App {
 pub struct Stage {
     pub name: String,
     pub selector: Selector,
+    /// How long the stage before it must have run a layer before this stage may take it.
+    pub soak: Option<jiff::SignedDuration>,
 }
 
 impl App {

@@ -9,6 +9,8 @@
 //! whose layer must now equal the source's. Anything else (flow style, a layer key first in its
 //! entry) is refused with what to do instead.
 
+pub mod soak;
+
 use serde_json::{Map, Value};
 
 use crate::compile::Compilation;
@@ -30,7 +32,7 @@ impl Promotion {
 }
 
 /// The keys of a stage that are not its layer.
-const NOT_LAYER: [&str; 2] = ["name", "selector"];
+pub(crate) const NOT_LAYER: [&str; 3] = ["name", "selector", "soak"];
 
 /// The promotion of stage `from` of app `app` to stage `to`, in a valid compiled fleet.
 pub fn promote(
@@ -229,7 +231,7 @@ fn reindent(line: &str, from: usize, to: usize) -> String {
 }
 
 /// The documents of a YAML text, as JSON.
-fn documents_of(text: &str) -> Result<Vec<Value>, String> {
+pub(crate) fn documents_of(text: &str) -> Result<Vec<Value>, String> {
     use serde::Deserialize as _;
     serde_yaml::Deserializer::from_str(text)
         .map(|d| {

@@ -10,9 +10,11 @@
 //! submodule's commit, not its files.
 
 mod git;
+mod history;
 mod worktree;
 
 pub use git::{GitRevision, revision};
+pub use history::file_history;
 pub use worktree::worktree;
 
 use std::path::PathBuf;

@@ -68,6 +68,8 @@ struct StageInput {
     name: String,
     selector: LabelSelector,
     #[serde(default)]
+    soak: Option<String>,
+    #[serde(default)]
     vars: Option<Value>,
     #[serde(default)]
     values: Option<Value>,
@@ -294,6 +296,19 @@ fn build_one(
     })
 }
 
+/// A soak time: `<n>d`, `<n>h` or `<n>m`.
+fn soak_duration(text: &str) -> Option<jiff::SignedDuration> {
+    let (number, unit) = text.split_at(text.len().checked_sub(1)?);
+    let n: i64 = number.parse().ok().filter(|n| *n >= 0)?;
+    let minutes = match unit {
+        "d" => n.checked_mul(24 * 60)?,
+        "h" => n.checked_mul(60)?,
+        "m" => n,
+        _ => return None,
+    };
+    Some(jiff::SignedDuration::from_mins(minutes))
+}
+
 /// The app's stages, and their layers (the first of the app's overrides): each stage's
 /// selector checked like a placement's, its name unique. `None` when a selector is invalid.
 fn stages(
@@ -333,12 +348,32 @@ fn stages(
                 "metadata": {"labels": {STAGE_LABEL: input.name}},
                 "spec": input.fields,
             })),
-            at: base,
+            at: base.clone(),
             stage: Some(input.name.clone()),
         });
+        let soak = match input.soak.as_deref().map(soak_duration) {
+            None => None,
+            Some(Some(d)) if i > 0 => Some(d),
+            Some(parsed) => {
+                findings.push(
+                    Diagnostic::error(
+                        Code::Stage,
+                        if parsed.is_none() {
+                            format!("the soak time of stage `{}` is not a duration", input.name)
+                        } else {
+                            format!("the first stage, `{}`, has no stage before it to soak in", input.name)
+                        },
+                        findings.at(doc.at, &base.clone().key("soak"), Target::Value),
+                    )
+                    .with_help("a soak time is a whole number of days, hours or minutes (`7d`, `48h`, `30m`), on any stage but the first"),
+                );
+                None
+            }
+        };
         stages.push(Stage {
             name: input.name,
             selector,
+            soak,
         });
     }
     ok.then_some((stages, layers))

@@ -79,7 +79,7 @@ pub(crate) fn check(
 }
 
 /// A duration in the largest whole unit: `3 days`, `5 hours`, `1 minute`.
-fn human(d: SignedDuration) -> String {
+pub fn human(d: SignedDuration) -> String {
     let secs = d.as_secs();
     let (n, unit) = if secs >= 86_400 {
         (secs / 86_400, "day")

@@ -33,6 +33,8 @@ use std::collections::{HashMap, HashSet};
 
 /// How long before its expiry a cluster is warned about (and `check` words it relative to now).
 pub use expiry::WARN_BEFORE as EXPIRY_WARNING;
+/// A duration as findings word it: `3 days`, `5 hours`.
+pub use expiry::human as expiry_human;
 
 use rayon::prelude::*;
 use serde_json::Value;
