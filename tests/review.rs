@@ -540,14 +540,14 @@ mod explain {
     }
 
     /// Issue 15: a spread says where the cluster ranks in its group and why it is or is not
-    /// chosen (blackbox-exporter: two prod clusters per hub, preferring `tier: standard`).
+    /// chosen (blackbox-exporter: two workload clusters per region, preferring `tier: standard`).
     #[test]
     fn a_spread_ranks_the_cluster_in_its_group() {
-        let outranked = explain("blackbox-exporter", "prod-eu-azure-1");
+        let outranked = explain("blackbox-exporter", "prod-eu-aws-1");
         insta::assert_snapshot!(outranked);
-        let preferred = explain("blackbox-exporter", "onprem-us-1");
+        let preferred = explain("blackbox-exporter", "dev-eu-aws-1");
         assert!(
-            preferred.contains("✓ cluster has hub=hub-us: rank 1 of 4, preferred"),
+            preferred.contains("✓ cluster has region=eu-central-1: rank 2 of 3, preferred"),
             "{preferred}"
         );
         let json = fleetc(
@@ -556,7 +556,7 @@ mod explain {
                 "explain",
                 "blackbox-exporter",
                 "--cluster",
-                "onprem-us-1",
+                "dev-eu-aws-1",
                 "--format",
                 "json",
             ],
@@ -564,8 +564,8 @@ mod explain {
         let spread = &json.json()["spread"];
         assert_eq!(
             spread,
-            &serde_json::json!({"key": "hub", "count": 2, "prefer": "tier=standard",
-                "value": "hub-us", "rank": 1, "of": 4, "preferred": true, "chosen": true})
+            &serde_json::json!({"key": "region", "count": 2, "prefer": "tier=standard",
+                "value": "eu-central-1", "rank": 2, "of": 3, "preferred": true, "chosen": true})
         );
     }
 
