@@ -10,6 +10,13 @@ use support::fleet::{example_copy, fleetc, snapshot};
 
 const FILE: &str = "fleet/apps/ingress-nginx.yaml";
 
+/// `fleetc promote ingress-nginx --from FROM --to TO`, with `extra` arguments.
+fn promote(dir: &std::path::Path, from: &str, to: &str, extra: &[&str]) -> support::fleet::Run {
+    let mut args = vec!["promote", "ingress-nginx", "--from", from, "--to", to];
+    args.extend_from_slice(extra);
+    fleetc(dir, &args)
+}
+
 const DEV: &str = "    - name: dev\n      selector: {matchLabels: {environment: dev}}\n";
 const PROD_VARS: &str = "      vars:\n        chartVersion: \"4.12.4\"              # until 4.13 has run a month in staging\n";
 
@@ -26,28 +33,13 @@ fn promoting_writes_the_source_layer_into_the_target_stage_and_nothing_else() {
     let untouched = others(dir);
 
     // Pending: shown, exit 1, nothing written.
-    let check = fleetc(
-        dir,
-        &[
-            "promote",
-            "ingress-nginx",
-            "--from",
-            "prod",
-            "--to",
-            "dev",
-            "--check",
-        ],
-    );
+    let check = promote(dir, "prod", "dev", &["--check"]);
     check.expect_code(1);
     insta::assert_snapshot!("prod-to-dev-diff", check.stdout);
     assert_eq!(fs::read_to_string(dir.join(FILE)).unwrap(), before);
 
     // Written: the dev stage gains the prod stage's vars, comment and all.
-    fleetc(
-        dir,
-        &["promote", "ingress-nginx", "--from", "prod", "--to", "dev"],
-    )
-    .expect_code(0);
+    promote(dir, "prod", "dev", &[]).expect_code(0);
     let expected = before.replacen(DEV, &format!("{DEV}{PROD_VARS}"), 1);
     assert_ne!(
         expected, before,
@@ -58,19 +50,7 @@ fn promoting_writes_the_source_layer_into_the_target_stage_and_nothing_else() {
     fleetc(dir, &["validate"]).expect_code(0);
 
     // Done: nothing pending.
-    fleetc(
-        dir,
-        &[
-            "promote",
-            "ingress-nginx",
-            "--from",
-            "prod",
-            "--to",
-            "dev",
-            "--check",
-        ],
-    )
-    .expect_code(0);
+    promote(dir, "prod", "dev", &["--check"]).expect_code(0);
 
     // A layer key both stages have is replaced where the target has it: prod moves on to
     // 4.12.5 (dev's line comes first in the file, prod's second), and promoting again moves dev.
@@ -80,11 +60,7 @@ fn promoting_writes_the_source_layer_into_the_target_stage_and_nothing_else() {
         .replacen("\"4.12.4\"", "\"4.12.5\"", 1)
         .replacen("\"4.12.X\"", "\"4.12.4\"", 1);
     fs::write(dir.join(FILE), &moved).unwrap();
-    fleetc(
-        dir,
-        &["promote", "ingress-nginx", "--from", "prod", "--to", "dev"],
-    )
-    .expect_code(0);
+    promote(dir, "prod", "dev", &[]).expect_code(0);
     assert_eq!(
         fs::read_to_string(dir.join(FILE)).unwrap(),
         moved.replacen("\"4.12.4\"", "\"4.12.5\"", 1)
@@ -98,18 +74,7 @@ fn promoting_an_empty_layer_removes_the_target_layer() {
     let repo = example_copy();
     let dir = repo.path();
     let before = fs::read_to_string(dir.join(FILE)).unwrap();
-    fleetc(
-        dir,
-        &[
-            "promote",
-            "ingress-nginx",
-            "--from",
-            "staging",
-            "--to",
-            "prod",
-        ],
-    )
-    .expect_code(0);
+    promote(dir, "staging", "prod", &[]).expect_code(0);
     let after = fs::read_to_string(dir.join(FILE)).unwrap();
     assert_eq!(after, before.replacen(PROD_VARS, "", 1));
     fleetc(dir, &["render"]).expect_code(0);
@@ -126,10 +91,7 @@ fn promoting_an_empty_layer_removes_the_target_layer() {
 fn what_cannot_be_promoted_says_why() {
     let repo = example_copy();
     let dir = repo.path();
-    let unknown = fleetc(
-        dir,
-        &["promote", "ingress-nginx", "--from", "prod", "--to", "qa"],
-    );
+    let unknown = promote(dir, "prod", "qa", &[]);
     unknown.expect_code(2);
     assert_eq!(
         unknown.stderr,
@@ -147,10 +109,7 @@ fn what_cannot_be_promoted_says_why() {
         ),
     )
     .unwrap();
-    let flow = fleetc(
-        dir,
-        &["promote", "ingress-nginx", "--from", "prod", "--to", "dev"],
-    );
+    let flow = promote(dir, "prod", "dev", &[]);
     flow.expect_code(2);
     assert!(
         flow.stderr.contains("write the stage in block style"),
@@ -212,18 +171,7 @@ fn a_promotion_before_the_soak_time_is_refused_from_git_history() {
     )
     .unwrap();
     commit_at(dir, "2027-01-02T00:00:00Z", "staging runs 4.14.0");
-    fleetc(
-        dir,
-        &[
-            "promote",
-            "ingress-nginx",
-            "--from",
-            "staging",
-            "--to",
-            "prod",
-        ],
-    )
-    .expect_code(0);
+    promote(dir, "staging", "prod", &[]).expect_code(0);
 
     // On day 3 the promotion in the working tree is two days early.
     let early = fleetc(dir, &["validate", "--now", "2027-01-04T00:00:00Z"]);
