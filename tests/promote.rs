@@ -191,3 +191,30 @@ fn a_promotion_before_the_soak_time_is_refused_from_git_history() {
         later.stderr
     );
 }
+
+/// An App file that is a symlink (fleetc reads it through the link) is not replaced by promote:
+/// that would turn the link into a file.
+#[cfg(unix)]
+#[test]
+fn an_app_file_behind_a_symlink_is_not_replaced() {
+    let repo = example_copy();
+    let dir = repo.path();
+    let real = dir.join("fleet/ingress-nginx.yaml.real");
+    fs::rename(dir.join(FILE), &real).unwrap();
+    std::os::unix::fs::symlink("../ingress-nginx.yaml.real", dir.join(FILE)).unwrap();
+    let before = fs::read_to_string(&real).unwrap();
+    let run = promote(dir, "prod", "dev", &[]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("is not a regular file"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        fs::symlink_metadata(dir.join(FILE))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(fs::read_to_string(&real).unwrap(), before);
+}

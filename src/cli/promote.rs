@@ -50,6 +50,13 @@ pub(crate) fn run(context: &Context, app: &str, from: &str, to: &str, check: boo
         return outcome;
     }
     let path = context.fleet_file(&promotion.path);
+    // The App's file is replaced by a new one: a symlink would be replaced, not written through.
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.file_type().is_file()) {
+        return Outcome::failure(format!(
+            "{} is not a regular file (a symlink?): promote edits a fleet file in place; copy the diff above into the file it points to",
+            promotion.path
+        ));
+    }
     if let Err(e) = crate::emit::write_atomically(&path, promotion.after.as_bytes()) {
         return Outcome::failure(e);
     }
