@@ -196,3 +196,33 @@ fn no_verdict_is_given_once_an_expiry_is_near() {
         later.stderr
     );
 }
+
+/// The check a pre-commit hook runs right after `fleetc render` is answered at once: the render
+/// keeps the answer that check would give (text, no colour), which is exactly what
+/// `check --no-cache` prints; and a fleet edit after the render is still seen.
+#[test]
+fn a_render_keeps_the_answer_of_the_check_that_follows_it() {
+    let repo = example_repo();
+    let dir = repo.path();
+    changes::app_values(dir);
+    assert!(!verdict_exists(dir), "no verdict before");
+    fleetc(dir, &["render"]).expect_code(0);
+    assert!(verdict_exists(dir), "the render kept one");
+    let kept: serde_json::Value = serde_json::from_slice(&fs::read(verdict(dir)).unwrap()).unwrap();
+    let uncached = fleetc(dir, &["check", "--no-cache"]);
+    uncached.expect_code(0);
+    assert_eq!(kept["verdict"]["stderr"], uncached.stderr.as_str());
+    assert_eq!(answer(&fleetc(dir, &["check"])), answer(&uncached));
+    changes::fleet_default(dir);
+    let cached = answer(&fleetc(dir, &["check"]));
+    assert_eq!(cached, answer(&fleetc(dir, &["check", "--no-cache"])));
+    assert_eq!(cached.0, Some(1), "{cached:?}");
+}
+
+fn verdict_exists(dir: &Path) -> bool {
+    fs::read_dir(dir.join(".git/fleetc")).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().starts_with("check-"))
+    })
+}

@@ -24,7 +24,7 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
     let folders = [context.fleet_dir.as_path(), context.out_dir.as_path()];
     let remembered =
         (context.use_cache && context.rev.is_none()).then(|| VerdictCache::open(&context.out_dir));
-    let key = verdict_key(context, format);
+    let key = verdict_key(context, format, context.color);
     if let Some(verdict) = remembered
         .as_ref()
         .and_then(|cache| cache.recall(key, context.options.now, &folders))
@@ -61,7 +61,7 @@ pub(crate) fn run(context: &Context, format: Format) -> Outcome {
 }
 
 /// What a check's answer depends on besides the files: fleetc's build and how it was asked.
-fn verdict_key(context: &Context, format: Format) -> Digest {
+fn verdict_key(context: &Context, format: Format, color: bool) -> Digest {
     digest_of(&(
         format!("{:032x}", emit::RenderCache::build_salt()),
         &context.fleet_dir,
@@ -69,7 +69,7 @@ fn verdict_key(context: &Context, format: Format) -> Digest {
         &context.fleet_display,
         &context.out_display,
         format!("{format:?}"),
-        context.color,
+        color,
     ))
 }
 
@@ -94,6 +94,15 @@ fn answer(context: &Context, format: Format) -> (Outcome, Keep) {
         Ok(d) => d,
         Err(outcome) => return (outcome, Keep::No),
     };
+    let keep = keep(&compilation, &drift);
+    (
+        report(context, format, context.color, &compilation, &drift),
+        keep,
+    )
+}
+
+/// How long the answer about `compilation` and `drift` may be given again.
+fn keep(compilation: &crate::compile::Compilation, drift: &Drift) -> Keep {
     // A stage's soak time is judged against git history and the time, which no snapshot of
     // the files sees: such a fleet's answer is always worked out.
     let soaks = |fleet: &crate::model::Fleet| {
@@ -102,7 +111,7 @@ fn answer(context: &Context, format: Format) -> (Outcome, Keep) {
             .iter()
             .any(|a| a.stages.iter().any(|s| s.soak.is_some()))
     };
-    let keep = match &compilation.fleet {
+    match &compilation.fleet {
         Some(fleet)
             if !soaks(fleet)
                 && drift.warnings.is_empty()
@@ -118,13 +127,67 @@ fn answer(context: &Context, format: Format) -> (Outcome, Keep) {
             }
         }
         _ => Keep::No,
+    }
+}
+
+/// After a render that left `out/` exactly as the fleet renders, keeps the answer the
+/// pre-commit hook's `fleetc check` (text, no colour) would give, so that the check right
+/// after a render is answered at once. `fleet_before` is the snapshot taken before the render
+/// compiled the fleet: if a fleet file changed meanwhile, nothing is kept. A render that wrote
+/// many files keeps nothing: their content would have to be read back for the snapshot.
+pub(crate) fn keep_after_render(
+    context: &Context,
+    compilation: &crate::compile::Compilation,
+    written: &emit::WriteReport,
+    fleet_before: Option<Snapshot>,
+) {
+    /// How many files a render may have written for its check's answer to be kept.
+    const MOST_WRITTEN: usize = 500;
+    let (Some(fleet_before), true) = (
+        fleet_before,
+        context.use_cache && context.rev.is_none() && written.written.len() <= MOST_WRITTEN,
+    ) else {
+        return;
     };
-    (report(context, format, &compilation, &drift), keep)
+    let drift = Drift {
+        files: written.written.len() + written.unchanged,
+        unapplied: written.unapplied.clone(),
+        warnings: written.warnings.clone(),
+        ..Drift::default()
+    };
+    let until = match keep(compilation, &drift) {
+        Keep::No => return,
+        Keep::Always => None,
+        Keep::Until(t) => Some(t),
+    };
+    let folders = [context.fleet_dir.as_path(), context.out_dir.as_path()];
+    let taken = Taken::now();
+    let Some(after) = Snapshot::take(&folders) else {
+        return;
+    };
+    if !after.same_folder(&fleet_before, 0) {
+        return;
+    }
+    let outcome = report(context, Format::Text, false, compilation, &drift);
+    let verdict = Verdict {
+        code: outcome.status.code(),
+        stdout: outcome.stdout,
+        stderr: outcome.stderr,
+    };
+    VerdictCache::open(&context.out_dir).store(
+        verdict_key(context, Format::Text, false),
+        until,
+        after,
+        taken,
+        &folders,
+        verdict,
+    );
 }
 
 fn report(
     context: &Context,
     format: Format,
+    color: bool,
     compilation: &crate::compile::Compilation,
     drift: &Drift,
 ) -> Outcome {
@@ -141,7 +204,7 @@ fn report(
         Format::Text => outcome.stderr.push_str(&crate::diagnostic::format::text(
             fleet_warnings,
             &compilation.files,
-            context.color,
+            color,
         )),
         Format::Github => outcome
             .stdout

@@ -22,6 +22,10 @@ pub(crate) fn run(context: &Context) -> Outcome {
             context.out_display
         ));
     }
+    // What the fleet folder looked like before it was read: the check the render's answer is
+    // kept for must not be given over a fleet file changed meanwhile.
+    let fleet_before = (context.use_cache)
+        .then(|| emit::Snapshot::take(&[context.fleet_dir.as_path(), context.out_dir.as_path()]));
     let mut compilation = match context.compile() {
         Ok(c) => c,
         Err(failure) => return failure,
@@ -35,6 +39,7 @@ pub(crate) fn run(context: &Context) -> Outcome {
         Ok(r) => r,
         Err(outcome) => return outcome,
     };
+    super::check::keep_after_render(context, &compilation, &written, fleet_before.flatten());
     let mut outcome = Outcome::new(Status::Clean);
     if !compilation.diagnostics.is_empty() {
         outcome.stderr.push_str(&crate::diagnostic::format::text(

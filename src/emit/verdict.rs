@@ -101,6 +101,19 @@ impl Snapshot {
             })
     }
 
+    /// Whether the entries under folder `index` are the same in both snapshots.
+    pub fn same_folder(&self, other: &Snapshot, index: usize) -> bool {
+        let prefix = format!("{index}/");
+        let under = |s: &Snapshot| -> Vec<Entry> {
+            s.entries
+                .iter()
+                .filter(|e| e.path.starts_with(&prefix))
+                .cloned()
+                .collect()
+        };
+        under(self) == under(other)
+    }
+
     /// Marks the files modified shortly before `taken` (nanoseconds since the epoch) as racy,
     /// with their content digests; `None` when one cannot be read.
     fn with_racy_digests(mut self, taken: i128, folders: &[&Path]) -> Option<Self> {
@@ -246,13 +259,27 @@ impl VerdictCache {
         folders: &[&Path],
         verdict: Verdict,
     ) {
+        if self.path.is_none() || Snapshot::take(folders).as_ref() != Some(&before) {
+            return;
+        }
+        self.store(key, until, before, taken, folders, verdict);
+    }
+
+    /// Keeps `verdict` for `key` with `snapshot`, taken at `taken` after the answer was worked
+    /// out (so nothing can have changed between the two).
+    pub fn store(
+        &self,
+        key: Digest,
+        until: Option<jiff::Timestamp>,
+        snapshot: Snapshot,
+        taken: Taken,
+        folders: &[&Path],
+        verdict: Verdict,
+    ) {
         let Some(path) = &self.path else {
             return;
         };
-        if Snapshot::take(folders).as_ref() != Some(&before) {
-            return;
-        }
-        let Some(snapshot) = before.with_racy_digests(taken.0, folders) else {
+        let Some(snapshot) = snapshot.with_racy_digests(taken.0, folders) else {
             return;
         };
         let stored = Stored {
