@@ -309,6 +309,62 @@ mod tests {
         assert!(key_block(&lines, 1, 5).is_none(), "not the key's column");
     }
 
+    /// A richer layout: the source has three layer keys (one nested, with a comment), the
+    /// target one of them and a comment after it; the promotion replaces, adds in the source's
+    /// order, and leaves the comment, the other stage and the rest of the file as they were.
+    #[test]
+    fn a_promotion_replaces_adds_and_keeps_everything_else() {
+        let app = "apiVersion: fleetc.dev/v1alpha1
+kind: App
+metadata: {name: web}
+spec:
+  source: {repoURL: 'https://example.com/web.git', path: web, targetRevision: v1}
+  destination: {namespace: web}
+  values: {replicas: 1}
+  stages:
+    - name: canary
+      selector: {matchLabels: {tier: canary}}
+      values:
+        replicas: 2    # two, to see the canary under load
+        image: {tag: v2}
+      vars: {note: canary}
+      source: {targetRevision: v2}
+    - name: main
+      selector: {matchExpressions: [{key: tier, operator: DoesNotExist}]}
+      values:
+        replicas: 3
+      # main stays on v1 until the canary has run a day
+";
+        let clusters = "apiVersion: fleetc.dev/v1alpha1
+kind: Cluster
+metadata: {name: hub-eu}
+spec: {provider: aws, hub: hub-eu, connection: {inCluster: true}}
+---
+apiVersion: fleetc.dev/v1alpha1
+kind: Cluster
+metadata: {name: c1, labels: {tier: canary}}
+spec: {provider: aws, hub: hub-eu, connection: {secretStore: {name: aws-eu}}}
+---
+";
+        let compiled = crate::test_fleet::compiled("", &format!("{clusters}{app}"));
+        assert!(compiled.is_valid(), "{:#?}", compiled.diagnostics);
+        let p = promote(&compiled, "web", "canary", "main").expect("a promotion");
+        let expected = p.before.replacen(
+            "      values:
+        replicas: 3
+",
+            "      values:
+        replicas: 2    # two, to see the canary under load
+        image: {tag: v2}
+      vars: {note: canary}
+      source: {targetRevision: v2}
+",
+            1,
+        );
+        assert_ne!(expected, p.before);
+        assert_eq!(p.after, expected);
+    }
+
     #[test]
     fn reindenting_moves_every_line_alike() {
         assert_eq!(reindent("    a: 1\n", 2, 6), "        a: 1\n");
