@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use super::args::{Format, ListFormat};
 use super::{Context, Outcome, Status, report};
 use crate::diagnostic::Location;
+use crate::model::LayerOrigin;
 use crate::place::{Explanation, RequirementCheck, ValueOrigin, Verdict, explain};
 
 /// `fleetc explain APP --cluster CLUSTER`.
@@ -221,10 +222,10 @@ fn origin_rows(out: &mut String, origins: &[ValueOrigin], own: &str, stage: Opti
     let rows: Vec<(String, String, String)> = origins
         .iter()
         .map(|v| {
-            let layer = match v.layer.split_once('[') {
-                Some(("overrides", i)) => format!("override #{}", i.trim_end_matches(']')),
-                Some(("stages", _)) => format!("stage `{}`", stage.unwrap_or_default()),
-                _ => own.to_owned(),
+            let layer = match v.layer {
+                Some(LayerOrigin::Override(i)) => format!("override #{i}"),
+                Some(LayerOrigin::Stage(_)) => format!("stage `{}`", stage.unwrap_or_default()),
+                None => own.to_owned(),
             };
             let from = match &v.template {
                 Some(t) => format!("{layer} at {}, from {t}", at(&v.location)),

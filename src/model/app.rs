@@ -151,12 +151,30 @@ pub struct Override {
     /// The [`APPLICATION_FIELDS`] it sets, in the shape of [`App::fields`] (under `spec`), if
     /// any.
     pub fields: Option<Value>,
-    /// Where it is declared in the App document: `/spec/overrides/<i>`, or `/spec/stages/<i>`
-    /// for a stage's layer.
-    pub at: Pointer,
-    /// The stage it is the layer of, if it is one.
-    pub stage: Option<String>,
+    /// Which entry of the App document it is: an override, or a stage's layer.
+    pub origin: LayerOrigin,
 }
+
+/// Where a layer of [`App::overrides`] is declared: override `i` of `spec.overrides`, or the
+/// layer of stage `i` of `spec.stages`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayerOrigin {
+    Override(usize),
+    Stage(usize),
+}
+
+impl LayerOrigin {
+    /// The entry in the App document: `/spec/overrides/<i>` or `/spec/stages/<i>`.
+    pub fn pointer(self) -> Pointer {
+        match self {
+            LayerOrigin::Override(i) => Pointer::parse("/spec/overrides").index(i),
+            LayerOrigin::Stage(i) => Pointer::parse("/spec/stages").index(i),
+        }
+    }
+}
+
+/// The keys of a stage that are its own, not its layer's.
+pub const STAGE_OWN_KEYS: [&str; 3] = ["name", "selector", "soak"];
 
 /// The label every Application of a staged app carries: the name of its cluster's stage.
 pub const STAGE_LABEL: &str = "fleetc.dev/stage";

@@ -18,7 +18,8 @@ mod source_kind;
 mod terraform;
 
 pub use app::{
-    APPLICATION_FIELDS, App, DEFAULT_PROJECT, Override, PlacementRule, STAGE_LABEL, Spread, Stage,
+    APPLICATION_FIELDS, App, DEFAULT_PROJECT, LayerOrigin, Override, PlacementRule, STAGE_LABEL,
+    STAGE_OWN_KEYS, Spread, Stage,
 };
 pub use capi::{CapiSettings, ClusterClassRef};
 pub use cluster::{

@@ -13,7 +13,7 @@ use super::templates::app_layers::{self, AppLayers, Applied, LayerId, Part};
 use super::templates::{layer, memory};
 use crate::diagnostic::Location;
 use crate::load::{Files, Pointer, Target};
-use crate::model::{App, Cluster, Fleet};
+use crate::model::{App, Cluster, Fleet, LayerOrigin};
 use crate::selector::{Requirement, Selector};
 
 /// One requirement of a selector, judged against the cluster.
@@ -94,11 +94,26 @@ pub struct ValueOrigin {
     /// or in the Application (`spec.source.targetRevision`).
     pub path: String,
     pub value: Value,
-    /// The layer: `values` (the app's own), `overrides[i]` or `stages[i]`.
-    pub layer: String,
+    /// The layer: `None` for the app's own (`values` in JSON), else the override's or stage's
+    /// (`overrides[i]`, `stages[i]`).
+    #[serde(serialize_with = "layer_name")]
+    pub layer: Option<LayerOrigin>,
     pub location: Location,
     /// The template the value was rendered from, if it was one.
     pub template: Option<String>,
+}
+
+/// A layer as JSON names it: `values`, `overrides[i]`, `stages[i]`.
+#[allow(
+    clippy::ref_option,
+    reason = "serde's `serialize_with` passes a reference to the field"
+)]
+fn layer_name<S: serde::Serializer>(layer: &Option<LayerOrigin>, s: S) -> Result<S::Ok, S::Error> {
+    match layer {
+        None => s.serialize_str("values"),
+        Some(LayerOrigin::Override(i)) => s.serialize_str(&format!("overrides[{i}]")),
+        Some(LayerOrigin::Stage(i)) => s.serialize_str(&format!("stages[{i}]")),
+    }
 }
 
 /// The whole answer to "does this app land on that cluster, and why?".
@@ -226,7 +241,7 @@ pub fn explain(fleet: &Fleet, files: &Files, app: &App, cluster: &Cluster) -> Ex
         .skip(staged)
         .map(|(i, o)| OverrideCheck {
             index: i - staged,
-            location: locate(&o.at, Target::Value),
+            location: locate(&o.origin.pointer(), Target::Value),
             requirements: o
                 .selector
                 .as_ref()
@@ -348,7 +363,7 @@ fn origins(
             ValueOrigin {
                 path: pointer.dotted(),
                 value: value.clone(),
-                layer: layer.name(app),
+                layer: layer.origin(app),
                 location: files.locate(app.at, &source, Target::Value),
                 template,
             }

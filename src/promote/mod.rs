@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::compile::Compilation;
 use crate::load::{Pointer, Target};
+use crate::model::STAGE_OWN_KEYS;
 
 /// An edit of one file: its path as the fleet shows it, and its text before and after.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,9 +31,6 @@ impl Promotion {
         self.before == self.after
     }
 }
-
-/// The keys of a stage that are not its layer.
-pub(crate) const NOT_LAYER: [&str; 3] = ["name", "selector", "soak"];
 
 /// The promotion of stage `from` of app `app` to stage `to`, in a valid compiled fleet.
 pub fn promote(
@@ -95,13 +93,8 @@ pub fn promote(
             )
         })
     };
-    let layer = |entry: &Map<String, Value>| -> Vec<String> {
-        entry
-            .keys()
-            .filter(|k| !NOT_LAYER.contains(&k.as_str()))
-            .cloned()
-            .collect()
-    };
+    let layer =
+        |entry: &Map<String, Value>| -> Vec<String> { layer_of(entry).keys().cloned().collect() };
     // The source's layer keys, in the order the file writes them.
     let mut from_blocks: Vec<(String, Block)> = layer(from_entry)
         .into_iter()
@@ -128,7 +121,7 @@ pub fn promote(
     // Edits as (first line, end line, new text), applied from the bottom up.
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for (key, b) in &to_blocks {
-        if NOT_LAYER.contains(&key.as_str()) {
+        if STAGE_OWN_KEYS.contains(&key.as_str()) {
             continue;
         }
         let replacement = from_blocks
@@ -175,6 +168,15 @@ pub fn promote(
         before: text.to_owned(),
         after,
     })
+}
+
+/// A stage entry's layer: its keys but its own (`name`, `selector`, `soak`).
+pub(crate) fn layer_of(stage: &Map<String, Value>) -> Map<String, Value> {
+    stage
+        .iter()
+        .filter(|(k, _)| !STAGE_OWN_KEYS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 /// The lines of a block mapping key: from its line to the line before the next one as shallow
@@ -260,12 +262,7 @@ fn check(
     let layer = |doc: &Value, stage: usize| -> Map<String, Value> {
         doc.pointer(&format!("/spec/stages/{stage}"))
             .and_then(Value::as_object)
-            .map(|m| {
-                m.iter()
-                    .filter(|(k, _)| !NOT_LAYER.contains(&k.as_str()))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect()
-            })
+            .map(layer_of)
             .unwrap_or_default()
     };
     for (i, (b, a)) in before.iter().zip(after).enumerate() {
@@ -284,7 +281,7 @@ fn check(
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
-        entry.retain(|k, _| NOT_LAYER.contains(&k.as_str()));
+        entry.retain(|k, _| STAGE_OWN_KEYS.contains(&k.as_str()));
         entry.extend(layer(b, source));
         if let Some(slot) = expected.pointer_mut(&format!("/spec/stages/{target}")) {
             *slot = Value::Object(entry);

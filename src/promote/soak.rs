@@ -11,7 +11,7 @@ use std::path::Path;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Map, Value};
 
-use super::{NOT_LAYER, documents_of};
+use super::{documents_of, layer_of};
 use crate::compile::Compilation;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Pointer, Target};
@@ -37,12 +37,7 @@ fn layers(text: &str, app: &str) -> Option<Layers> {
             .filter_map(Value::as_object)
             .filter_map(|stage| {
                 let name = stage.get("name")?.as_str()?.to_owned();
-                let layer = stage
-                    .iter()
-                    .filter(|(k, _)| !NOT_LAYER.contains(&k.as_str()))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                Some((name, layer))
+                Some((name, layer_of(stage)))
             })
             .collect(),
     )

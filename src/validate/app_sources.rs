@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 use super::Findings;
 use super::field_rules::{MAX_RELEASE_NAME, release_name_problems};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::{Document, Pointer, Segment, Target};
+use crate::load::{Document, Pointer, Target};
+use crate::model::LayerOrigin;
 use crate::model::{SourceKind, TOOL_KEYS, ValuesTarget, is_templated, values_target};
 
 /// One source as it can end up: each key it has, where it is first set (and in which order:
@@ -65,7 +66,7 @@ pub(super) fn check(
     doc: &Document,
     name: &str,
     fields: &Map<String, Value>,
-    overrides: &[(Pointer, &Map<String, Value>)],
+    overrides: &[(LayerOrigin, &Map<String, Value>)],
     has_values: bool,
     findings: &mut Findings<'_>,
 ) {
@@ -105,9 +106,9 @@ pub(super) fn check(
         own.add(source, &at, true);
         let mut keys = SourceKeys::new(at.clone());
         keys.add(source, &at, true);
-        for (at, o) in overrides {
+        for (origin, o) in overrides {
             if let Some(patch) = o.get("source") {
-                keys.add(patch, &at.clone().key("source"), false);
+                keys.add(patch, &origin.pointer().key("source"), false);
             }
         }
         lists.push(vec![own]);
@@ -115,7 +116,8 @@ pub(super) fn check(
     } else if let Some(sources) = sources {
         lists.push(list_keys(sources, &spec.clone().key("sources")));
     }
-    for (at, o) in overrides {
+    for (origin, o) in overrides {
+        let at = origin.pointer();
         let (field, base) = match (o.contains_key("source"), o.contains_key("sources")) {
             (true, _) if source.is_none() && sources.is_some() => ("source", "sources"),
             (_, true) if sources.is_none() && source.is_some() => ("sources", "source"),
@@ -127,7 +129,10 @@ pub(super) fn check(
                     Code::AppSource,
                     format!(
                         "{} sets `{field}`, but app `{name}` has `{base}`",
-                        layer_name(at)
+                        match origin {
+                            LayerOrigin::Override(i) => format!("override {i}"),
+                            LayerOrigin::Stage(i) => format!("stage {i}"),
+                        }
                     ),
                     locate(&at.clone().key(field), Target::Key),
                 )
@@ -161,16 +166,6 @@ pub(super) fn check(
         new
     });
     findings.diagnostics.extend(found);
-}
-
-/// How a layer is named in a message: `override 1`, `stage 0`.
-fn layer_name(at: &Pointer) -> String {
-    match at.segments() {
-        [_, Segment::Key(list), Segment::Index(i)] => {
-            format!("{} {i}", list.trim_end_matches('s'))
-        }
-        _ => at.to_string(),
-    }
 }
 
 fn list_keys<'a>(sources: &'a Value, at: &Pointer) -> Vec<SourceKeys<'a>> {

@@ -15,7 +15,8 @@ use crate::load::{Document, Pointer, Target};
 use crate::model::digest::{Digest, digest_of};
 use crate::model::label_vocabulary::LabelVocabulary;
 use crate::model::{
-    App, FLEETC_LABEL_PREFIX, Override, PlacementRule, STAGE_LABEL, Spread, Stage, is_templated,
+    App, FLEETC_LABEL_PREFIX, LayerOrigin, Override, PlacementRule, STAGE_LABEL, Spread, Stage,
+    is_templated,
 };
 use crate::selector::LabelSelector;
 use crate::selector::{PathSegment, Selector};
@@ -147,16 +148,16 @@ fn build_one(
         || spec.overrides.iter().any(|o| o.values.is_some())
         || spec.stages.iter().any(|s| s.values.is_some());
     // The layers in the order they apply: each stage's, then each override's.
-    let override_fields: Vec<(Pointer, &Map<String, Value>)> = spec
+    let override_fields: Vec<(LayerOrigin, &Map<String, Value>)> = spec
         .stages
         .iter()
         .enumerate()
-        .map(|(i, s)| (Pointer::parse("/spec/stages").index(i), &s.fields))
+        .map(|(i, s)| (LayerOrigin::Stage(i), &s.fields))
         .chain(
             spec.overrides
                 .iter()
                 .enumerate()
-                .map(|(i, o)| (Pointer::parse("/spec/overrides").index(i), &o.fields)),
+                .map(|(i, o)| (LayerOrigin::Override(i), &o.fields)),
         )
         .collect();
     app_sources::check(
@@ -259,8 +260,7 @@ fn build_one(
             values: o.values,
             vars: o.vars,
             fields: (!o.fields.is_empty()).then(|| json!({ "spec": o.fields })),
-            at: base,
-            stage: None,
+            origin: LayerOrigin::Override(i),
         });
     }
     if !selector_ok || !spread_ok {
@@ -348,8 +348,7 @@ fn stages(
                 "metadata": {"labels": {STAGE_LABEL: input.name}},
                 "spec": input.fields,
             })),
-            at: base.clone(),
-            stage: Some(input.name.clone()),
+            origin: LayerOrigin::Stage(i),
         });
         let soak = match input.soak.as_deref().map(soak_duration) {
             None => None,

@@ -13,7 +13,7 @@ use super::view::Evaluated;
 use crate::diagnostic::Code;
 use crate::load::{Pointer, Segment};
 use crate::model::credential::is_marked;
-use crate::model::{App, Cluster, deep_merge};
+use crate::model::{App, Cluster, LayerOrigin, deep_merge};
 use crate::validate::field_rules::FieldRule;
 
 /// Which layer: the app's own, or override number `i`.
@@ -27,23 +27,21 @@ impl LayerId {
     /// Where the layer is declared in the App document: the app's `spec`, or the override's
     /// (or stage's) entry.
     fn base(self, app: &App) -> Pointer {
-        match self {
-            LayerId::Values => Pointer::parse("/spec"),
-            LayerId::Override(i) => app.overrides.get(i).map_or_else(
-                || Pointer::parse("/spec/overrides").index(i),
-                |o| o.at.clone(),
-            ),
+        match self.origin(app) {
+            None => Pointer::parse("/spec"),
+            Some(origin) => origin.pointer(),
         }
     }
 
-    /// How the layer is named for people: `values`, `overrides[1]`, `stages[0]`.
-    pub fn name(self, app: &App) -> String {
+    /// Where the layer is declared: `None` for the app's own.
+    pub fn origin(self, app: &App) -> Option<LayerOrigin> {
         match self {
-            LayerId::Values => "values".to_owned(),
-            LayerId::Override(_) => match self.base(app).segments() {
-                [_, Segment::Key(list), Segment::Index(i)] => format!("{list}[{i}]"),
-                _ => "overrides".to_owned(),
-            },
+            LayerId::Values => None,
+            LayerId::Override(i) => Some(
+                app.overrides
+                    .get(i)
+                    .map_or(LayerOrigin::Override(i), |o| o.origin),
+            ),
         }
     }
 
