@@ -307,23 +307,15 @@ fn call(name: &str, args: &[Value]) -> Result<Value, String> {
             arity(1)?;
             Ok(Value::String(text(name, &args[0])?.to_uppercase()))
         }
-        "trimPrefix" => {
+        "trimPrefix" | "trimSuffix" => {
             arity(2)?;
-            let s = text(name, &args[1])?;
-            Ok(Value::String(
-                s.strip_prefix(text(name, &args[0])?)
-                    .unwrap_or(s)
-                    .to_owned(),
-            ))
-        }
-        "trimSuffix" => {
-            arity(2)?;
-            let s = text(name, &args[1])?;
-            Ok(Value::String(
-                s.strip_suffix(text(name, &args[0])?)
-                    .unwrap_or(s)
-                    .to_owned(),
-            ))
+            let (s, affix) = (text(name, &args[1])?, text(name, &args[0])?);
+            let trimmed = if name == "trimPrefix" {
+                s.strip_prefix(affix)
+            } else {
+                s.strip_suffix(affix)
+            };
+            Ok(Value::String(trimmed.unwrap_or(s).to_owned()))
         }
         "eq" => {
             let (first, rest) = args
