@@ -6,7 +6,7 @@
 //! values of a fleet that may be invalid, for its findings.
 
 use crate::diagnostic::{self, Code, Diagnostic};
-use crate::load::{Files, load};
+use crate::load::{Files, Loaded, load, load_pair};
 use crate::model::Fleet;
 use crate::model::digest::Digest;
 use crate::place::{Placement, place};
@@ -96,7 +96,22 @@ impl Compilation {
 
 /// Compiles fleet files, up to the placements.
 pub fn compile(sources: impl Into<Sources>, options: &Options) -> Compilation {
-    let loaded = load(sources.into());
+    compile_loaded(load(sources.into()), options)
+}
+
+/// Compiles two versions of a fleet (the sides of a diff), each file content parsed once; the
+/// same as two [`compile`]s.
+pub(crate) fn compile_pair(
+    a: Sources,
+    b: Sources,
+    options: &Options,
+) -> (Compilation, Compilation) {
+    let (a, b) = load_pair(a, b);
+    rayon::join(|| compile_loaded(a, options), || compile_loaded(b, options))
+}
+
+/// Compiles loaded fleet files, up to the placements.
+fn compile_loaded(loaded: Loaded, options: &Options) -> Compilation {
     let mut diagnostics = loaded.diagnostics;
     let load_failed = diagnostic::has_errors(&diagnostics);
     let validated = validate(&loaded.files, &loaded.documents, load_failed, options.now);

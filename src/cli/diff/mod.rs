@@ -50,14 +50,11 @@ pub(crate) fn run(context: &Context, args: &DiffArgs) -> Outcome {
         );
     }
     let head_rev = args.head.as_deref().or(context.rev.as_deref());
-    let (base, head) = rayon::join(
-        || side(context, Some(&args.base), args.format),
-        || side(context, head_rev, args.format),
-    );
-    let (mut base, mut head) = match (base, head) {
-        (Ok(b), Ok(h)) => (b, h),
-        (Err(o), _) | (_, Err(o)) => return o,
+    let (base, head) = match sides(context, &args.base, head_rev, args.format) {
+        Ok(sides) => sides,
+        Err(outcome) => return outcome,
     };
+    let (mut base, mut head) = (base, head);
     let (base_tree, head_tree) = match rendered_trees(context, &mut base, &mut head, args.format) {
         Ok(trees) => trees,
         Err(outcome) => return outcome,
@@ -72,8 +69,8 @@ pub(crate) fn run(context: &Context, args: &DiffArgs) -> Outcome {
         Gate::new(limit, base_objects, deletions)
     });
     let report = Report {
-        base: base.label,
-        head: head.label,
+        base: base.label.clone(),
+        head: head.label.clone(),
         impact,
         refused,
         placements,
@@ -81,6 +78,7 @@ pub(crate) fn run(context: &Context, args: &DiffArgs) -> Outcome {
         gate,
         out: context.out_display.clone(),
     };
+    super::leave_to_exit((base, head, base_tree, head_tree));
     let mut outcome = Outcome::new(Status::Clean);
     match args.format {
         DiffFormat::Text => outcome.stdout = text::render(&report, context.color),
@@ -100,27 +98,51 @@ pub(crate) fn run(context: &Context, args: &DiffArgs) -> Outcome {
     outcome
 }
 
-/// Reads and compiles one side; an invalid fleet ends the run with its findings.
-fn side(context: &Context, rev: Option<&str>, format: DiffFormat) -> Result<Side, Outcome> {
-    let label = rev.map_or_else(|| "the working tree".to_owned(), str::to_owned);
-    let sources = match context.sources_at(rev) {
-        Ok(s) => s,
-        Err(SourceError::NoFleetAtRevision { .. }) => {
-            return Ok(Side {
-                label: format!("{label} (no fleet)"),
-                compiled: None,
-            });
+/// Reads and compiles both sides, each file content parsed once; an invalid fleet ends the run
+/// with its findings (the base's first).
+fn sides(
+    context: &Context,
+    base: &str,
+    head: Option<&str>,
+    format: DiffFormat,
+) -> Result<(Side, Side), Outcome> {
+    let label =
+        |rev: Option<&str>| rev.map_or_else(|| "the working tree".to_owned(), str::to_owned);
+    let (base_sources, head_sources) =
+        rayon::join(|| read(context, Some(base)), || read(context, head));
+    let (base_sources, head_sources) = (base_sources?, head_sources?);
+    let (base_compiled, head_compiled) = match (base_sources, head_sources) {
+        (Some(b), Some(h)) => {
+            let (b, h) = crate::compile::compile_pair(b, h, &context.options);
+            (Some(b), Some(h))
         }
-        Err(e) => return Err(Outcome::failure(e)),
+        (b, h) => rayon::join(
+            || b.map(|s| crate::compile::compile(s, &context.options)),
+            || h.map(|s| crate::compile::compile(s, &context.options)),
+        ),
     };
-    let compilation = crate::compile::compile(sources, &context.options);
-    if !compilation.is_valid() {
-        return Err(invalid(context, &label, &compilation, format));
+    let side = |rev: Option<&str>, compiled: Option<Compilation>| match compiled {
+        None => Ok(Side {
+            label: format!("{} (no fleet)", label(rev)),
+            compiled: None,
+        }),
+        Some(c) if !c.is_valid() => Err(invalid(context, &label(rev), &c, format)),
+        Some(c) => Ok(Side {
+            label: label(rev),
+            compiled: Some(c),
+        }),
+    };
+    Ok((side(Some(base), base_compiled)?, side(head, head_compiled)?))
+}
+
+/// The fleet files at a revision (`None`: the working tree); `None` when the revision has no
+/// fleet folder yet.
+fn read(context: &Context, rev: Option<&str>) -> Result<Option<crate::source::Sources>, Outcome> {
+    match context.sources_at(rev) {
+        Ok(s) => Ok(Some(s)),
+        Err(SourceError::NoFleetAtRevision { .. }) => Ok(None),
+        Err(e) => Err(Outcome::failure(e)),
     }
-    Ok(Side {
-        label,
-        compiled: Some(compilation),
-    })
 }
 
 /// A side's compiled fleet and placements, for the placement summary.
