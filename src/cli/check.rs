@@ -95,10 +95,9 @@ fn answer(context: &Context, format: Format) -> (Outcome, Keep) {
         Err(outcome) => return (outcome, Keep::No),
     };
     let keep = keep(&compilation, &drift);
-    (
-        report(context, format, context.color, &compilation, &drift),
-        keep,
-    )
+    let outcome = report(context, format, context.color, &compilation, &drift);
+    super::leave_to_exit(compilation);
+    (outcome, keep)
 }
 
 /// How long the answer about `compilation` and `drift` may be given again.

@@ -79,6 +79,13 @@ pub struct Environment {
 }
 
 /// Runs fleetc with these arguments (the first is the program name).
+/// Hands a large value to the process's exit instead of freeing it: the binary exits once
+/// [`run`] returns, and freeing a 10,000-cluster fleet's model piece by piece costs a tenth of
+/// a second of a diff's wall time.
+pub(crate) fn leave_to_exit<T>(value: T) {
+    std::mem::forget(value);
+}
+
 pub fn run(args: impl IntoIterator<Item = OsString>, env: &Environment) -> Outcome {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,

@@ -47,7 +47,7 @@ pub(crate) fn scan(kind: Kind, doc: &Document, files: &Files) -> (Vec<Diagnostic
         Kind::Fleet => KeysCount::OnlyUnder("defaults"),
         Kind::Cluster | Kind::ClusterTemplate | Kind::App => KeysCount::Everywhere,
     };
-    walk(&doc.value, &Pointer::root(), keys_count, &mut found);
+    walk(&doc.value, &mut Vec::new(), keys_count, &mut found);
     let (marks, mut diagnostics) = check_marks(doc, files);
     found.retain(|(pointer, _)| !is_marked(&marks, pointer));
     let keys = found
@@ -114,21 +114,44 @@ enum Found {
     Shape(Secret),
 }
 
-fn walk(value: &Value, at: &Pointer, keys_count: KeysCount, found: &mut Vec<(Pointer, Found)>) {
+/// A step of the path [`walk`] is at, borrowed from the document.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The pointer of a path [`walk`] found something at.
+fn pointer(path: &[Step<'_>]) -> Pointer {
+    path.iter().fold(Pointer::root(), |p, step| match step {
+        Step::Key(k) => p.key(*k),
+        Step::Index(i) => p.index(*i),
+    })
+}
+
+/// Walks `value` at `path` (extended and restored on the way down: a pointer is made only for
+/// what is found).
+fn walk<'a>(
+    value: &'a Value,
+    path: &mut Vec<Step<'a>>,
+    keys_count: KeysCount,
+    found: &mut Vec<(Pointer, Found)>,
+) {
     match value {
         Value::String(s) => {
             if let Some(secret) = secret_in_text(s) {
-                found.push((at.clone(), Found::Shape(secret)));
+                found.push((pointer(path), Found::Shape(secret)));
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(item, &at.clone().index(i), keys_count, found);
+                path.push(Step::Index(i));
+                walk(item, path, keys_count, found);
+                path.pop();
             }
         }
         Value::Object(map) => {
             for (key, child) in map {
-                let here = at.clone().key(key.clone());
                 let inner = match keys_count {
                     KeysCount::OnlyUnder(name) if key == name => KeysCount::Everywhere,
                     other => other,
@@ -136,11 +159,13 @@ fn walk(value: &Value, at: &Pointer, keys_count: KeysCount, found: &mut Vec<(Poi
                 let flagged = matches!(inner, KeysCount::Everywhere)
                     && is_credential_key(key)
                     && holds_credential(child);
+                path.push(Step::Key(key));
                 if flagged {
-                    found.push((here, Found::Key(key.clone())));
+                    found.push((pointer(path), Found::Key(key.clone())));
                 } else {
-                    walk(child, &here, inner, found);
+                    walk(child, path, inner, found);
                 }
+                path.pop();
             }
         }
         _ => {}
