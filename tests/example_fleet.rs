@@ -520,12 +520,15 @@ fn kubectl_kustomize_builds_each_hub_from_its_cluster_files() {
         return;
     }
     let out = repo_root().join("out");
-    // A hub's folder holds its cluster files, the provisioning files of its CAPI clusters, the
-    // kustomization and the root Application, which is applied by hand and not part of the build.
+    // A hub's folder holds its cluster files, the provisioning files of its CAPI clusters, its
+    // cluster Secret policy, the kustomization and the root Application, which is applied by
+    // hand and not part of the build.
     let mut expected: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for (path, bytes) in snapshot(&out) {
         let parts: Vec<&str> = path.split('/').collect();
-        if let ["hubs", hub, "clusters" | "provisioning", _] = parts[..] {
+        if let ["hubs", hub, "clusters" | "provisioning", _]
+        | ["hubs", hub, "cluster-secret-policy.yaml"] = parts[..]
+        {
             let text = String::from_utf8(bytes).expect("UTF-8 output");
             expected
                 .entry(hub.to_owned())

@@ -97,6 +97,16 @@ pub struct ArgoCd {
     pub namespace: String,
     #[serde(default = "default_project")]
     pub project: String,
+    /// The admission policy rendered per hub for its cluster Secrets, if any.
+    #[serde(default)]
+    pub cluster_secret_policy: Option<PolicyEngine>,
+}
+
+/// The admission controller a rendered policy is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PolicyEngine {
+    Kyverno,
 }
 
 impl Default for ArgoCd {
@@ -104,6 +114,7 @@ impl Default for ArgoCd {
         Self {
             namespace: default_namespace(),
             project: default_project(),
+            cluster_secret_policy: None,
         }
     }
 }

@@ -110,7 +110,7 @@ pub(crate) fn config_text(config: &Value) -> String {
 
 /// The server and `config` JSON of a credential-free connection; `None` for a secret store or a
 /// CAPI kubeconfig, which ESO reads at runtime.
-fn connection(cluster: &Cluster) -> Option<(String, Value)> {
+pub(crate) fn connection(cluster: &Cluster) -> Option<(String, Value)> {
     let tls = |ca: &str| json!({"insecure": false, "caData": ca});
     Some(match &cluster.connection {
         Connection::SecretStore(_) | Connection::Capi(_) => return None,

@@ -20,6 +20,9 @@ pub struct RenderErrors {
     oversized: BTreeMap<usize, (Vec<(String, usize)>, usize)>,
     /// Rendered objects that look like they hold a secret: what produced each, and what.
     secrets: BTreeMap<(Origin, String), &'static str>,
+    /// Clusters whose rendered connection the hub's cluster Secret policy would refuse, with
+    /// why.
+    policy: BTreeMap<usize, Vec<String>>,
 }
 
 /// What a rendered object comes from.
@@ -58,9 +61,23 @@ impl RenderErrors {
         self.secrets.insert((origin, object), what);
     }
 
+    /// Records why the hub's cluster Secret policy would refuse cluster `cluster`'s rendered
+    /// connection (nothing when it admits it).
+    pub fn add_policy_violations(
+        &mut self,
+        cluster: usize,
+        violations: &[crate::render::secret_policy::Violation],
+    ) {
+        if !violations.is_empty() {
+            let why = violations.iter().map(ToString::to_string).collect();
+            self.policy.insert(cluster, why);
+        }
+    }
+
     /// Adds every failure of `other`.
     pub fn merge(&mut self, other: RenderErrors) {
         self.secrets.extend(other.secrets);
+        self.policy.extend(other.policy);
         for (key, clusters) in other.errors {
             self.errors.entry(key).or_default().extend(clusters);
         }
@@ -81,7 +98,10 @@ impl RenderErrors {
 
     /// Whether nothing failed.
     pub fn is_empty(&self) -> bool {
-        self.errors.is_empty() && self.oversized.is_empty() && self.secrets.is_empty()
+        self.errors.is_empty()
+            && self.oversized.is_empty()
+            && self.secrets.is_empty()
+            && self.policy.is_empty()
     }
 
     /// One diagnostic per failing string and message, naming the clusters it failed for, and
@@ -128,6 +148,19 @@ impl RenderErrors {
                 Some(files.document_location(at)),
             )
             .with_help("find where the value comes from (`fleetc explain`), and keep the secret in a secrets manager")
+        }));
+        found.extend(self.policy.into_iter().map(|(i, why)| {
+            let cluster = &fleet.clusters[i];
+            Diagnostic::error(
+                Code::Connection,
+                format!(
+                    "the cluster Secret of cluster `{}` would be refused by its hub's cluster Secret policy: {}",
+                    cluster.name,
+                    why.join("; ")
+                ),
+                Some(files.document_location(cluster.origin.cluster)),
+            )
+            .with_help("connect with a cloud identity (the `eks`, `gke`, `aks` or `capi` forms), or from a secret store whose entry the policy admits")
         }));
         found.extend(self.errors
             .into_iter()

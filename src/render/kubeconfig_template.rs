@@ -58,6 +58,13 @@ fn prelude(with_user: bool) -> String {
 /// The `config` template for a CAPI cluster: the prelude, then Argo CD's config JSON whose CA
 /// (and, for a vcluster, client certificate) are the prelude's variables.
 pub(crate) fn config(cluster: &Cluster, connection: &CapiConnection) -> String {
+    let with_user = matches!(cluster.provider, Provider::Vcluster | Provider::Onprem);
+    prelude(with_user) + &config_text(&config_value(cluster, connection))
+}
+
+/// The JSON of a CAPI cluster's `config` template, after its prelude: its strings hold the
+/// prelude's variables.
+pub(crate) fn config_value(cluster: &Cluster, connection: &CapiConnection) -> Value {
     let literal = |s: &str| escape_go_template(s);
     let mut tls = json!({"insecure": false, "caData": "{{ $caData }}"});
     let mut config = serde_json::Map::new();
@@ -93,8 +100,7 @@ pub(crate) fn config(cluster: &Cluster, connection: &CapiConnection) -> String {
         }
     }
     config.insert("tlsClientConfig".into(), tls);
-    let with_user = matches!(cluster.provider, Provider::Vcluster | Provider::Onprem);
-    prelude(with_user) + &config_text(&Value::Object(config))
+    Value::Object(config)
 }
 
 #[cfg(test)]

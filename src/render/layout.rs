@@ -4,7 +4,8 @@
 //!
 //! `hubs/<hub>/clusters/<cluster>.yaml` holds a cluster's Secret or `ExternalSecret` and its
 //! Applications; `hubs/<hub>/provisioning/<cluster>.yaml` its Cluster API objects;
-//! `hubs/<hub>/kustomization.yaml` and `hubs/<hub>/root-application.yaml` are the hub's own;
+//! `hubs/<hub>/kustomization.yaml`, `hubs/<hub>/root-application.yaml` and (when the Fleet asks
+//! for it) `hubs/<hub>/cluster-secret-policy.yaml` are the hub's own;
 //! `terraform/<cluster>/` holds a Terraform cluster's root module and values.
 
 /// The folder of hub `hub`, which its root Application syncs.
@@ -25,6 +26,11 @@ pub fn provisioning_file(hub: &str, cluster: &str) -> String {
 /// The Kustomization of hub `hub`, listing its files.
 pub fn kustomization_file(hub: &str) -> String {
     format!("{HUBS}/{hub}/kustomization.yaml")
+}
+
+/// The admission policy for hub `hub`'s cluster Secrets.
+pub fn secret_policy_file(hub: &str) -> String {
+    format!("{HUBS}/{hub}/cluster-secret-policy.yaml")
 }
 
 /// The root Application of hub `hub`.

@@ -15,6 +15,7 @@ pub mod layout;
 mod meta;
 mod planned;
 mod program;
+pub mod secret_policy;
 mod sync_order;
 mod terraform;
 mod tree;
@@ -56,6 +57,9 @@ pub struct Rendering<'f> {
     /// Per cluster, its placements by Application name.
     by_cluster: Vec<Vec<&'f Placement>>,
     keys: Vec<Digest>,
+    /// Per hub (in the Fleet's order), the rule its cluster Secrets' policy enforces, when the
+    /// Fleet renders one.
+    policies: Vec<secret_policy::SecretPolicy>,
 }
 
 impl<'f> Rendering<'f> {
@@ -83,11 +87,20 @@ impl<'f> Rendering<'f> {
                 combine([salt, fleet.digest, cluster.digest].into_iter().chain(apps))
             })
             .collect();
+        let policies = match fleet.argocd.cluster_secret_policy {
+            Some(_) => fleet
+                .hubs
+                .iter()
+                .map(|hub| secret_policy::SecretPolicy::of_hub(fleet, &hub.name))
+                .collect(),
+            None => Vec::new(),
+        };
         Self {
             fleet,
             files,
             by_cluster,
             keys,
+            policies,
         }
     }
 
@@ -196,6 +209,11 @@ impl<'f> Rendering<'f> {
                 || format!("the ExternalSecret in {cluster_path}"),
             );
         }
+        let hub = fleet.hubs.iter().position(|h| h.name == cluster.hub);
+        if let Some(policy) = hub.and_then(|h| self.policies.get(h)) {
+            let violations = policy.violations(&secret_policy::facts(cluster));
+            failed.add_policy_violations(index, &violations);
+        }
         let mut oversized = Vec::new();
         for p in &self.by_cluster[index] {
             match values.evaluate(p) {
@@ -283,13 +301,18 @@ impl<'f> Rendering<'f> {
     ) -> Vec<(String, OutputFile)> {
         let paths: Vec<&str> = paths.into_iter().collect();
         let mut files = Vec::new();
-        for hub in &self.fleet.hubs {
+        for (i, hub) in self.fleet.hubs.iter().enumerate() {
             let prefix = format!("{}/", layout::hub_dir(&hub.name));
             let mut resources: Vec<String> = paths
                 .iter()
                 .filter_map(|p| p.strip_prefix(&prefix))
                 .map(str::to_owned)
                 .collect();
+            if let Some(policy) = self.policies.get(i) {
+                let path = layout::secret_policy_file(&hub.name);
+                resources.extend(path.strip_prefix(&prefix).map(str::to_owned));
+                files.push((path, yaml_file(&[policy.kyverno()])));
+            }
             resources.sort_unstable();
             files.push((
                 layout::kustomization_file(&hub.name),
