@@ -357,6 +357,7 @@ fn schema_write_writes_the_committed_schema_files() {
             "cluster.schema.json",
             "fleet.schema.json",
             "fleetc.schema.json",
+            "team.schema.json",
         ]
     );
     assert!(written == committed, "--write differs from schema/");

@@ -521,12 +521,12 @@ fn kubectl_kustomize_builds_each_hub_from_its_cluster_files() {
     }
     let out = repo_root().join("out");
     // A hub's folder holds its cluster files, the provisioning files of its CAPI clusters, its
-    // cluster Secret policy, the kustomization and the root Application, which is applied by
-    // hand and not part of the build.
+    // teams' projects, its cluster Secret policy, the kustomization and the root Application,
+    // which is applied by hand and not part of the build.
     let mut expected: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for (path, bytes) in snapshot(&out) {
         let parts: Vec<&str> = path.split('/').collect();
-        if let ["hubs", hub, "clusters" | "provisioning", _]
+        if let ["hubs", hub, "clusters" | "provisioning" | "projects", _]
         | ["hubs", hub, "cluster-secret-policy.yaml"] = parts[..]
         {
             let text = String::from_utf8(bytes).expect("UTF-8 output");
@@ -715,18 +715,23 @@ fn render_cleans_up_leftover_temp_files() {
 fn removing_a_cluster_removes_exactly_its_file_and_updates_its_kustomization() {
     let repo = example_copy();
     // staging-us-gcp-1 is on hub-us and no app names it in `clusters` or `exclude`, so removing
-    // it is valid and changes nothing but its own file and hub-us's resource list.
+    // it is valid and changes nothing but its own file, hub-us's resource list, and the
+    // destinations of the search team's project, whose cluster it was.
     fs::remove_file(repo.path().join("fleet/clusters/staging-us-gcp-1.yaml"))
         .expect("remove the cluster");
     let gone = "hubs/hub-us/clusters/staging-us-gcp-1.yaml";
     let kustomization = "hubs/hub-us/kustomization.yaml";
+    let project = "hubs/hub-us/projects/search-apps.yaml";
 
     let check = fleetc(repo.path(), &["check", "--format", "json"]);
     check.expect_code(1);
     let mut expected = with_code("extra-output", &[format!("out/{gone}").as_str()]);
     expected.extend(with_code(
         "stale-output",
-        &[format!("out/{kustomization}").as_str()],
+        &[
+            format!("out/{kustomization}").as_str(),
+            format!("out/{project}").as_str(),
+        ],
     ));
     assert_eq!(json_findings(&check), expected);
 
@@ -743,13 +748,24 @@ fn removing_a_cluster_removes_exactly_its_file_and_updates_its_kustomization() {
         kustomization.to_owned(),
         listed.replacen(entry, "", 1).into_bytes(),
     );
+    let destinations = String::from_utf8(before[project].clone()).expect("UTF-8");
+    let destination = "    - name: staging-us-gcp-1\n      namespace: search\n";
+    assert_eq!(
+        destinations.matches(destination).count(),
+        1,
+        "{destinations}"
+    );
+    expected.insert(
+        project.to_owned(),
+        destinations.replacen(destination, "", 1).into_bytes(),
+    );
     assert_eq!(
         after.keys().collect::<Vec<_>>(),
         expected.keys().collect::<Vec<_>>()
     );
     assert!(
         after == expected,
-        "render changed more than the cluster's file and its kustomization:\n{}",
+        "render changed more than the cluster's file, its kustomization and its team's project:\n{}",
         String::from_utf8_lossy(&after[kustomization])
     );
     fleetc(repo.path(), &["check"]).expect_code(0);

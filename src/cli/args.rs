@@ -302,7 +302,7 @@ pub(crate) enum Command {
     Man,
     /// Print the JSON Schema of a kind, or write all schemas into a folder for editors.
     Schema {
-        /// fleet, cluster-template, cluster, app, or all (the schema that accepts any kind).
+        /// fleet, cluster-template, cluster, app, team, or all (the schema that accepts any kind).
         #[arg(value_name = "KIND", default_value = "all")]
         kind: String,
         /// Write every schema file into DIR instead of printing one.

@@ -24,9 +24,10 @@ pub(crate) fn run(context: &Context, kind: &str, write: Option<&Path>) -> Outcom
         "cluster-template" | "ClusterTemplate" => "cluster-template.schema.json",
         "cluster" | "Cluster" => "cluster.schema.json",
         "app" | "App" => "app.schema.json",
+        "team" | "Team" => "team.schema.json",
         other => {
             return Outcome::failure(format!(
-                "unknown kind `{other}`; choose fleet, cluster-template, cluster, app or all"
+                "unknown kind `{other}`; choose fleet, cluster-template, cluster, app, team or all"
             ));
         }
     };

@@ -43,7 +43,7 @@ codes! {
     UnsupportedYaml => "unsupported-yaml", "a YAML feature fleetc does not accept (tags, merge keys, non-string keys)";
     NotAnObject => "not-an-object", "a YAML document is not a mapping";
     ApiVersion => "api-version", "a document's apiVersion is missing or not fleetc.dev/v1alpha1";
-    UnknownKind => "unknown-kind", "a document's kind is not Fleet, ClusterTemplate, Cluster or App";
+    UnknownKind => "unknown-kind", "a document's kind is not Fleet, ClusterTemplate, Cluster, App or Team";
     UnknownField => "unknown-field", "a field the schema does not define (often a typo)";
     MissingField => "missing-field", "a required field is absent";
     WrongType => "wrong-type", "a value has the wrong type";
@@ -74,6 +74,7 @@ codes! {
     ApplicationNameCollision => "application-name-collision", "two placements on one hub, or a placement and the hub's root Application, produce the same Application name";
     NoPlacement => "no-placement", "an app that lands on no cluster";
     Stage => "stage", "an app's rollout stages overlap on a cluster or leave one of its placements out";
+    Team => "team", "an app of a team's project placed outside the team's clusters or namespaces, or deploying from a repository the team may not use";
     ClusterScope => "cluster-scope", "an app placed on a project-scoped cluster outside its project or namespaces, which Argo CD refuses to sync";
     StaleOutput => "stale-output", "a file of out/ that differs from what `fleetc render` writes (`fleetc check`)";
     MissingOutput => "missing-output", "a file `fleetc render` writes that out/ lacks (`fleetc check`)";

@@ -28,6 +28,8 @@ pub struct Fleet {
     pub clusters: Vec<Cluster>,
     /// Sorted by name.
     pub apps: Vec<App>,
+    /// Sorted by name.
+    pub teams: Vec<super::Team>,
     /// The text of every field the fleet marks as not a credential (`metadata.notCredentials`):
     /// the screen of rendered objects passes over what looks like a secret inside them.
     pub not_credential_texts: Vec<String>,

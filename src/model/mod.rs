@@ -15,6 +15,7 @@ pub mod portable_text;
 mod provisioning;
 mod secret_key;
 mod source_kind;
+mod team;
 mod terraform;
 
 pub use app::{
@@ -34,6 +35,7 @@ pub use provisioning::{
 };
 pub use secret_key::{key_problem, sanitize_key};
 pub use source_kind::{SourceKind, TOOL_KEYS, ValuesTarget, values_target};
+pub use team::{Access, Team, TeamNamespace, TeamRole};
 pub use terraform::{TerraformModule, TerraformSettings};
 
 /// The placement labels fleetc derives from cluster fields, each only when the field is set.
@@ -61,11 +63,18 @@ pub enum Kind {
     ClusterTemplate,
     Cluster,
     App,
+    Team,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 4] = [Kind::Fleet, Kind::ClusterTemplate, Kind::Cluster, Kind::App];
+    pub const ALL: [Kind; 5] = [
+        Kind::Fleet,
+        Kind::ClusterTemplate,
+        Kind::Cluster,
+        Kind::App,
+        Kind::Team,
+    ];
 
     /// The `kind:` string.
     pub fn as_str(self) -> &'static str {
@@ -74,6 +83,7 @@ impl Kind {
             Kind::ClusterTemplate => "ClusterTemplate",
             Kind::Cluster => "Cluster",
             Kind::App => "App",
+            Kind::Team => "Team",
         }
     }
 

@@ -9,6 +9,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Files, Pointer, Target};
 use crate::model::Fleet;
 use crate::place::LayerError;
+use crate::render::team_scope::Breach;
 
 /// What failed while rendering, making the fleet invalid: templates (by app, the failing string
 /// and message, with the clusters it failed for, none for a syntax error), Applications larger
@@ -23,6 +24,9 @@ pub struct RenderErrors {
     /// Clusters whose rendered connection the hub's cluster Secret policy would refuse, with
     /// why.
     policy: BTreeMap<usize, Vec<String>>,
+    /// Applications outside their team's scope: by app, breach and where the App document
+    /// declares what breaches it, the clusters.
+    breaches: BTreeMap<(usize, Breach, String), Vec<String>>,
 }
 
 /// What a rendered object comes from.
@@ -74,8 +78,26 @@ impl RenderErrors {
         }
     }
 
+    /// Records that app `app`'s Application on `cluster` breaks its team's scope, by what its
+    /// document declares at `pointer`.
+    pub(crate) fn add_breach(
+        &mut self,
+        app: usize,
+        breach: Breach,
+        pointer: String,
+        cluster: &str,
+    ) {
+        self.breaches
+            .entry((app, breach, pointer))
+            .or_default()
+            .push(cluster.to_owned());
+    }
+
     /// Adds every failure of `other`.
     pub fn merge(&mut self, other: RenderErrors) {
+        for (key, clusters) in other.breaches {
+            self.breaches.entry(key).or_default().extend(clusters);
+        }
         self.secrets.extend(other.secrets);
         self.policy.extend(other.policy);
         for (key, clusters) in other.errors {
@@ -102,6 +124,7 @@ impl RenderErrors {
             && self.oversized.is_empty()
             && self.secrets.is_empty()
             && self.policy.is_empty()
+            && self.breaches.is_empty()
     }
 
     /// One diagnostic per failing string and message, naming the clusters it failed for, and
@@ -162,20 +185,31 @@ impl RenderErrors {
             )
             .with_help("connect with a cloud identity (the `eks`, `gke`, `aks` or `capi` forms), or from a secret store whose entry the policy admits")
         }));
+        found.extend(self.breaches.into_iter().map(|((app, breach, pointer), mut clusters)| {
+            clusters.sort();
+            let app = &fleet.apps[app];
+            Diagnostic::error(
+                Code::Team,
+                format!(
+                    "app `{}` is in the project of team `{}`, but on {} its Application {}",
+                    app.name,
+                    breach.team(),
+                    on_clusters(&clusters),
+                    breach.describe(fleet)
+                ),
+                Some(files.locate(app.at, &Pointer::parse(&pointer), Target::Value)),
+            )
+            .with_help("an app of a team's project deploys only to the team's clusters and namespaces, from its repositories: change the app's placement, namespace or source, or the Team")
+        }));
         found.extend(self.errors
             .into_iter()
             .map(|((app, pointer, code, message), mut clusters)| {
                 clusters.sort();
                 let app = &fleet.apps[app];
-                let on = match clusters.as_slice() {
-                    [] => String::new(),
-                    [one] => format!(" on cluster `{one}`"),
-                    many => {
-                        let shown: Vec<String> = many.iter().take(3).map(|c| format!("`{c}`")).collect();
-                        let more = many.len().saturating_sub(3);
-                        let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
-                        format!(" on {} clusters ({}{tail})", many.len(), shown.join(", "))
-                    }
+                let on = if clusters.is_empty() {
+                    String::new()
+                } else {
+                    format!(" on {}", on_clusters(&clusters))
                 };
                 let undefined = message.ends_with("is undefined");
                 let what = if is_value(&pointer) { "value template" } else { "template" };
@@ -195,6 +229,23 @@ impl RenderErrors {
                 }
             }));
         found
+    }
+}
+
+/// "cluster `a`", or "3 clusters (`a`, `b`, `c`)", and past three "… and 2 more".
+fn on_clusters(clusters: &[String]) -> String {
+    match clusters {
+        [one] => format!("cluster `{one}`"),
+        many => {
+            let shown: Vec<String> = many.iter().take(3).map(|c| format!("`{c}`")).collect();
+            let more = many.len().saturating_sub(3);
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            format!("{} clusters ({}{tail})", many.len(), shown.join(", "))
+        }
     }
 }
 

@@ -5,7 +5,8 @@
 //! `hubs/<hub>/clusters/<cluster>.yaml` holds a cluster's Secret or `ExternalSecret` and its
 //! Applications; `hubs/<hub>/provisioning/<cluster>.yaml` its Cluster API objects;
 //! `hubs/<hub>/kustomization.yaml`, `hubs/<hub>/root-application.yaml` and (when the Fleet asks
-//! for it) `hubs/<hub>/cluster-secret-policy.yaml` are the hub's own;
+//! for it) `hubs/<hub>/cluster-secret-policy.yaml` are the hub's own, and so is
+//! `hubs/<hub>/projects/<project>.yaml`, a team's `AppProject`;
 //! `terraform/<cluster>/` holds a Terraform cluster's root module and values.
 
 /// The folder of hub `hub`, which its root Application syncs.
@@ -31,6 +32,11 @@ pub fn kustomization_file(hub: &str) -> String {
 /// The admission policy for hub `hub`'s cluster Secrets.
 pub fn secret_policy_file(hub: &str) -> String {
     format!("{HUBS}/{hub}/cluster-secret-policy.yaml")
+}
+
+/// The `AppProject` of project `project` on hub `hub`.
+pub fn project_file(hub: &str, project: &str) -> String {
+    format!("{HUBS}/{hub}/projects/{project}.yaml")
 }
 
 /// The root Application of hub `hub`.

@@ -2,6 +2,7 @@
 //! in-memory `out/` tree. One module per kind of output; documents are built from typed data
 //! and serialized, never assembled as text, into the files [`layout`] names.
 
+mod app_project;
 mod application;
 mod capi;
 mod cluster_secret;
@@ -17,6 +18,7 @@ mod planned;
 mod program;
 pub mod secret_policy;
 mod sync_order;
+mod team_scope;
 mod terraform;
 mod tree;
 mod yaml;
@@ -27,6 +29,7 @@ pub use tree::{ObjectId, OutputFile, OutputTree};
 pub(crate) use yaml::write_document as write_yaml_document;
 
 use rayon::prelude::*;
+use serde_json::Value;
 
 use crate::load::Files;
 use crate::model::Fleet;
@@ -60,6 +63,9 @@ pub struct Rendering<'f> {
     /// Per hub (in the Fleet's order), the rule its cluster Secrets' policy enforces, when the
     /// Fleet renders one.
     policies: Vec<secret_policy::SecretPolicy>,
+    /// Per app, whether it may be a team's (its Applications are then checked against the
+    /// team's scope); empty when the fleet has no teams.
+    team_apps: Vec<bool>,
 }
 
 impl<'f> Rendering<'f> {
@@ -78,13 +84,21 @@ impl<'f> Rendering<'f> {
         by_cluster
             .par_iter_mut()
             .for_each(|placed| placed.sort_unstable_by(|a, b| a.application.cmp(&b.application)));
+        // A team's scope is checked as its apps are rendered: a team change renders again.
+        let teams =
+            (!fleet.teams.is_empty()).then(|| combine(fleet.teams.iter().map(|t| t.digest)));
         let keys = fleet
             .clusters
             .par_iter()
             .zip(&by_cluster)
             .map(|(cluster, placed)| {
                 let apps = placed.iter().map(|p| fleet.apps[p.app].digest);
-                combine([salt, fleet.digest, cluster.digest].into_iter().chain(apps))
+                combine(
+                    [salt, fleet.digest, cluster.digest]
+                        .into_iter()
+                        .chain(teams)
+                        .chain(apps),
+                )
             })
             .collect();
         let policies = match fleet.argocd.cluster_secret_policy {
@@ -95,12 +109,18 @@ impl<'f> Rendering<'f> {
                 .collect(),
             None => Vec::new(),
         };
+        let team_apps = if fleet.teams.is_empty() {
+            Vec::new()
+        } else {
+            fleet.apps.iter().map(team_scope::may_be_a_teams).collect()
+        };
         Self {
             fleet,
             files,
             by_cluster,
             keys,
             policies,
+            team_apps,
         }
     }
 
@@ -232,6 +252,16 @@ impl<'f> Rendering<'f> {
                         Origin::App(p.app),
                         || format!("the Application `{}` in {cluster_path}", p.application),
                     );
+                    if self.team_apps.get(p.app).copied().unwrap_or(false)
+                        && let Ok(written) = serde_yaml::from_str::<Value>(file.last_document())
+                    {
+                        for breach in
+                            team_scope::breaches(fleet, &written, &cluster.placement_labels)
+                        {
+                            let at = team_scope::declared_at(&breach, &fleet.apps[p.app], cluster);
+                            failed.add_breach(p.app, breach, at, &cluster.name);
+                        }
+                    }
                 }
                 Err(e) => failed.add(p.app, e, Some(&cluster.name)),
             }
@@ -308,6 +338,12 @@ impl<'f> Rendering<'f> {
                 .filter_map(|p| p.strip_prefix(&prefix))
                 .map(str::to_owned)
                 .collect();
+            for team in &self.fleet.teams {
+                let project = app_project::app_project(self.fleet, team, &hub.name);
+                let path = layout::project_file(&hub.name, &team.project);
+                resources.extend(path.strip_prefix(&prefix).map(str::to_owned));
+                files.push((path, yaml_file(&[project])));
+            }
             if let Some(policy) = self.policies.get(i) {
                 let path = layout::secret_policy_file(&hub.name);
                 resources.extend(path.strip_prefix(&prefix).map(str::to_owned));

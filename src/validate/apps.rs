@@ -173,7 +173,7 @@ fn build_one(
     let selector = spec.placement.selector.as_ref().and_then(|s| {
         let at = base.clone().key("selector");
         vocabulary::check_selector(labels, doc, s, &at, findings);
-        compile(doc, s, &at, labels, findings)
+        compile_selector(doc, s, &at, labels, findings)
     });
     let selector_ok = spec.placement.selector.is_none() || selector.is_some();
     let spread = spec.placement.spread.as_ref().and_then(|input| {
@@ -184,7 +184,7 @@ fn build_one(
             Some(p) => {
                 let at = at.clone().key("prefer");
                 vocabulary::check_selector(labels, doc, p, &at, findings);
-                Some(compile(doc, p, &at, labels, findings)?)
+                Some(compile_selector(doc, p, &at, labels, findings)?)
             }
         };
         Some(Spread {
@@ -248,7 +248,7 @@ fn build_one(
             Some(s) => {
                 let at = base.clone().key("selector");
                 vocabulary::check_selector(labels, doc, s, &at, findings);
-                match compile(doc, s, &at, labels, findings) {
+                match compile_selector(doc, s, &at, labels, findings) {
                     Some(compiled) => Some(compiled),
                     None => continue,
                 }
@@ -335,7 +335,7 @@ fn stages(
         }
         let at = base.clone().key("selector");
         vocabulary::check_selector(labels, doc, &input.selector, &at, findings);
-        let Some(selector) = compile(doc, &input.selector, &at, labels, findings) else {
+        let Some(selector) = compile_selector(doc, &input.selector, &at, labels, findings) else {
             ok = false;
             continue;
         };
@@ -379,7 +379,7 @@ fn stages(
 }
 
 /// Compiles a selector, reporting every problem at its node.
-fn compile(
+pub(super) fn compile_selector(
     doc: &Document,
     selector: &LabelSelector,
     at: &Pointer,

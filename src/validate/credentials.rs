@@ -45,7 +45,7 @@ pub(crate) fn scan(kind: Kind, doc: &Document, files: &Files) -> (Vec<Diagnostic
     let mut found = Vec::new();
     let keys_count = match kind {
         Kind::Fleet => KeysCount::OnlyUnder("defaults"),
-        Kind::Cluster | Kind::ClusterTemplate | Kind::App => KeysCount::Everywhere,
+        Kind::Cluster | Kind::ClusterTemplate | Kind::App | Kind::Team => KeysCount::Everywhere,
     };
     walk(&doc.value, &mut Vec::new(), keys_count, &mut found);
     let (marks, mut diagnostics) = check_marks(doc, files);

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::decode::decode;
 use super::names::check_unique;
-use super::{Documents, Findings, apps, clusters, provisioners, vocabulary};
+use super::{Documents, Findings, apps, clusters, provisioners, teams, vocabulary};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Pointer, Target};
 use crate::model::label_vocabulary::{LabelDeclaration, LabelVocabulary};
@@ -113,6 +113,7 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
         ("cluster template", &docs.templates),
         ("cluster", &docs.clusters),
         ("app", &docs.apps),
+        ("team", &docs.teams),
     ] {
         check_unique(
             what,
@@ -143,6 +144,7 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
         terraform: spec.terraform,
         clusters: Vec::new(),
         apps: Vec::new(),
+        teams: Vec::new(),
         not_credential_texts: Vec::new(),
     };
     for doc in docs
@@ -151,6 +153,7 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
         .chain(&docs.templates)
         .chain(&docs.clusters)
         .chain(&docs.apps)
+        .chain(&docs.teams)
     {
         super::credentials::marked_texts(doc, &mut fleet.not_credential_texts);
     }
@@ -166,6 +169,13 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
         .collect();
     let labels = LabelVocabulary::new(fleet.labels.as_ref(), &fleet.clusters);
     fleet.apps = apps::build(&docs.apps, &names, &labels, findings);
+    fleet.teams = teams::build(
+        &docs.teams,
+        &fleet.argocd.project,
+        &labels,
+        &fleet.clusters,
+        findings,
+    );
     Some(fleet)
 }
 

@@ -26,6 +26,7 @@ mod provisioners;
 mod provisioning;
 pub mod schema;
 pub(crate) mod suggest;
+mod teams;
 mod unevaluated;
 mod vocabulary;
 
@@ -93,6 +94,7 @@ pub fn validate(
             Some(Kind::ClusterTemplate) => by_kind.templates.push(doc),
             Some(Kind::Cluster) => by_kind.clusters.push(doc),
             Some(Kind::App) => by_kind.apps.push(doc),
+            Some(Kind::Team) => by_kind.teams.push(doc),
             None => {}
         }
     }
@@ -212,6 +214,7 @@ pub(crate) struct Documents<'a> {
     pub(crate) templates: Vec<&'a Document>,
     pub(crate) clusters: Vec<&'a Document>,
     pub(crate) apps: Vec<&'a Document>,
+    pub(crate) teams: Vec<&'a Document>,
 }
 
 /// Collects pass-2 diagnostics and locates them.

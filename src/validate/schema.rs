@@ -14,7 +14,7 @@ use crate::load::{Document, Files, Pointer, Target};
 use crate::model::Kind;
 
 /// The schema files, as shipped in `schema/`.
-pub const FILES: [(&str, &str); 5] = [
+pub const FILES: [(&str, &str); 6] = [
     (
         "fleet.schema.json",
         include_str!("../../schema/fleet.schema.json"),
@@ -32,6 +32,10 @@ pub const FILES: [(&str, &str); 5] = [
         include_str!("../../schema/app.schema.json"),
     ),
     (
+        "team.schema.json",
+        include_str!("../../schema/team.schema.json"),
+    ),
+    (
         "fleetc.schema.json",
         include_str!("../../schema/fleetc.schema.json"),
     ),
@@ -46,6 +50,7 @@ pub fn file_of(kind: Kind) -> &'static str {
         Kind::ClusterTemplate => "cluster-template.schema.json",
         Kind::Cluster => "cluster.schema.json",
         Kind::App => "app.schema.json",
+        Kind::Team => "team.schema.json",
     }
 }
 
