@@ -305,7 +305,11 @@ fn ls_placements_match_the_applications_in_out() {
         }
         let text = String::from_utf8(bytes).expect("UTF-8 output");
         for doc in documents(&text) {
-            if doc["kind"] == "Application" {
+            // A placement's Application names its app; fleetc's own (the teams' namespaces)
+            // does not.
+            if doc["kind"] == "Application"
+                && doc["metadata"]["labels"]["fleetc.dev/app"].is_string()
+            {
                 in_out.push((path.clone(), text_at(&doc["metadata"], "name").to_owned()));
             }
         }

@@ -201,9 +201,16 @@ fn every_committed_document_validates_against_the_upstream_crds() {
         }
     }
     assert!(errors.is_empty(), "{}", errors.join("\n"));
-    // The example has secret-store, in-cluster and cloud-identity clusters: all three kinds are
-    // there, so none of them went unchecked.
-    for kind in ["Application", "ExternalSecret", "Secret"] {
+    // The example has secret-store, in-cluster and cloud-identity clusters, teams and the
+    // cluster Secret policy: all these kinds are there, so none of them went unchecked.
+    for kind in [
+        "Application",
+        "ExternalSecret",
+        "Secret",
+        "AppProject",
+        "Namespace",
+        "ClusterPolicy",
+    ] {
         assert!(kinds.contains(kind), "no {kind} in out/: {kinds:?}");
     }
 }
@@ -255,9 +262,22 @@ fn every_application_targets_the_cluster_of_its_file() {
 
 #[test]
 fn each_cluster_file_is_its_connection_then_its_applications() {
+    let mut with_namespaces = 0;
     for (_, cluster, path, text) in cluster_files(&repo_root().join("out")) {
         let docs = documents(&text);
-        let (connection, applications) = docs.split_first().expect("a non-empty file");
+        let (connection, mut applications) = docs.split_first().expect("a non-empty file");
+        // Then, on a cluster some team deploys to, the Application that syncs its namespaces.
+        if let Some((first, rest)) = applications.split_first()
+            && text_at(first, "/metadata/name") == format!("fleetc-namespaces-{cluster}")
+        {
+            assert_eq!(
+                text_at(first, "/spec/source/path"),
+                format!("out/clusters/{cluster}"),
+                "{path}"
+            );
+            with_namespaces += 1;
+            applications = rest;
+        }
         let kind = text_at(connection, "/kind");
         assert!(
             kind == "ExternalSecret" || kind == "Secret",
@@ -279,6 +299,8 @@ fn each_cluster_file_is_its_connection_then_its_applications() {
         sorted.sort_unstable();
         assert_eq!(names, sorted, "{path}: Applications are sorted by name");
     }
+    // Every cluster but the three the platform team runs (the hubs and onprem-us-1).
+    assert_eq!(with_namespaces, 14);
 }
 
 #[test]
@@ -715,17 +737,25 @@ fn render_cleans_up_leftover_temp_files() {
 fn removing_a_cluster_removes_exactly_its_file_and_updates_its_kustomization() {
     let repo = example_copy();
     // staging-us-gcp-1 is on hub-us and no app names it in `clusters` or `exclude`, so removing
-    // it is valid and changes nothing but its own file, hub-us's resource list, and the
-    // destinations of the search team's project, whose cluster it was.
+    // it is valid and changes nothing but its own files (its connection and Applications, and
+    // the search team's namespace there), hub-us's resource list, and the destinations of the
+    // search team's project.
     fs::remove_file(repo.path().join("fleet/clusters/staging-us-gcp-1.yaml"))
         .expect("remove the cluster");
     let gone = "hubs/hub-us/clusters/staging-us-gcp-1.yaml";
+    let namespaces = "clusters/staging-us-gcp-1/namespaces.yaml";
     let kustomization = "hubs/hub-us/kustomization.yaml";
     let project = "hubs/hub-us/projects/search-apps.yaml";
 
     let check = fleetc(repo.path(), &["check", "--format", "json"]);
     check.expect_code(1);
-    let mut expected = with_code("extra-output", &[format!("out/{gone}").as_str()]);
+    let mut expected = with_code(
+        "extra-output",
+        &[
+            format!("out/{gone}").as_str(),
+            format!("out/{namespaces}").as_str(),
+        ],
+    );
     expected.extend(with_code(
         "stale-output",
         &[
@@ -741,6 +771,9 @@ fn removing_a_cluster_removes_exactly_its_file_and_updates_its_kustomization() {
 
     let mut expected = before.clone();
     expected.remove(gone).expect("the cluster had a file");
+    expected
+        .remove(namespaces)
+        .expect("the cluster had its team's namespace");
     let listed = String::from_utf8(before[kustomization].clone()).expect("UTF-8");
     let entry = "  - clusters/staging-us-gcp-1.yaml\n";
     assert_eq!(listed.matches(entry).count(), 1, "{listed}");

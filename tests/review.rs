@@ -396,12 +396,14 @@ mod deletion_gate {
             .iter()
             .map(|o| o["kind"].as_str().unwrap())
             .collect();
-        // staging-us-azure-1 is provisioned by Terraform: its two files go with it.
+        // staging-us-azure-1 is provisioned by Terraform: its two files go with it. It is a
+        // payments cluster: the team's two namespaces, and the Application that syncs them onto
+        // it, go too.
         assert_eq!(
             kinds.into_iter().collect::<Vec<_>>(),
-            ["Application", "ExternalSecret", "File"]
+            ["Application", "ExternalSecret", "File", "Namespace"]
         );
-        assert_eq!(removed.len(), applications + 1 + 2);
+        assert_eq!(removed.len(), applications + 1 + 2 + 1 + 2);
         assert_eq!(json["deletionGate"]["deletions"], removed.len());
         let run = repo.fleetc(&["diff", "--max-deletions", "0"]);
         run.expect_code(1);

@@ -34,23 +34,35 @@ fn each_hubs_app_project_lists_exactly_the_teams_namespaces_on_its_clusters() {
     let clusters = fleetc(repo.path(), &["ls", "clusters", "--format", "json"]).json();
     let clusters = clusters.as_array().expect("a list of clusters");
     for (team, project, label, namespaces) in [
-        ("payments", "payments", "payments", &["payments", "payments-batch"][..]),
+        (
+            "payments",
+            "payments",
+            "payments",
+            &["payments", "payments-batch"][..],
+        ),
         ("search", "search-apps", "search", &["search"][..]),
     ] {
         for hub in ["hub-eu", "hub-us"] {
-            let path = repo.path().join(format!("out/hubs/{hub}/projects/{project}.yaml"));
+            let path = repo
+                .path()
+                .join(format!("out/hubs/{hub}/projects/{project}.yaml"));
             let text = fs::read_to_string(&path).expect("the team's AppProject");
             let [doc] = documents(&text).try_into().expect("one document");
             assert_eq!(doc["kind"], "AppProject");
             assert_eq!(doc["metadata"]["name"], project);
             assert_eq!(doc["metadata"]["labels"]["fleetc.dev/team"], team);
-            assert_eq!(doc["spec"]["clusterResourceWhitelist"], serde_json::json!([]));
+            assert_eq!(
+                doc["spec"]["clusterResourceWhitelist"],
+                serde_json::json!([])
+            );
             let expected: BTreeSet<(String, String)> = clusters
                 .iter()
                 .filter(|c| c["hub"] == hub && c["labels"]["team"] == label)
                 .flat_map(|c| {
                     let name = c["name"].as_str().expect("a name").to_owned();
-                    namespaces.iter().map(move |n| (name.clone(), (*n).to_owned()))
+                    namespaces
+                        .iter()
+                        .map(move |n| (name.clone(), (*n).to_owned()))
                 })
                 .collect();
             assert!(!expected.is_empty(), "{team} has clusters on {hub}");
@@ -85,4 +97,52 @@ fn an_app_of_a_teams_project_on_another_teams_cluster_is_an_error_naming_it() {
     assert_eq!(teams[0]["file"], "fleet/apps/checkout.yaml");
     // Render refuses too, and writes nothing.
     fleetc(repo.path(), &["render"]).expect_code(1);
+}
+
+#[test]
+fn each_teams_cluster_gets_exactly_its_namespaces_and_they_are_never_pruned() {
+    let repo = example_copy();
+    fleetc(repo.path(), &["render"]).expect_code(0);
+    let clusters = fleetc(repo.path(), &["ls", "clusters", "--format", "json"]).json();
+    for cluster in clusters.as_array().expect("a list of clusters") {
+        let name = cluster["name"].as_str().expect("a name");
+        let expected: &[(&str, Option<&str>)] = match cluster["labels"]["team"].as_str() {
+            Some("payments") => &[
+                ("payments", Some("restricted")),
+                ("payments-batch", Some("baseline")),
+            ],
+            Some("search") => &[("search", None)],
+            _ => &[],
+        };
+        let path = repo
+            .path()
+            .join(format!("out/clusters/{name}/namespaces.yaml"));
+        if expected.is_empty() {
+            assert!(!path.exists(), "{name} belongs to no team");
+            continue;
+        }
+        let text = fs::read_to_string(&path).expect("the cluster's namespaces");
+        let found: Vec<(String, Option<String>)> = documents(&text)
+            .iter()
+            .map(|ns| {
+                assert_eq!(ns["kind"], "Namespace");
+                assert_eq!(
+                    ns["metadata"]["annotations"]["argocd.argoproj.io/sync-options"],
+                    "Prune=false,Delete=false"
+                );
+                assert!(ns["metadata"]["labels"]["fleetc.dev/team"].is_string());
+                (
+                    ns["metadata"]["name"].as_str().expect("a name").to_owned(),
+                    ns["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
+                        .as_str()
+                        .map(str::to_owned),
+                )
+            })
+            .collect();
+        let expected: Vec<(String, Option<String>)> = expected
+            .iter()
+            .map(|(n, level)| ((*n).to_owned(), level.map(str::to_owned)))
+            .collect();
+        assert_eq!(found, expected, "{name}");
+    }
 }

@@ -190,6 +190,31 @@ fn object_meta_schema() -> Value {
     })
 }
 
+/// Core `v1` `Namespace`, from the Kubernetes API reference: its name is a DNS-1123 label, and
+/// its spec holds only finalizers.
+pub(super) fn namespace_schema() -> Value {
+    let mut metadata = object_meta_schema();
+    metadata["properties"]["name"] =
+        json!({"type": "string", "maxLength": 63, "pattern": DNS1123_LABEL});
+    json!({
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata"],
+        "additionalProperties": false,
+        "properties": {
+            "apiVersion": {"const": "v1"},
+            "kind": {"const": "Namespace"},
+            "metadata": metadata,
+            "spec": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "finalizers": {"type": "array", "items": {"type": "string"}}
+                }
+            }
+        }
+    })
+}
+
 /// Core `v1` `Secret`, from the Kubernetes API reference: keys of `data` and `stringData` are
 /// config-map keys (at most 253 of `[-._a-zA-Z0-9]`, not `.`, `..` or `..`-prefixed); `data`
 /// values are base64.

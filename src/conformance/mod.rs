@@ -16,8 +16,9 @@
 //! - `metadata`, which a CRD declares only as `type: object`, is checked by the `ObjectMeta`
 //!   schema of this module: `name` required, only the fields a client may set.
 //!
-//! Core `v1` `Secret` has no CRD and gets a built-in schema written from the Kubernetes API
-//! reference (`data` values must be base64).
+//! Core `v1` `Secret` and `Namespace` have no CRD and get built-in schemas written from the
+//! Kubernetes API reference (`data` values must be base64; a namespace's name is a DNS-1123
+//! label).
 //!
 //! Not checked (an API server, an admission webhook or a controller would do it):
 //!
@@ -139,17 +140,22 @@ struct SourceValidator {
 }
 
 impl Schemas {
-    /// The built-in schemas of the core kinds only (`v1` `Secret`).
+    /// The built-in schemas of the core kinds only (`v1` `Secret` and `Namespace`).
     pub fn core() -> Self {
         let mut schemas = Self {
             kinds: BTreeMap::new(),
             cel_rules: Vec::new(),
         };
-        let secret = crd::compile(&crd::secret_schema()).expect("the built-in Secret schema");
-        schemas.entry("v1", "Secret").served.push(SourceValidator {
-            source: BUILT_IN.to_owned(),
-            validator: secret,
-        });
+        for (kind, schema) in [
+            ("Secret", crd::secret_schema()),
+            ("Namespace", crd::namespace_schema()),
+        ] {
+            let validator = crd::compile(&schema).expect("a built-in core schema");
+            schemas.entry("v1", kind).served.push(SourceValidator {
+                source: BUILT_IN.to_owned(),
+                validator,
+            });
+        }
         schemas
     }
 
@@ -335,4 +341,44 @@ fn source_label(root: &Path, file: &Path) -> String {
     let relative = file.strip_prefix(root).unwrap_or(file);
     let parts: Vec<_> = relative.iter().map(|part| part.to_string_lossy()).collect();
     parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The built-in `Namespace` schema takes what fleetc renders for a team and refuses what an
+    /// API server would: a name that is no DNS-1123 label, a field the kind lacks.
+    #[test]
+    fn a_namespace_is_checked_as_the_api_server_would() {
+        let schemas = Schemas::core();
+        let namespace = |name: &str, extra: Value| {
+            let mut doc = json!({
+                "apiVersion": "v1",
+                "kind": "Namespace",
+                "metadata": {
+                    "name": name,
+                    "labels": {"fleetc.dev/team": "payments"},
+                    "annotations": {"argocd.argoproj.io/sync-options": "Prune=false,Delete=false"},
+                },
+            });
+            if let (Some(doc), Some(extra)) = (doc.as_object_mut(), extra.as_object()) {
+                doc.extend(extra.clone());
+            }
+            doc
+        };
+        let count = |doc: &Value| schemas.validate(doc).map(|v| v.len()).ok();
+        assert_eq!(count(&namespace("payments", json!({}))), Some(0));
+        assert_eq!(count(&namespace("Payments_1", json!({}))), Some(1));
+        assert_eq!(count(&namespace(&"a".repeat(64), json!({}))), Some(1));
+        assert_eq!(count(&namespace("payments", json!({"data": {}}))), Some(1));
+        assert_eq!(
+            count(&namespace(
+                "payments",
+                json!({"spec": {"finalizers": ["kubernetes"]}})
+            )),
+            Some(0)
+        );
+    }
 }

@@ -75,6 +75,21 @@ impl Team {
     }
 }
 
+/// The name of the Application on a cluster's hub that syncs the teams' namespaces onto it.
+pub fn namespaces_application_name(cluster: &str) -> String {
+    format!("fleetc-namespaces-{cluster}")
+}
+
+impl super::Fleet {
+    /// The teams whose `clusters` select a cluster with these placement labels.
+    pub fn teams_on(&self, labels: &BTreeMap<String, String>) -> Vec<&Team> {
+        self.teams
+            .iter()
+            .filter(|t| t.owns_cluster(labels))
+            .collect()
+    }
+}
+
 /// Whether `text` matches `pattern`, in which `*` stands for any text (none included).
 fn glob_matches(pattern: &str, text: &str) -> bool {
     let mut parts = pattern.split('*');

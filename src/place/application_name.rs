@@ -224,22 +224,49 @@ pub(crate) fn check_collisions(
     diagnostics
 }
 
-/// Placements whose Application would take the name of their hub's root Application, which
-/// syncs the hub's folder of `out/`: replacing it would stop the hub from syncing at all.
+/// Placements whose Application would take the name of an Application fleetc writes itself on
+/// their hub: the hub's root Application, which syncs the hub's folder of out/ (replacing it
+/// would stop the hub from syncing at all), or the one that syncs the teams' namespaces onto a
+/// cluster.
 fn root_collisions(fleet: &Fleet, placements: &[Placement], files: &Files) -> Vec<Diagnostic> {
-    let roots: foldhash::HashMap<String, &str> = fleet
+    let mut reserved: foldhash::HashMap<String, (&str, String)> = fleet
         .hubs
         .iter()
-        .filter_map(|h| Some((fleet.root_application_name(&h.name)?, h.name.as_str())))
+        .filter_map(|h| {
+            let name = fleet.root_application_name(&h.name)?;
+            let what = format!(
+                "hub `{}`'s root Application, which syncs the hub's folder of out/",
+                h.name
+            );
+            Some((name, (h.name.as_str(), what)))
+        })
         .collect();
-    if roots.is_empty() {
+    if fleet.repo.is_some() && !fleet.teams.is_empty() {
+        for c in &fleet.clusters {
+            if !fleet.teams_on(&c.placement_labels).is_empty() {
+                let what = format!(
+                    "the Application that syncs the teams' namespaces onto cluster `{}`",
+                    c.name
+                );
+                reserved.insert(
+                    crate::model::namespaces_application_name(&c.name),
+                    (c.hub.as_str(), what),
+                );
+            }
+        }
+    }
+    if reserved.is_empty() {
         return Vec::new();
     }
     placements
         .iter()
-        .filter(|p| roots.get(&p.application) == Some(&fleet.clusters[p.cluster].hub.as_str()))
-        .map(|p| {
-            let (app, cluster) = (&fleet.apps[p.app], &fleet.clusters[p.cluster]);
+        .filter_map(|p| {
+            let cluster = &fleet.clusters[p.cluster];
+            let (hub, what) = reserved.get(&p.application)?;
+            (*hub == cluster.hub).then_some((p, cluster, what))
+        })
+        .map(|(p, cluster, what)| {
+            let app = &fleet.apps[p.app];
             let at = if app.application_name.is_some() {
                 "/spec/applicationName"
             } else {
@@ -248,9 +275,8 @@ fn root_collisions(fleet: &Fleet, placements: &[Placement], files: &Files) -> Ve
             Diagnostic::error(
                 Code::ApplicationNameCollision,
                 format!(
-                    "Application `{}` of app `{}` on cluster `{}` has the name of hub `{}`'s \
-                     root Application, which syncs the hub's folder of out/",
-                    p.application, app.name, cluster.name, cluster.hub
+                    "Application `{}` of app `{}` on cluster `{}` has the name of {what}",
+                    p.application, app.name, cluster.name
                 ),
                 Some(files.locate(app.at, &Pointer::parse(at), Target::Value)),
             )

@@ -7,7 +7,9 @@
 //! `hubs/<hub>/kustomization.yaml`, `hubs/<hub>/root-application.yaml` and (when the Fleet asks
 //! for it) `hubs/<hub>/cluster-secret-policy.yaml` are the hub's own, and so is
 //! `hubs/<hub>/projects/<project>.yaml`, a team's `AppProject`;
-//! `terraform/<cluster>/` holds a Terraform cluster's root module and values.
+//! `terraform/<cluster>/` holds a Terraform cluster's root module and values;
+//! `clusters/<cluster>/namespaces.yaml` the teams' namespaces on a cluster, which an Application
+//! on its hub syncs onto it.
 
 /// The folder of hub `hub`, which its root Application syncs.
 pub fn hub_dir(hub: &str) -> String {
@@ -39,6 +41,17 @@ pub fn project_file(hub: &str, project: &str) -> String {
     format!("{HUBS}/{hub}/projects/{project}.yaml")
 }
 
+/// The folder of the teams' namespaces on cluster `cluster`, which an Application on its hub
+/// syncs onto it.
+pub fn namespaces_dir(cluster: &str) -> String {
+    format!("{CLUSTERS}/{cluster}")
+}
+
+/// The teams' namespaces on cluster `cluster`.
+pub fn namespaces_file(cluster: &str) -> String {
+    format!("{CLUSTERS}/{cluster}/namespaces.yaml")
+}
+
 /// The root Application of hub `hub`.
 pub fn root_application_file(hub: &str) -> String {
     format!("{HUBS}/{hub}/root-application.yaml")
@@ -56,6 +69,8 @@ pub enum Scope<'a> {
     Hub(&'a str),
     /// By the Terraform root module of cluster `0`.
     Terraform(&'a str),
+    /// To cluster `0`, by an Application on its hub.
+    Cluster(&'a str),
     /// Somewhere fleetc does not know.
     Other,
 }
@@ -67,6 +82,7 @@ impl<'a> Scope<'a> {
         match (parts.next(), parts.next(), parts.next()) {
             (Some(HUBS), Some(hub), Some(_)) => Scope::Hub(hub),
             (Some(TERRAFORM), Some(cluster), Some(_)) => Scope::Terraform(cluster),
+            (Some(CLUSTERS), Some(cluster), Some(_)) => Scope::Cluster(cluster),
             _ => Scope::Other,
         }
     }
@@ -76,23 +92,26 @@ impl<'a> Scope<'a> {
         match name.split_once('/') {
             Some((HUBS, hub)) => Scope::Hub(hub),
             Some((TERRAFORM, cluster)) => Scope::Terraform(cluster),
+            Some((CLUSTERS, cluster)) => Scope::Cluster(cluster),
             _ => Scope::Other,
         }
     }
 }
 
-/// How a file's scope is named in a diff: `hubs/<hub>`, `terraform/<cluster>`, or the file's
-/// own path.
+/// How a file's scope is named in a diff: `hubs/<hub>`, `terraform/<cluster>`,
+/// `clusters/<cluster>`, or the file's own path.
 pub fn scope_name(path: &str) -> String {
     match Scope::of(path) {
         Scope::Hub(hub) => hub_dir(hub),
         Scope::Terraform(cluster) => terraform_dir(cluster),
+        Scope::Cluster(cluster) => namespaces_dir(cluster),
         Scope::Other => path.to_owned(),
     }
 }
 
 const HUBS: &str = "hubs";
 const TERRAFORM: &str = "terraform";
+const CLUSTERS: &str = "clusters";
 
 #[cfg(test)]
 mod tests {
@@ -103,6 +122,9 @@ mod tests {
         for (path, scope) in [
             (cluster_file("eu", "a"), Scope::Hub("eu")),
             (provisioning_file("eu", "a"), Scope::Hub("eu")),
+            (project_file("eu", "p"), Scope::Hub("eu")),
+            (secret_policy_file("eu"), Scope::Hub("eu")),
+            (namespaces_file("a"), Scope::Cluster("a")),
             (kustomization_file("eu"), Scope::Hub("eu")),
             (root_application_file("eu"), Scope::Hub("eu")),
             (

@@ -18,6 +18,7 @@ mod planned;
 mod program;
 pub mod secret_policy;
 mod sync_order;
+mod team_namespaces;
 mod team_scope;
 mod terraform;
 mod tree;
@@ -229,6 +230,12 @@ impl<'f> Rendering<'f> {
                 || format!("the ExternalSecret in {cluster_path}"),
             );
         }
+        let teams = fleet.teams_on(&cluster.placement_labels);
+        if !teams.is_empty()
+            && let Some(application) = team_namespaces::application(fleet, cluster)
+        {
+            file.push_value(&application);
+        }
         let hub = fleet.hubs.iter().position(|h| h.name == cluster.hub);
         if let Some(policy) = hub.and_then(|h| self.policies.get(h)) {
             let violations = policy.violations(&secret_policy::facts(cluster));
@@ -278,6 +285,12 @@ impl<'f> Rendering<'f> {
                 .into_iter()
                 .map(|(p, b)| (p, b.into())),
         );
+        if !teams.is_empty() {
+            files.push((
+                layout::namespaces_file(&cluster.name),
+                yaml_file(&team_namespaces::namespaces(&teams)),
+            ));
+        }
         for (path, file) in &files[1..] {
             let text = String::from_utf8_lossy(&file.bytes);
             screen(fleet, &mut failed, &text, Origin::Cluster(index), || {
@@ -320,6 +333,9 @@ impl<'f> Rendering<'f> {
             paths.push(provisioning_file(cluster));
         }
         paths.extend(terraform::paths(cluster, self.fleet));
+        if !self.fleet.teams_on(&cluster.placement_labels).is_empty() {
+            paths.push(layout::namespaces_file(&cluster.name));
+        }
         paths
     }
 

@@ -169,13 +169,7 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
         .collect();
     let labels = LabelVocabulary::new(fleet.labels.as_ref(), &fleet.clusters);
     fleet.apps = apps::build(&docs.apps, &names, &labels, findings);
-    fleet.teams = teams::build(
-        &docs.teams,
-        &fleet.argocd.project,
-        &labels,
-        &fleet.clusters,
-        findings,
-    );
+    fleet.teams = teams::build(&docs.teams, &fleet, &labels, findings);
     Some(fleet)
 }
 

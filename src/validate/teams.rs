@@ -12,7 +12,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Document, Pointer, Target};
 use crate::model::digest::digest_of;
 use crate::model::label_vocabulary::LabelVocabulary;
-use crate::model::{Access, Cluster, DEFAULT_PROJECT, Team, TeamNamespace, TeamRole};
+use crate::model::{Access, Cluster, DEFAULT_PROJECT, Fleet, Team, TeamNamespace, TeamRole};
 use crate::selector::LabelSelector;
 
 /// The document's `apiVersion` and `kind` were checked when it was classified.
@@ -62,11 +62,11 @@ struct RoleInput {
 /// reported).
 pub(crate) fn build(
     documents: &[&Document],
-    root_project: &str,
+    fleet: &Fleet,
     labels: &LabelVocabulary,
-    clusters: &[Cluster],
     findings: &mut Findings<'_>,
 ) -> Vec<Team> {
+    let (root_project, clusters) = (fleet.argocd.project.as_str(), &fleet.clusters);
     let mut teams: Vec<Team> = documents
         .iter()
         .filter_map(|doc| build_one(doc, root_project, labels, findings))
