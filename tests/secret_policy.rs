@@ -131,6 +131,33 @@ fn a_secret_with_a_long_lived_credential_or_a_foreign_label_fails_the_policy() {
         policy.violations(&SecretFacts::of_secret(&certificate)),
         [Violation::NoIdentity, Violation::ClientCertificate]
     );
+    // Argo CD reads `config` keys without regard to case: `BearerToken` is a bearer token.
+    let mut cased = token.clone();
+    cased["stringData"]["config"] =
+        json!(r#"{"BearerToken": "not-a-real-token", "awsAuthConfig": {"clusterName": "x"}}"#);
+    assert_eq!(
+        policy.violations(&SecretFacts::of_secret(&cased)),
+        [Violation::UnknownKey("BearerToken".into())]
+    );
+    // An exec provider handed a secret is no cloud identity.
+    let mut exec = token.clone();
+    exec["stringData"]["config"] = json!(
+        r#"{"execProviderConfig": {"command": "kubelogin", "args": ["get-token", "--password=x"], "env": {"AZURE_CLIENT_SECRET": "x", "AZURE_FEDERATED_TOKEN_FILE": "/var/run/token"}}}"#
+    );
+    assert_eq!(
+        policy.violations(&SecretFacts::of_secret(&exec)),
+        [
+            Violation::ExecSecret("the variable `AZURE_CLIENT_SECRET`".into()),
+            Violation::ExecSecret("the argument `--password=x`".into())
+        ]
+    );
+    // ESO's labels on a Secret it owns, and Argo CD's tracking label, are admitted.
+    let mut tools = token.clone();
+    tools["stringData"]["config"] = json!(r#"{"execProviderConfig": {"command": "kubelogin"}}"#);
+    tools["metadata"]["labels"]["reconcile.external-secrets.io/managed"] = json!("true");
+    tools["metadata"]["labels"]["reconcile.external-secrets.io/created-by"] = json!("abc");
+    tools["metadata"]["labels"]["app.kubernetes.io/instance"] = json!("acme-hub-eu");
+    assert_eq!(policy.violations(&SecretFacts::of_secret(&tools)), []);
     // A label fleetc does not write, on an otherwise admitted Secret.
     let mut label = token;
     label["stringData"]["config"] = json!(r#"{"execProviderConfig": {"command": "kubelogin"}}"#);

@@ -1,7 +1,8 @@
 //! Teams (issue 18): each hub's `AppProject` of a team lists exactly the team's namespaces on
-//! the team's clusters that hub manages; moving an app of the team's project outside them is a
-//! `team` error naming the cluster. (Broken-fleet cases pin the other rules: namespaces set by an
-//! override, repositories, projects and namespaces with two owners.)
+//! the team's clusters that hub manages; each team's cluster gets exactly its namespaces, never
+//! pruned; moving an app of the team's project outside them is a `team` error naming the
+//! cluster. (Broken-fleet cases pin the other rules: namespaces set by an override,
+//! repositories, a team app creating its namespace, projects and namespaces with two owners.)
 
 mod support;
 

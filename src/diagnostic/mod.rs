@@ -118,6 +118,20 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Whether any diagnostic is an error.
+/// The first three of `names` as findings list them, and how many more: "`a`, `b`, `c` and 2
+/// more".
+pub fn first_names<S: AsRef<str>>(names: &[S]) -> String {
+    let shown: Vec<String> = names
+        .iter()
+        .take(3)
+        .map(|n| format!("`{}`", n.as_ref()))
+        .collect();
+    match names.len() {
+        n if n > 3 => format!("{} and {} more", shown.join(", "), n - 3),
+        _ => shown.join(", "),
+    }
+}
+
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
 }

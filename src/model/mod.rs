@@ -35,7 +35,9 @@ pub use provisioning::{
 };
 pub use secret_key::{key_problem, sanitize_key};
 pub use source_kind::{SourceKind, TOOL_KEYS, ValuesTarget, values_target};
-pub use team::{Access, Team, TeamNamespace, TeamRole, namespaces_application_name};
+pub use team::{
+    Access, Team, TeamNamespace, TeamRole, UNSUPPORTED_GLOB, namespaces_application_name,
+};
 pub use terraform::{TerraformModule, TerraformSettings};
 
 /// The placement labels fleetc derives from cluster fields, each only when the field is set.

@@ -15,7 +15,7 @@ pub struct Team {
     /// The Argo CD project it owns (its name unless it says otherwise).
     pub project: String,
     pub description: Option<String>,
-    /// URLs, or Argo CD globs (`*` matches any text).
+    /// URLs, or Argo CD globs (see [`Team::may_use_repo`]).
     pub source_repos: Vec<String>,
     pub clusters: Selector,
     pub namespaces: Vec<TeamNamespace>,
@@ -66,13 +66,44 @@ impl Team {
         self.namespaces.iter().any(|n| n.name == namespace)
     }
 
-    /// Whether the team's apps may deploy from `repo`: one of its `sourceRepos`, where `*`
-    /// matches any text, as Argo CD matches an `AppProject`'s.
+    /// Whether the team's apps may deploy from `repo`, as Argo CD decides it for an
+    /// `AppProject`'s `sourceRepos`: both sides normalised as git URLs (lower case, without
+    /// `.git`); `*` matches within a path segment, `**` across them, `?` one character; a
+    /// `!pattern` that matches refuses the repository whatever else matches, and one that does
+    /// not match admits it.
     pub fn may_use_repo(&self, repo: &str) -> bool {
-        self.source_repos
-            .iter()
-            .any(|pattern| glob_matches(pattern, repo))
+        let repo = normalize_git_url(repo);
+        let mut admitted = false;
+        for pattern in &self.source_repos {
+            match pattern.strip_prefix('!') {
+                Some(denied) => {
+                    if glob_matches(&normalize_git_url(denied), &repo) {
+                        return false;
+                    }
+                    admitted = true;
+                }
+                None => admitted |= glob_matches(&normalize_git_url(pattern), &repo),
+            }
+        }
+        admitted
     }
+}
+
+/// Characters of Argo CD's source globs that fleetc does not match: character classes and
+/// alternatives.
+pub const UNSUPPORTED_GLOB: [char; 4] = ['[', ']', '{', '}'];
+
+/// A git URL as Argo CD compares them: trimmed, in lower case, an scp-like `git@host:path`
+/// written `git@host/path`, without a trailing `.git`.
+fn normalize_git_url(url: &str) -> String {
+    let mut url = url.trim().to_lowercase();
+    if !url.contains("://")
+        && let Some(at) = url.find('@')
+        && let Some(colon) = url[at..].find(':')
+    {
+        url.replace_range((at + colon)..=(at + colon), "/");
+    }
+    url.strip_suffix(".git").map(str::to_owned).unwrap_or(url)
 }
 
 /// The name of the Application on a cluster's hub that syncs the teams' namespaces onto it.
@@ -90,56 +121,116 @@ impl super::Fleet {
     }
 }
 
-/// Whether `text` matches `pattern`, in which `*` stands for any text (none included).
+/// Whether `text` matches `pattern`: `**` stands for any text, `*` for any text without `/`,
+/// `?` for one character but `/`.
 fn glob_matches(pattern: &str, text: &str) -> bool {
-    let mut parts = pattern.split('*');
-    let first = parts.next().unwrap_or_default();
-    let Some(mut rest) = text.strip_prefix(first) else {
-        return false;
-    };
-    let parts: Vec<&str> = parts.collect();
-    let Some((last, middle)) = parts.split_last() else {
-        return rest.is_empty();
-    };
-    for part in middle {
-        match rest.find(part) {
-            Some(at) => rest = &rest[at + part.len()..],
-            None => return false,
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    // Dynamic programming over (pattern position, text position): at[j] says whether the
+    // pattern so far matches the first j characters of the text.
+    let mut at = vec![false; t.len() + 1];
+    at[0] = true;
+    let mut i = 0;
+    while i < p.len() {
+        let mut next = vec![false; t.len() + 1];
+        if p[i] == '*' {
+            let crosses = p.get(i + 1) == Some(&'*');
+            for j in 0..=t.len() {
+                // Extend a match at j over the following characters.
+                next[j] = at[j] || (j > 0 && next[j - 1] && (crosses || t[j - 1] != '/'));
+            }
+            i += if crosses { 2 } else { 1 };
+        } else {
+            for j in 1..=t.len() {
+                let one = if p[i] == '?' {
+                    t[j - 1] != '/'
+                } else {
+                    p[i] == t[j - 1]
+                };
+                next[j] = at[j - 1] && one;
+            }
+            i += 1;
         }
+        at = next;
     }
-    rest.len() >= last.len() && rest.ends_with(last)
+    at[t.len()]
 }
 
 #[cfg(test)]
 mod tests {
-    use super::glob_matches;
+    use super::*;
 
     #[test]
     fn globs_match_as_argo_cd_source_repos_do() {
         assert!(glob_matches(
-            "https://github.com/acme/a.git",
-            "https://github.com/acme/a.git"
+            "https://github.com/acme/a",
+            "https://github.com/acme/a"
         ));
         assert!(!glob_matches(
-            "https://github.com/acme/a.git",
-            "https://github.com/acme/a.git2"
+            "https://github.com/acme/a",
+            "https://github.com/acme/ab"
         ));
         assert!(glob_matches(
             "https://github.com/acme/*",
-            "https://github.com/acme/a.git"
+            "https://github.com/acme/a"
+        ));
+        // `*` stays within a path segment; `**` crosses them.
+        assert!(!glob_matches(
+            "https://github.com/*",
+            "https://github.com/acme/a"
+        ));
+        assert!(glob_matches(
+            "https://github.com/**",
+            "https://github.com/acme/a"
         ));
         assert!(glob_matches("*", "anything"));
         assert!(glob_matches(
-            "https://*/acme/*.git",
-            "https://github.com/acme/x.git"
+            "https://*/acme/*-api",
+            "https://github.com/acme/x-api"
         ));
         assert!(!glob_matches(
-            "https://*/acme/*.git",
-            "https://github.com/other/x.git"
+            "https://*/acme/*-api",
+            "https://github.com/other/x-api"
         ));
+        assert!(glob_matches("a?c", "abc"));
+        assert!(!glob_matches("a?c", "a/c"));
         assert!(glob_matches("a*b*c", "abc"));
         assert!(!glob_matches("a*b*c", "acb"));
-        // The last part must fit after the middle ones, not overlap them.
         assert!(!glob_matches("ab*b", "ab"));
+    }
+
+    #[test]
+    fn repositories_are_compared_as_argo_cd_normalises_them() {
+        let team = |repos: &[&str]| Team {
+            name: "t".into(),
+            digest: 0,
+            at: crate::load::DocRef {
+                file: crate::load::FileId(0),
+                index: 0,
+            },
+            project: "t".into(),
+            description: None,
+            source_repos: repos.iter().map(|r| (*r).to_owned()).collect(),
+            clusters:
+                crate::selector::Selector::compile(&crate::selector::LabelSelector::default())
+                    .expect("{}"),
+            namespaces: Vec::new(),
+            roles: Vec::new(),
+        };
+        let payments = team(&["https://github.com/acme/payments-*.git"]);
+        assert!(payments.may_use_repo("https://github.com/acme/payments-api.git"));
+        assert!(payments.may_use_repo("https://GitHub.com/acme/Payments-API"));
+        assert!(!payments.may_use_repo("https://github.com/acme/search.git"));
+        let ssh = team(&["git@github.com:acme/*.git"]);
+        assert!(ssh.may_use_repo("git@github.com:acme/x.git"));
+        // A deny pattern refuses what it matches and admits the rest.
+        let deny = team(&["!https://github.com/acme/secret.git"]);
+        assert!(!deny.may_use_repo("https://github.com/acme/secret"));
+        assert!(deny.may_use_repo("https://github.com/acme/other"));
+        let both = team(&[
+            "https://github.com/acme/*",
+            "!https://github.com/acme/secret",
+        ]);
+        assert!(!both.may_use_repo("https://github.com/acme/secret.git"));
+        assert!(both.may_use_repo("https://github.com/acme/open.git"));
     }
 }

@@ -8,6 +8,7 @@ mod explain;
 mod label_index;
 pub mod spread;
 mod stages;
+mod team_namespaces;
 pub(crate) mod templates;
 
 use std::collections::BTreeMap;
@@ -122,9 +123,11 @@ fn place_app(
     let long = long_names(app, &placements, files);
     let staging = stages::check(fleet, app, &placements, files);
     let scope = scope_mismatches(fleet, app, &placements, files);
+    let namespace_owner = team_namespaces::check(fleet, app, &placements, files);
     let found = nowhere
         .into_iter()
         .chain(long)
+        .chain(namespace_owner)
         .chain(failures)
         .chain(scope)
         .chain(staging)
@@ -197,13 +200,7 @@ fn scope_mismatches(
             namespaces.push(cluster.name.as_str());
         }
     }
-    let names = |clusters: &[&str]| {
-        let shown: Vec<String> = clusters.iter().take(3).map(|c| format!("`{c}`")).collect();
-        match clusters.len() {
-            n if n > 3 => format!("{} and {} more", shown.join(", "), n - 3),
-            _ => shown.join(", "),
-        }
-    };
+    let names = |clusters: &[&str]| crate::diagnostic::first_names(clusters);
     let mut found = Vec::new();
     for (scope, clusters) in projects {
         let pointer = if app.fields.pointer("/spec/project").is_some() {

@@ -32,7 +32,7 @@ pub(crate) fn app_project(fleet: &Fleet, team: &Team, hub: &str) -> Value {
         .iter()
         .map(|role| {
             let subject = format!("proj:{}:{}", team.project, role.name);
-            let policies: Vec<String> = role
+            let mut policies: Vec<String> = role
                 .access
                 .actions()
                 .iter()
@@ -40,6 +40,10 @@ pub(crate) fn app_project(fleet: &Fleet, team: &Team, hub: &str) -> Value {
                     format!("p, {subject}, applications, {action}, {}/*, allow", team.project)
                 })
                 .collect();
+            // Argo CD 3 grants reading an Application's logs on its own.
+            if role.access != crate::model::Access::Admin {
+                policies.push(format!("p, {subject}, logs, get, {}/*, allow", team.project));
+            }
             json!({
                 "name": role.name,
                 "description": format!("{} access for team {}", access_name(role.access), team.name),

@@ -236,16 +236,11 @@ impl RenderErrors {
 fn on_clusters(clusters: &[String]) -> String {
     match clusters {
         [one] => format!("cluster `{one}`"),
-        many => {
-            let shown: Vec<String> = many.iter().take(3).map(|c| format!("`{c}`")).collect();
-            let more = many.len().saturating_sub(3);
-            let tail = if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            };
-            format!("{} clusters ({}{tail})", many.len(), shown.join(", "))
-        }
+        many => format!(
+            "{} clusters ({})",
+            many.len(),
+            crate::diagnostic::first_names(many)
+        ),
     }
 }
 

@@ -259,9 +259,9 @@ impl<'f> Rendering<'f> {
                         Origin::App(p.app),
                         || format!("the Application `{}` in {cluster_path}", p.application),
                     );
-                    if self.team_apps.get(p.app).copied().unwrap_or(false)
-                        && let Ok(written) = serde_yaml::from_str::<Value>(file.last_document())
-                    {
+                    if self.team_apps.get(p.app).copied().unwrap_or(false) {
+                        let written: Value = serde_yaml::from_str(file.last_document())
+                            .expect("fleetc reads back the Application it wrote");
                         for breach in
                             team_scope::breaches(fleet, &written, &cluster.placement_labels)
                         {

@@ -2,8 +2,10 @@
 //! admitted only when its `config` authenticates with a cloud identity (`awsAuthConfig`, an
 //! exec provider) or is the hub's own cluster; never with a bearer token or basic auth; with a
 //! client certificate only for the clusters named (those whose kubeconfig Cluster API keeps on
-//! the hub: vclusters the hub hosts, Cluster API clusters without a cloud identity); and only
-//! with the labels fleetc writes on the hub's cluster Secrets.
+//! the hub: vclusters the hub hosts, Cluster API clusters without a cloud identity); with no
+//! `config` key it does not know (Argo CD reads keys without regard to case, so `BearerToken`
+//! is a bearer token) and no secret handed to an exec provider; and only with the labels fleetc
+//! writes on the hub's cluster Secrets (and those ESO and Argo CD add).
 //!
 //! The same rule is rendered as a Kyverno `ClusterPolicy` per hub ([`SecretPolicy::kyverno`])
 //! and checked by fleetc on every connection it renders ([`SecretPolicy::violations`]), so the
@@ -27,7 +29,8 @@ pub const POLICY_NAME: &str = "fleetc-argocd-cluster-secrets";
 pub struct SecretPolicy {
     /// The Argo CD namespace, where cluster Secrets live.
     pub namespace: String,
-    /// Every label key fleetc writes on the hub's cluster Secrets.
+    /// Every label key fleetc writes on the hub's cluster Secrets, and those ESO and Argo CD
+    /// add.
     pub labels: BTreeSet<String>,
     /// The names of the Secrets that may authenticate with a client certificate.
     pub client_certificates: BTreeSet<String>,
@@ -55,6 +58,11 @@ pub enum Violation {
     ClientCertificate,
     /// A label fleetc does not write.
     Label(String),
+    /// A key Argo CD reads (its JSON is matched without regard to case) that the rule does not
+    /// know: `BearerToken` reads as `bearerToken`.
+    UnknownKey(String),
+    /// An exec provider handed a secret in its environment or arguments.
+    ExecSecret(String),
 }
 
 impl std::fmt::Display for Violation {
@@ -71,6 +79,14 @@ impl std::fmt::Display for Violation {
                 "its config holds a client certificate, which only clusters whose kubeconfig Cluster API keeps on the hub may use",
             ),
             Violation::Label(key) => write!(f, "it carries label `{key}`, which fleetc does not write"),
+            Violation::UnknownKey(key) => write!(
+                f,
+                "its config holds `{key}`, which is none of the keys the policy admits (Argo CD matches keys without regard to case)"
+            ),
+            Violation::ExecSecret(what) => write!(
+                f,
+                "its exec provider is handed {what}, which looks like a secret"
+            ),
         }
     }
 }
@@ -78,10 +94,36 @@ impl std::fmt::Display for Violation {
 /// The keys of `config` that hold a long-lived credential.
 const LONG_LIVED: [&str; 3] = ["bearerToken", "username", "password"];
 
+/// The keys of `config` the rule admits; any other (`BearerToken`, which Argo CD would read as
+/// `bearerToken`) is refused.
+const CONFIG_KEYS: [&str; 5] = [
+    "awsAuthConfig",
+    "execProviderConfig",
+    "tlsClientConfig",
+    "proxyUrl",
+    "disableCompression",
+];
+
+/// The keys of `config.tlsClientConfig` the rule admits.
+const TLS_KEYS: [&str; 5] = ["insecure", "serverName", "caData", "certData", "keyData"];
+
+/// Words that mark an exec provider's environment variable or argument as a secret
+/// (`AZURE_CLIENT_SECRET`, `--password=…`). `TOKEN` and `KEY` are not among them: kubelogin's
+/// `get-token` and Azure's `AZURE_FEDERATED_TOKEN_FILE` are how workload identity works.
+const SECRET_WORDS: [&str; 2] = ["SECRET", "PASSWORD"];
+
+/// Labels the tools on the hub add to a cluster Secret: ESO on the Secrets it owns, Argo CD's
+/// label tracking on those it applies.
+const TOOL_LABELS: [&str; 3] = [
+    "app.kubernetes.io/instance",
+    "reconcile.external-secrets.io/created-by",
+    "reconcile.external-secrets.io/managed",
+];
+
 impl SecretPolicy {
     /// The rule for the cluster Secrets of hub `hub`.
     pub fn of_hub(fleet: &Fleet, hub: &str) -> Self {
-        let mut labels = BTreeSet::new();
+        let mut labels: BTreeSet<String> = TOOL_LABELS.iter().map(|l| (*l).to_owned()).collect();
         let mut client_certificates = BTreeSet::new();
         for cluster in fleet.clusters.iter().filter(|c| c.hub == hub) {
             labels.extend(
@@ -120,6 +162,47 @@ impl SecretPolicy {
                 || named;
             if !identity {
                 found.push(Violation::NoIdentity);
+            }
+            let unknown = |value: Option<&Value>, known: &[&str]| -> Vec<String> {
+                value
+                    .and_then(Value::as_object)
+                    .map(|m| {
+                        m.keys()
+                            .filter(|k| {
+                                !known.contains(&k.as_str()) && !LONG_LIVED.contains(&k.as_str())
+                            })
+                            .cloned()
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            found.extend(
+                unknown(Some(config), &CONFIG_KEYS)
+                    .into_iter()
+                    .chain(unknown(config.get("tlsClientConfig"), &TLS_KEYS))
+                    .map(Violation::UnknownKey),
+            );
+            let exec = config.get("execProviderConfig");
+            let secret_like = |text: &str| {
+                let upper = text.to_uppercase();
+                SECRET_WORDS.iter().any(|w| upper.contains(w))
+            };
+            let env = exec.and_then(|e| e.get("env")).and_then(Value::as_object);
+            for name in env
+                .into_iter()
+                .flat_map(|m| m.keys())
+                .filter(|k| secret_like(k))
+            {
+                found.push(Violation::ExecSecret(format!("the variable `{name}`")));
+            }
+            let args = exec.and_then(|e| e.get("args")).and_then(Value::as_array);
+            for arg in args
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .filter(|a| secret_like(a))
+            {
+                found.push(Violation::ExecSecret(format!("the argument `{arg}`")));
             }
             let tls = config.get("tlsClientConfig");
             let certificate = ["certData", "keyData"]
@@ -172,6 +255,9 @@ impl SecretPolicy {
                 }}]},
                 "validate": {
                     "failureAction": "Enforce",
+                    // Kyverno 1.13 lets a Secret that already breaks the rule be updated
+                    // unless told otherwise.
+                    "allowExistingViolations": false,
                     "message": message,
                     "deny": {"conditions": deny},
                 },
@@ -181,6 +267,19 @@ impl SecretPolicy {
             .iter()
             .map(|key| json!({"key": present(key), "operator": "NotEquals", "value": ""}))
             .collect();
+        let config_keys: Vec<&str> = CONFIG_KEYS.iter().chain(&LONG_LIVED).copied().collect();
+        let secret_like = SECRET_WORDS
+            .iter()
+            .map(|w| format!("contains(to_upper(@), '{w}')"))
+            .collect::<Vec<_>>()
+            .join(" || ");
+        let secrets_in = |list: &str| {
+            json!({
+                "key": format!("{{{{ length({list}[?{secret_like}]) }}}}"),
+                "operator": "GreaterThan",
+                "value": 0,
+            })
+        };
         json!({
             "apiVersion": "kyverno.io/v1",
             "kind": "ClusterPolicy",
@@ -189,7 +288,7 @@ impl SecretPolicy {
                 "annotations": {
                     "argocd.argoproj.io/sync-wave": "-2",
                     "policies.kyverno.io/title": "Argo CD cluster Secrets authenticate with a cloud identity",
-                    "policies.kyverno.io/description": "Rendered by fleetc from the fleet: a cluster Secret never carries a bearer token or basic auth; it authenticates with awsAuthConfig or an exec provider, is the hub's own cluster, or uses a client certificate only where Cluster API keeps the kubeconfig on the hub (the Secrets named here); and it carries only the labels fleetc writes.",
+                    "policies.kyverno.io/description": "Rendered by fleetc from the fleet: a cluster Secret never carries a bearer token or basic auth, nor a config key the policy does not know, nor a secret handed to its exec provider; it authenticates with awsAuthConfig or an exec provider, is the hub's own cluster, or uses a client certificate only where Cluster API keeps the kubeconfig on the hub (the Secrets named here); and it carries only the labels fleetc, ESO and Argo CD write.",
                 },
             },
             "spec": {
@@ -199,6 +298,16 @@ impl SecretPolicy {
                         "no-long-lived-credentials",
                         "An Argo CD cluster Secret must not carry a bearer token or basic auth: authenticate with a cloud identity (awsAuthConfig or an exec provider).",
                         json!({"any": credentials}),
+                    ),
+                    rule(
+                        "known-config-keys",
+                        "An Argo CD cluster Secret's config holds only awsAuthConfig, execProviderConfig, tlsClientConfig (insecure, serverName, caData, certData, keyData), proxyUrl and disableCompression, spelt so (Argo CD reads keys without regard to case), and its exec provider is handed no secret.",
+                        json!({"any": [
+                            {"key": format!("{{{{ keys({config}) }}}}"), "operator": "AnyNotIn", "value": config_keys},
+                            {"key": format!("{{{{ keys({config}.tlsClientConfig || `{{}}`) }}}}"), "operator": "AnyNotIn", "value": TLS_KEYS},
+                            secrets_in(&format!("keys({config}.execProviderConfig.env || `{{}}`)")),
+                            secrets_in(&format!("({config}.execProviderConfig.args || `[]`)")),
+                        ]}),
                     ),
                     rule(
                         "cloud-identity",
@@ -220,7 +329,7 @@ impl SecretPolicy {
                     ),
                     rule(
                         "fleetc-labels",
-                        "An Argo CD cluster Secret carries only the labels fleetc writes: declare a label in the fleet.",
+                        "An Argo CD cluster Secret carries only the labels fleetc writes (and ESO's and Argo CD's own): declare a label in the fleet.",
                         json!({"any": [{
                             "key": "{{ keys(request.object.metadata.labels || `{}`) }}",
                             "operator": "AnyNotIn",

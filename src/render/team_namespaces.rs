@@ -67,7 +67,12 @@ pub(crate) fn application(fleet: &Fleet, cluster: &Cluster) -> Option<Value> {
                 "path": path,
             },
             "destination": {"name": cluster.name},
-            "syncPolicy": {"automated": {"prune": true, "selfHeal": true}},
+            // Retried: a first sync that fails (the cluster's connection not there yet) is not
+            // tried again for the same revision otherwise.
+            "syncPolicy": {
+                "automated": {"prune": true, "selfHeal": true},
+                "retry": {"limit": 5, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "3m"}},
+            },
         },
     }))
 }

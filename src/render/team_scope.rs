@@ -19,6 +19,9 @@ pub(crate) enum Breach {
     },
     /// Deploying from a repository outside the team's `sourceRepos`.
     Repo { team: String, repo: String },
+    /// Having Argo CD create its namespace (`CreateNamespace=true`) or manage the namespace's
+    /// metadata: a cluster-scoped `Namespace`, which the team's project does not admit.
+    CreatesNamespace { team: String },
 }
 
 /// Whether some layer of `app` sets its project: only such an app can be a team's.
@@ -81,6 +84,19 @@ pub(crate) fn breaches(
             });
         }
     }
+    let creates = spec
+        .pointer("/syncPolicy/syncOptions")
+        .and_then(Value::as_array)
+        .is_some_and(|o| o.iter().any(|o| o == "CreateNamespace=true"));
+    if creates
+        || spec
+            .pointer("/syncPolicy/managedNamespaceMetadata")
+            .is_some()
+    {
+        found.push(Breach::CreatesNamespace {
+            team: team.name.clone(),
+        });
+    }
     found
 }
 
@@ -90,7 +106,8 @@ impl Breach {
         match self {
             Breach::Cluster { team }
             | Breach::Namespace { team, .. }
-            | Breach::Repo { team, .. } => team,
+            | Breach::Repo { team, .. }
+            | Breach::CreatesNamespace { team } => team,
         }
     }
 
@@ -120,6 +137,7 @@ impl Breach {
             Breach::Repo { repo, .. } => {
                 format!("deploys from `{repo}`, which is not among the team's `sourceRepos`")
             }
+            Breach::CreatesNamespace { .. } => "has Argo CD create its namespace or manage its metadata, a cluster-scoped Namespace the team's project does not admit (fleetc renders the team's namespaces)".to_owned(),
         }
     }
 }
@@ -132,6 +150,7 @@ pub(crate) fn declared_at(breach: &Breach, app: &App, cluster: &Cluster) -> Stri
         Breach::Cluster { .. } => return "/spec/placement".to_owned(),
         Breach::Namespace { .. } => "/spec/destination/namespace",
         Breach::Repo { .. } => "/spec/source",
+        Breach::CreatesNamespace { .. } => "/spec/syncPolicy",
     };
     let layer = app.overrides.iter().rev().find(|o| {
         o.applies(&cluster.name, &cluster.placement_labels)

@@ -12,7 +12,9 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Document, Pointer, Target};
 use crate::model::digest::digest_of;
 use crate::model::label_vocabulary::LabelVocabulary;
-use crate::model::{Access, Cluster, DEFAULT_PROJECT, Fleet, Team, TeamNamespace, TeamRole};
+use crate::model::{
+    Access, Cluster, DEFAULT_PROJECT, Fleet, Team, TeamNamespace, TeamRole, UNSUPPORTED_GLOB,
+};
 use crate::selector::LabelSelector;
 
 /// The document's `apiVersion` and `kind` were checked when it was classified.
@@ -105,6 +107,18 @@ fn build_one(
             )
             .with_help("give the team a project of its own (`spec.project`)"),
         );
+    }
+    for (i, repo) in spec.source_repos.iter().enumerate() {
+        if repo.contains(UNSUPPORTED_GLOB) {
+            findings.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    format!("`{repo}` uses a character class or alternatives, which fleetc does not match"),
+                    findings.at(doc.at, &Pointer::parse("/spec/sourceRepos").index(i), Target::Value),
+                )
+                .with_help("write `*` (within a path segment), `**` (across them), `?` or `!` (deny), as Argo CD matches them, or list each repository"),
+            );
+        }
     }
     let at = Pointer::parse("/spec/clusters");
     vocabulary::check_selector(labels, doc, &spec.clusters, &at, findings);
