@@ -13,16 +13,19 @@ use support::upstream::documents;
 
 /// The example's clusters: (name, hub, provider), read by hand from `fleet/clusters/` (and
 /// `fleet/templates/` for the clusters whose provider comes from a template).
-const CLUSTERS: [(&str, &str, &str); 17] = [
+const CLUSTERS: [(&str, &str, &str); 20] = [
     ("dev-eu-aws-1", "hub-eu", "aws"),           // eks-dev-v1
     ("dev-eu-gcp-1", "hub-eu", "gcp"),           // gke-standard-v1
     ("dev-eu-vcluster-1", "hub-eu", "vcluster"), // vcluster-dev-v1
     ("dev-us-aws-1", "hub-us", "aws"),           // eks-dev-v1
     ("dev-us-vcluster-1", "hub-us", "vcluster"), // vcluster-dev-v1
+    ("edge-mgmt-1", "hub-mgmt", "onprem"),
     ("hub-eu", "hub-eu", "aws"),
+    ("hub-mgmt", "hub-mgmt", "aws"),
     ("hub-us", "hub-us", "aws"),
     ("onprem-eu-1", "hub-eu", "onprem"),
     ("onprem-us-1", "hub-us", "onprem"),
+    ("preview-mgmt-1", "hub-mgmt", "vcluster"), // vcluster-preview-v1
     ("prod-eu-aws-1", "hub-eu", "aws"),
     ("prod-eu-azure-1", "hub-eu", "azure"),
     ("prod-eu-legacy", "hub-eu", "aws"),
@@ -185,15 +188,17 @@ fn ls_clusters_selects_clusters_without_a_label() {
 
 #[test]
 fn ls_clusters_selects_with_inequality() {
-    // Everything but the 8 AWS clusters (provider set directly or by eks-dev-v1).
+    // Everything but the 9 AWS clusters (provider set directly or by eks-dev-v1).
     assert_eq!(
         selected("provider!=aws"),
         [
             "dev-eu-gcp-1",
             "dev-eu-vcluster-1",
             "dev-us-vcluster-1",
+            "edge-mgmt-1",
             "onprem-eu-1",
             "onprem-us-1",
+            "preview-mgmt-1",
             "prod-eu-azure-1",
             "prod-us-gcp-1",
             "staging-us-azure-1",
@@ -267,9 +272,22 @@ fn ls_placements_json_is_sorted_by_app_then_cluster() {
 
 #[test]
 fn ls_placements_of_an_app_without_placement_lists_every_cluster() {
-    // guestbook has no placement: one Application per cluster, on the cluster's hub.
-    let placements = placements(&["--app", "guestbook"]);
+    // Without its placement (which keeps it to the Argo CD hubs), guestbook lands on every
+    // cluster: one placement per cluster, on the cluster's hub.
+    let dir = example_copy();
+    edit(
+        &dir.path().join("fleet/apps/guestbook.yaml"),
+        "  placement:\n    # Every cluster of the Argo CD hubs (the Flux hub's clusters get what Flux delivers).\n    selector:\n      matchExpressions:\n        - {key: hub, operator: NotIn, values: [hub-mgmt]}\n",
+        "",
+    );
+    let run = fleetc(
+        dir.path(),
+        &["ls", "placements", "--app", "guestbook", "--format", "json"],
+    );
+    let placements = run.json();
     let found: Vec<(&str, &str, &str, &str)> = placements
+        .as_array()
+        .expect("an array of placements")
         .iter()
         .map(|placement| {
             (
@@ -305,11 +323,11 @@ fn ls_placements_match_the_applications_in_out() {
         }
         let text = String::from_utf8(bytes).expect("UTF-8 output");
         for doc in documents(&text) {
-            // A placement's Application names its app; fleetc's own (the teams' namespaces)
-            // does not.
-            if doc["kind"] == "Application"
-                && doc["metadata"]["labels"]["fleetc.dev/app"].is_string()
-            {
+            // A placement's Application (a Flux hub's Kustomization or HelmRelease) names its
+            // app; fleetc's own (the teams' namespaces) does not.
+            let delivers = ["Application", "Kustomization", "HelmRelease"]
+                .contains(&doc["kind"].as_str().unwrap_or_default());
+            if delivers && doc["metadata"]["labels"]["fleetc.dev/app"].is_string() {
                 in_out.push((path.clone(), text_at(&doc["metadata"], "name").to_owned()));
             }
         }
@@ -533,9 +551,10 @@ fn ls_labels_lists_every_key_with_its_values_and_how_many_clusters_carry_it() {
     assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
     let row = |key: &str| rows.iter().find(|r| r["key"] == key).expect("a row");
     assert_eq!(row("hub")["builtin"], true);
-    assert_eq!(row("hub")["clusters"], 17);
+    assert_eq!(row("hub")["clusters"], 20);
     assert_eq!(row("hub")["values"]["hub-eu"], 9);
     assert_eq!(row("hub")["values"]["hub-us"], 8);
+    assert_eq!(row("hub")["values"]["hub-mgmt"], 3);
     let team = row("team");
     assert_eq!(
         team["declared"]["values"],
@@ -725,7 +744,8 @@ fn names_that_name_nothing_say_what_was_meant() {
         .iter()
         .find(|a| a["name"] == "guestbook")
         .expect("guestbook is listed");
-    assert_eq!(guestbook["clusters"], CLUSTERS.len());
+    // Every cluster but the Flux hub's three.
+    assert_eq!(guestbook["clusters"], CLUSTERS.len() - 3);
     assert_eq!(guestbook["file"], "fleet/apps/guestbook.yaml");
 
     for (args, said) in [

@@ -128,15 +128,15 @@ fn committed_out_is_current() {
 #[test]
 fn changing_an_apps_selector_makes_check_name_exactly_the_changed_files() {
     let repo = example_copy();
-    // guestbook has no placement, so it runs on all 17 clusters. Limiting it to
-    // `environment: prod` keeps the 9 prod clusters (both hubs, both on-prem, the prod-* ones) and
-    // takes it off the 8 dev and staging clusters: exactly their files change. No cluster file
-    // appears or disappears, so the kustomizations stay as they are.
+    // guestbook runs on the 17 clusters of the Argo CD hubs. Limiting it to `environment: prod`
+    // keeps the 9 prod clusters (both hubs, both on-prem, the prod-* ones) and takes it off the
+    // 8 dev and staging clusters: exactly their files change. No cluster file appears or
+    // disappears, so the kustomizations stay as they are.
     edit(
         &repo.path().join("fleet/apps/guestbook.yaml"),
-        "  values:\n    replicaCount: 1",
-        "  placement:\n    selector:\n      matchLabels: {environment: prod}\n  values:\n    \
-         replicaCount: 1",
+        "      matchExpressions:\n        - {key: hub, operator: NotIn, values: [hub-mgmt]}\n",
+        "      matchExpressions:\n        - {key: hub, operator: NotIn, values: [hub-mgmt]}\n      \
+         matchLabels: {environment: prod}\n",
     );
     let changed = [
         "out/hubs/hub-eu/clusters/dev-eu-aws-1.yaml",
@@ -245,7 +245,8 @@ fn every_committed_file_starts_with_the_generated_header() {
 #[test]
 fn every_application_targets_the_cluster_of_its_file() {
     let files = cluster_files(&repo_root().join("out"));
-    assert_eq!(files.len(), 17, "one file per cluster of the example");
+    assert_eq!(files.len(), 20, "one file per cluster of the example");
+    let mut flux = 0;
     for (_, cluster, path, text) in files {
         for doc in documents(&text) {
             if doc["kind"] == "Application" {
@@ -256,14 +257,29 @@ fn every_application_targets_the_cluster_of_its_file() {
                     text_at(&doc, "/metadata/name")
                 );
             }
+            // On the Flux hub, a Kustomization or HelmRelease reaches its cluster through the
+            // cluster's kubeconfig, and the hub itself without one.
+            if doc["kind"] == "Kustomization" || doc["kind"] == "HelmRelease" {
+                let kube_config = &doc["spec"]["kubeConfig"];
+                let named = kube_config["secretRef"]["name"]
+                    .as_str()
+                    .or_else(|| kube_config["configMapRef"]["name"].as_str());
+                let expected = (cluster != "hub-mgmt").then(|| format!("{cluster}-kubeconfig"));
+                assert_eq!(named.map(str::to_owned), expected, "{path}");
+                flux += 1;
+            }
         }
     }
+    assert!(flux >= 6, "only {flux} Flux objects");
 }
 
 #[test]
 fn each_cluster_file_is_its_connection_then_its_applications() {
     let mut with_namespaces = 0;
     for (_, cluster, path, text) in cluster_files(&repo_root().join("out")) {
+        if path.starts_with("hubs/hub-mgmt/") {
+            continue; // the Flux hub's files: tests/flux.rs
+        }
         let docs = documents(&text);
         let (connection, mut applications) = docs.split_first().expect("a non-empty file");
         // Then, on a cluster some team deploys to, the Application that syncs its namespaces.
@@ -308,6 +324,10 @@ fn every_argo_cd_object_is_in_the_argocd_namespace() {
     let docs = all_documents(&repo_root().join("out"));
     let mut checked = 0;
     for (path, doc) in &docs {
+        // The Flux hub's objects live in the Cluster API namespace (tests/flux.rs).
+        if path.starts_with("hubs/hub-mgmt/") {
+            continue;
+        }
         if ["Application", "ExternalSecret", "Secret"].contains(&text_at(doc, "/kind")) {
             assert_eq!(
                 doc.pointer("/metadata/namespace").and_then(Value::as_str),
@@ -543,13 +563,14 @@ fn kubectl_kustomize_builds_each_hub_from_its_cluster_files() {
     }
     let out = repo_root().join("out");
     // A hub's folder holds its cluster files, the provisioning files of its CAPI clusters, its
-    // teams' projects, its cluster Secret policy, the kustomization and the root Application,
-    // which is applied by hand and not part of the build.
+    // teams' projects, its cluster Secret policy (a Flux hub: its sources), the kustomization
+    // and the root Application or Flux bootstrap, which is applied by hand and not part of the
+    // build.
     let mut expected: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for (path, bytes) in snapshot(&out) {
         let parts: Vec<&str> = path.split('/').collect();
         if let ["hubs", hub, "clusters" | "provisioning" | "projects", _]
-        | ["hubs", hub, "cluster-secret-policy.yaml"] = parts[..]
+        | ["hubs", hub, "cluster-secret-policy.yaml" | "sources.yaml"] = parts[..]
         {
             let text = String::from_utf8(bytes).expect("UTF-8 output");
             expected
@@ -560,7 +581,7 @@ fn kubectl_kustomize_builds_each_hub_from_its_cluster_files() {
     }
     assert_eq!(
         expected.keys().map(String::as_str).collect::<Vec<_>>(),
-        ["hub-eu", "hub-us"]
+        ["hub-eu", "hub-mgmt", "hub-us"]
     );
     for (hub, docs) in expected {
         let built = Command::new("kubectl")

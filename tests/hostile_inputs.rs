@@ -1063,7 +1063,7 @@ fn a_field_marked_as_not_a_credential_passes_and_is_reported() {
         .map(|d| format!("{} {}", d["code"].as_str().unwrap(), d["line"]))
         .collect();
     // Both in one run: the literal, and what the template produces.
-    assert_eq!(codes, ["credential 21", "credential 22"], "{}", run.stdout);
+    assert_eq!(codes, ["credential 26", "credential 27"], "{}", run.stdout);
     assert!(
         run.stdout
             .contains("its result holds a credential under `token`"),

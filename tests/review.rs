@@ -268,7 +268,7 @@ fn a_revision_without_a_fleet_diffs_as_everything_added() {
             .as_array()
             .unwrap()
             .len(),
-        17
+        20
     );
     assert!(report["objects"]["removed"].as_array().unwrap().is_empty());
 }
@@ -294,8 +294,8 @@ fn new_objects_show_their_content() {
     let repo = Repo::new();
     edit(
         &repo.file("fleet/apps/guestbook.yaml"),
-        "  destination:\n",
-        "  placement:\n    exclude: [dev-eu-aws-1]\n  destination:\n",
+        "  placement:\n",
+        "  placement:\n    exclude: [dev-eu-aws-1]\n",
     );
     repo.commit("guestbook leaves dev-eu-aws-1");
     let run = repo.fleetc(&["diff", "--base", "HEAD", "--head", "HEAD~1"]);
@@ -587,7 +587,7 @@ mod explain {
         let revision = line_of(&text, "spec.source.targetRevision");
         assert!(revision.contains("v1.17.4"), "{revision}");
         assert!(
-            revision.contains("override #0 at fleet/apps/cert-manager.yaml:35:25"),
+            revision.contains("override #0 at fleet/apps/cert-manager.yaml:36:25"),
             "{revision}"
         );
         let dev = explain("cert-manager", "dev-eu-aws-1");
@@ -634,8 +634,14 @@ mod explain {
         );
         let e = run.json();
         assert_eq!(e["verdict"], "notSelected");
-        assert_eq!(e["selector"][0]["matches"], false);
-        assert_eq!(e["selector"][0]["value"], "vcluster");
+        let provider = e["selector"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["key"] == "provider")
+            .expect("the provider requirement");
+        assert_eq!(provider["matches"], false);
+        assert_eq!(provider["value"], "vcluster");
         assert_eq!(e["application"], Value::Null);
     }
 

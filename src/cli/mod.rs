@@ -274,7 +274,7 @@ impl Context {
             Ok(t) => Ok(t),
             Err(SyncError::Io(e)) => Err(Outcome::failure(e)),
             Err(SyncError::Render(errors)) => {
-                compilation.record(errors);
+                compilation.record(*errors);
                 Err(findings(compilation))
             }
         }

@@ -74,6 +74,7 @@ codes! {
     ApplicationNameCollision => "application-name-collision", "two placements on one hub, or a placement and the hub's root Application, produce the same Application name";
     NoPlacement => "no-placement", "an app that lands on no cluster";
     Stage => "stage", "an app's rollout stages overlap on a cluster or leave one of its placements out";
+    Engine => "engine", "a field or source a hub's delivery engine cannot deliver: an Argo CD field of an app on a Flux hub's cluster, several sources, a templated or HEAD-tracking source";
     Team => "team", "an app of a team's project placed outside the team's clusters or namespaces, or deploying from a repository the team may not use";
     ClusterScope => "cluster-scope", "an app placed on a project-scoped cluster outside its project or namespaces, which Argo CD refuses to sync";
     StaleOutput => "stale-output", "a file of out/ that differs from what `fleetc render` writes (`fleetc check`)";

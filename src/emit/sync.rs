@@ -69,7 +69,7 @@ pub enum SyncError {
     /// Rendering failed (a template, an Application too large, a secret in an object): the
     /// fleet is invalid.
     #[error("rendering the fleet failed")]
-    Render(RenderErrors),
+    Render(Box<RenderErrors>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,7 +238,7 @@ fn sync_all(
     }
     if !errors.is_empty() {
         discard(&synced);
-        return Err(SyncError::Render(errors));
+        return Err(SyncError::Render(Box::new(errors)));
     }
     let paths: Vec<&str> = synced.iter().map(|(_, s)| s.path.as_str()).collect();
     let hub_files = rendering.hub_files(paths);

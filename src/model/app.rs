@@ -57,6 +57,33 @@ pub struct App {
 }
 
 impl App {
+    /// Where in the App document the Application field at `field` (a pointer into
+    /// [`App::fields`], `/spec/...`) that applies on a cluster is declared: the last override
+    /// (or stage) that applies there and sets it, or the app's own (a missing node is shown at
+    /// its nearest ancestor).
+    pub fn declared_at(
+        &self,
+        cluster: &str,
+        labels: &BTreeMap<String, String>,
+        field: &str,
+    ) -> String {
+        let layer = self.overrides.iter().rev().find(|o| {
+            o.applies(cluster, labels)
+                && o.fields
+                    .as_ref()
+                    .is_some_and(|f| f.pointer(field).is_some())
+        });
+        match layer {
+            // An override's fields sit in its entry of the App document without the `spec` level.
+            Some(o) => format!(
+                "{}{}",
+                o.origin.pointer(),
+                field.strip_prefix("/spec").unwrap_or(field)
+            ),
+            None => field.to_owned(),
+        }
+    }
+
     /// Whether the app has Helm values, its own or an override's.
     pub fn has_values(&self) -> bool {
         self.values.is_some() || self.overrides.iter().any(|o| o.values.is_some())

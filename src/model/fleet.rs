@@ -65,6 +65,14 @@ impl Fleet {
         self.secret_stores.iter().find(|s| s.name == name)
     }
 
+    /// The delivery engine of hub `hub` (Argo CD for a hub the Fleet does not declare).
+    pub fn engine(&self, hub: &str) -> Engine {
+        self.hubs
+            .iter()
+            .find(|h| h.name == hub)
+            .map_or(Engine::Argocd, |h| h.engine)
+    }
+
     /// The name of hub `hub`'s root Application (the one that syncs its folder of `out/`), when
     /// the Fleet says where its repo lives and so has one.
     pub fn root_application_name(&self, hub: &str) -> Option<String> {
@@ -134,6 +142,21 @@ fn default_project() -> String {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Hub {
     pub name: String,
+    /// What delivers apps from the hub to its clusters.
+    #[serde(default)]
+    pub engine: Engine,
+}
+
+/// A hub's delivery engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// Argo CD: a cluster Secret per cluster and an Application per placement.
+    #[default]
+    Argocd,
+    /// Flux on a management cluster: a kubeconfig reference per cluster and a `Kustomization`
+    /// or `HelmRelease` per placement.
+    Flux,
 }
 
 /// Which secrets manager a store reads from; it decides how keys are sanitised.

@@ -29,7 +29,9 @@ pub use cluster::{
 };
 pub use deep_merge::deep_merge;
 pub use fact::Fact;
-pub use fleet::{ArgoCd, Fleet, Hub, PolicyEngine, Repo, SecretStore, StoreKind, StoreProvider};
+pub use fleet::{
+    ArgoCd, Engine, Fleet, Hub, PolicyEngine, Repo, SecretStore, StoreKind, StoreProvider,
+};
 pub use provisioning::{
     AwsFacts, AwsIdentityRef, AzureFacts, GcpFacts, NodePool, Provisioner, VclusterFacts,
 };

@@ -27,6 +27,8 @@ pub struct RenderErrors {
     /// Applications outside their team's scope: by app, breach and where the App document
     /// declares what breaches it, the clusters.
     breaches: BTreeMap<(usize, Breach, String), Vec<String>>,
+    /// Placements on Flux hubs the hub cannot deliver: by app, where and why, the clusters.
+    unfit: BTreeMap<(usize, String, String), Vec<String>>,
 }
 
 /// What a rendered object comes from.
@@ -93,8 +95,20 @@ impl RenderErrors {
             .push(cluster.to_owned());
     }
 
+    /// Records that app `app`'s placement on `cluster`, a cluster of a Flux hub, cannot be
+    /// delivered, for `why`, declared at `pointer` of its App document.
+    pub(crate) fn add_unfit(&mut self, app: usize, pointer: String, why: String, cluster: &str) {
+        self.unfit
+            .entry((app, pointer, why))
+            .or_default()
+            .push(cluster.to_owned());
+    }
+
     /// Adds every failure of `other`.
     pub fn merge(&mut self, other: RenderErrors) {
+        for (key, clusters) in other.unfit {
+            self.unfit.entry(key).or_default().extend(clusters);
+        }
         for (key, clusters) in other.breaches {
             self.breaches.entry(key).or_default().extend(clusters);
         }
@@ -125,6 +139,7 @@ impl RenderErrors {
             && self.secrets.is_empty()
             && self.policy.is_empty()
             && self.breaches.is_empty()
+            && self.unfit.is_empty()
     }
 
     /// One diagnostic per failing string and message, naming the clusters it failed for, and
@@ -184,6 +199,20 @@ impl RenderErrors {
                 Some(files.document_location(cluster.origin.cluster)),
             )
             .with_help("connect with a cloud identity (the `eks`, `gke`, `aks` or `capi` forms), or from a secret store whose entry the policy admits")
+        }));
+        found.extend(self.unfit.into_iter().map(|((app, pointer, why), mut clusters)| {
+            clusters.sort();
+            let app = &fleet.apps[app];
+            Diagnostic::error(
+                Code::Engine,
+                format!(
+                    "app `{}` lands on {} of a Flux hub, but {why}",
+                    app.name,
+                    on_clusters(&clusters)
+                ),
+                Some(files.locate(app.at, &Pointer::parse(&pointer), Target::Key)),
+            )
+            .with_help("place the app only on Argo CD hubs' clusters, or write it as a Flux hub delivers it: one `source` (a git path or a chart), its values, its namespace")
         }));
         found.extend(self.breaches.into_iter().map(|((app, breach, pointer), mut clusters)| {
             clusters.sort();

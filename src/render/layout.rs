@@ -6,7 +6,9 @@
 //! Applications; `hubs/<hub>/provisioning/<cluster>.yaml` its Cluster API objects;
 //! `hubs/<hub>/kustomization.yaml`, `hubs/<hub>/root-application.yaml` and (when the Fleet asks
 //! for it) `hubs/<hub>/cluster-secret-policy.yaml` are the hub's own, and so is
-//! `hubs/<hub>/projects/<project>.yaml`, a team's `AppProject`;
+//! `hubs/<hub>/projects/<project>.yaml`, a team's `AppProject`; a Flux hub has
+//! `hubs/<hub>/sources.yaml` (its placements' sources) and `hubs/<hub>/bootstrap.yaml` instead
+//! of a root Application;
 //! `terraform/<cluster>/` holds a Terraform cluster's root module and values;
 //! `clusters/<cluster>/namespaces.yaml` the teams' namespaces on a cluster, which an Application
 //! on its hub syncs onto it.
@@ -50,6 +52,16 @@ pub fn namespaces_dir(cluster: &str) -> String {
 /// The teams' namespaces on cluster `cluster`.
 pub fn namespaces_file(cluster: &str) -> String {
     format!("{CLUSTERS}/{cluster}/namespaces.yaml")
+}
+
+/// The Flux sources of hub `hub`'s placements.
+pub fn sources_file(hub: &str) -> String {
+    format!("{HUBS}/{hub}/sources.yaml")
+}
+
+/// The bootstrap of Flux hub `hub` (its root Application's counterpart), applied once by hand.
+pub fn bootstrap_file(hub: &str) -> String {
+    format!("{HUBS}/{hub}/bootstrap.yaml")
 }
 
 /// The root Application of hub `hub`.
@@ -125,6 +137,8 @@ mod tests {
             (project_file("eu", "p"), Scope::Hub("eu")),
             (secret_policy_file("eu"), Scope::Hub("eu")),
             (namespaces_file("a"), Scope::Cluster("a")),
+            (sources_file("eu"), Scope::Hub("eu")),
+            (bootstrap_file("eu"), Scope::Hub("eu")),
             (kustomization_file("eu"), Scope::Hub("eu")),
             (root_application_file("eu"), Scope::Hub("eu")),
             (

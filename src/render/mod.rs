@@ -9,6 +9,7 @@ mod cluster_secret;
 mod external_secret;
 mod facts;
 mod failures;
+mod flux;
 mod generated_file;
 mod hub;
 mod kubeconfig_template;
@@ -33,9 +34,9 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::load::Files;
-use crate::model::Fleet;
 use crate::model::credential::secret_in_output_except;
 use crate::model::digest::{Digest, combine};
+use crate::model::{Engine, Fleet};
 use crate::place::{FleetValues, Placement, value_environment};
 pub use failures::{Origin, RenderErrors};
 use generated_file::YamlFile;
@@ -201,48 +202,80 @@ impl<'f> Rendering<'f> {
         let mut failed = RenderErrors::default();
         let cluster_path = cluster_file(cluster);
         let mut file = YamlFile::with_capacity(4096 + 1536 * self.by_cluster[index].len());
-        if let Some(secret) = cluster_secret::cluster_secret(cluster, fleet) {
-            file.push(
-                cluster_secret::secret_id(cluster, fleet, "Secret", "v1"),
-                &secret,
-            );
-            screen(
-                fleet,
-                &mut failed,
-                file.last_document(),
-                Origin::Cluster(index),
-                || format!("the cluster Secret in {cluster_path}"),
-            );
-        }
-        if let Some(es) = external_secret::external_secret(cluster, fleet) {
-            let id = cluster_secret::secret_id(
-                cluster,
-                fleet,
-                "ExternalSecret",
-                "external-secrets.io/v1",
-            );
-            file.push(id, &es);
-            screen(
-                fleet,
-                &mut failed,
-                file.last_document(),
-                Origin::Cluster(index),
-                || format!("the ExternalSecret in {cluster_path}"),
-            );
-        }
-        let teams = fleet.teams_on(&cluster.placement_labels);
+        let flux = fleet.engine(&cluster.hub) == Engine::Flux;
+        let kube_config = if flux {
+            let (object, kube_config) = flux::kubeconfig::access(fleet, cluster);
+            if let Some(object) = object {
+                file.push_value(&object);
+                screen(
+                    fleet,
+                    &mut failed,
+                    file.last_document(),
+                    Origin::Cluster(index),
+                    || format!("the kubeconfig reference in {cluster_path}"),
+                );
+            }
+            kube_config
+        } else {
+            if let Some(secret) = cluster_secret::cluster_secret(cluster, fleet) {
+                file.push(
+                    cluster_secret::secret_id(cluster, fleet, "Secret", "v1"),
+                    &secret,
+                );
+                screen(
+                    fleet,
+                    &mut failed,
+                    file.last_document(),
+                    Origin::Cluster(index),
+                    || format!("the cluster Secret in {cluster_path}"),
+                );
+            }
+            if let Some(es) = external_secret::external_secret(cluster, fleet) {
+                let id = cluster_secret::secret_id(
+                    cluster,
+                    fleet,
+                    "ExternalSecret",
+                    "external-secrets.io/v1",
+                );
+                file.push(id, &es);
+                screen(
+                    fleet,
+                    &mut failed,
+                    file.last_document(),
+                    Origin::Cluster(index),
+                    || format!("the ExternalSecret in {cluster_path}"),
+                );
+            }
+            None
+        };
+        let teams = if flux {
+            Vec::new()
+        } else {
+            fleet.teams_on(&cluster.placement_labels)
+        };
         if !teams.is_empty()
             && let Some(application) = team_namespaces::application(fleet, cluster)
         {
             file.push_value(&application);
         }
         let hub = fleet.hubs.iter().position(|h| h.name == cluster.hub);
-        if let Some(policy) = hub.and_then(|h| self.policies.get(h)) {
+        if let Some(policy) = hub.and_then(|h| self.policies.get(h)).filter(|_| !flux) {
             let violations = policy.violations(&secret_policy::facts(cluster));
             failed.add_policy_violations(index, &violations);
         }
         let mut oversized = Vec::new();
         for p in &self.by_cluster[index] {
+            if flux {
+                flux::deliver(
+                    fleet,
+                    p,
+                    values,
+                    kube_config.as_ref(),
+                    &mut file,
+                    &mut failed,
+                );
+                continue;
+            }
             match values.evaluate(p) {
                 Ok(evaluated) => {
                     let program = programs.of(fleet, p, &evaluated);
@@ -333,7 +366,9 @@ impl<'f> Rendering<'f> {
             paths.push(provisioning_file(cluster));
         }
         paths.extend(terraform::paths(cluster, self.fleet));
-        if !self.fleet.teams_on(&cluster.placement_labels).is_empty() {
+        if self.fleet.engine(&cluster.hub) == Engine::Argocd
+            && !self.fleet.teams_on(&cluster.placement_labels).is_empty()
+        {
             paths.push(layout::namespaces_file(&cluster.name));
         }
         paths
@@ -354,13 +389,19 @@ impl<'f> Rendering<'f> {
                 .filter_map(|p| p.strip_prefix(&prefix))
                 .map(str::to_owned)
                 .collect();
-            for team in &self.fleet.teams {
+            let flux = hub.engine == Engine::Flux;
+            if flux {
+                let path = layout::sources_file(&hub.name);
+                resources.extend(path.strip_prefix(&prefix).map(str::to_owned));
+                files.push((path, yaml_file(&self.flux_sources(&hub.name))));
+            }
+            for team in self.fleet.teams.iter().filter(|_| !flux) {
                 let project = app_project::app_project(self.fleet, team, &hub.name);
                 let path = layout::project_file(&hub.name, &team.project);
                 resources.extend(path.strip_prefix(&prefix).map(str::to_owned));
                 files.push((path, yaml_file(&[project])));
             }
-            if let Some(policy) = self.policies.get(i) {
+            if let Some(policy) = self.policies.get(i).filter(|_| !flux) {
                 let path = layout::secret_policy_file(&hub.name);
                 resources.extend(path.strip_prefix(&prefix).map(str::to_owned));
                 files.push((path, yaml_file(&[policy.kyverno()])));
@@ -370,11 +411,32 @@ impl<'f> Rendering<'f> {
                 layout::kustomization_file(&hub.name),
                 yaml_file(&[hub::kustomization(&resources)]),
             ));
-            if let Some(root) = hub::root_application(self.fleet, hub) {
+            if flux {
+                if let Some(objects) = flux::bootstrap::objects(self.fleet, hub) {
+                    files.push((layout::bootstrap_file(&hub.name), yaml_file(&objects)));
+                }
+            } else if let Some(root) = hub::root_application(self.fleet, hub) {
                 files.push((layout::root_application_file(&hub.name), yaml_file(&[root])));
             }
         }
         files
+    }
+
+    /// The sources the placements on Flux hub `hub` read, each once, sorted.
+    fn flux_sources(&self, hub: &str) -> Vec<Value> {
+        let fleet = self.fleet;
+        let sources: std::collections::BTreeSet<flux::source::Source> = fleet
+            .clusters
+            .iter()
+            .zip(&self.by_cluster)
+            .filter(|(c, _)| c.hub == hub)
+            .flat_map(|(c, placed)| {
+                placed
+                    .iter()
+                    .filter_map(move |p| flux::source::of(&fleet.apps[p.app], c).ok())
+            })
+            .collect();
+        sources.iter().map(|s| s.object(fleet)).collect()
     }
 
     /// Every file.

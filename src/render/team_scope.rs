@@ -142,30 +142,21 @@ impl Breach {
     }
 }
 
-/// Where in app `app`'s document the field that makes the breach on `cluster` is declared: the
-/// last override (or stage) that applies there and sets it, or the app's own (a missing node is
-/// shown at its nearest ancestor).
+/// Where in app `app`'s document the field that makes the breach on `cluster` is declared (see
+/// [`App::declared_at`]).
 pub(crate) fn declared_at(breach: &Breach, app: &App, cluster: &Cluster) -> String {
     let field = match breach {
         Breach::Cluster { .. } => return "/spec/placement".to_owned(),
         Breach::Namespace { .. } => "/spec/destination/namespace",
-        Breach::Repo { .. } => "/spec/source",
+        Breach::Repo { .. } => {
+            let multi = app.fields.pointer("/spec/sources").is_some();
+            if multi {
+                "/spec/sources"
+            } else {
+                "/spec/source"
+            }
+        }
         Breach::CreatesNamespace { .. } => "/spec/syncPolicy",
     };
-    let layer = app.overrides.iter().rev().find(|o| {
-        o.applies(&cluster.name, &cluster.placement_labels)
-            && o.fields.as_ref().is_some_and(|f| {
-                f.pointer(field).is_some()
-                    || (field == "/spec/source" && f.pointer("/spec/sources").is_some())
-            })
-    });
-    match layer {
-        // An override's fields sit in the App document's entry without the `spec` level.
-        Some(o) => format!(
-            "{}{}",
-            o.origin.pointer(),
-            field.strip_prefix("/spec").unwrap_or(field)
-        ),
-        None => field.to_owned(),
-    }
+    app.declared_at(&cluster.name, &cluster.placement_labels, field)
 }

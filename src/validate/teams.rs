@@ -75,6 +75,7 @@ pub(crate) fn build(
         .collect();
     teams.sort_by(|a, b| a.name.cmp(&b.name));
     unique_projects(&teams, findings);
+    on_flux_hubs(&teams, fleet, findings);
     shared_namespaces(&teams, clusters, findings);
     teams
 }
@@ -172,6 +173,30 @@ fn build_one(
             })
             .collect(),
     })
+}
+
+/// Teams are Argo CD projects: a team that selects a cluster of a Flux hub would get no bounds
+/// there.
+fn on_flux_hubs(teams: &[Team], fleet: &Fleet, findings: &mut Findings<'_>) {
+    for team in teams {
+        let Some(cluster) = fleet.clusters.iter().find(|c| {
+            fleet.engine(&c.hub) == crate::model::Engine::Flux
+                && team.owns_cluster(&c.placement_labels)
+        }) else {
+            continue;
+        };
+        findings.push(
+            Diagnostic::error(
+                Code::Engine,
+                format!(
+                    "team `{}` selects cluster `{}` of Flux hub `{}`, but teams are bounded by Argo CD projects, which only Argo CD hubs have",
+                    team.name, cluster.name, cluster.hub
+                ),
+                findings.at(team.at, &Pointer::parse("/spec/clusters"), Target::Key),
+            )
+            .with_help("narrow the team's `clusters` to Argo CD hubs' clusters"),
+        );
+    }
 }
 
 /// Two teams that own one project would share its `AppProject`.

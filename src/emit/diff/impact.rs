@@ -2,6 +2,7 @@
 //! makes the hub do. Removing a Cluster API `Cluster` destroys the real cluster; removing an
 //! Application that carries Argo CD's resources finalizer deletes its workloads; removing a
 //! cluster Secret (or the `ExternalSecret` that makes it) disconnects the cluster from Argo CD;
+//! removing a Flux hub's `Kustomization` or `HelmRelease` deletes what it applied;
 //! removing a Terraform root module orphans what it created. A cluster whose objects leave one
 //! hub for another is a move, and a move does all of that on the old hub.
 
@@ -77,6 +78,11 @@ fn is_capi_cluster(key: &ObjectKey) -> bool {
     key.kind == "Cluster" && key.api_version.starts_with("cluster.x-k8s.io/")
 }
 
+fn is_flux_workload(key: &ObjectKey) -> bool {
+    (key.kind == "Kustomization" && key.api_version.starts_with("kustomize.toolkit.fluxcd.io/"))
+        || (key.kind == "HelmRelease" && key.api_version.starts_with("helm.toolkit.fluxcd.io/"))
+}
+
 fn is_cluster_secret(key: &ObjectKey) -> bool {
     (key.kind == "Secret" && key.api_version == "v1")
         || (key.kind == "ExternalSecret" && key.api_version.starts_with("external-secrets.io/"))
@@ -129,6 +135,10 @@ pub fn impact(diff: &ObjectDiff) -> Impact {
                 ));
             }
             impact.disconnected.push(key.clone());
+        } else if is_flux_workload(key) {
+            // A Flux hub's Kustomization (with `prune: true`) or HelmRelease takes what it
+            // applied along when it goes.
+            impact.workloads_deleted.push(key.clone());
         } else if key.kind == "Application" && key.api_version.starts_with("argoproj.io/") {
             if object.text.contains(RESOURCES_FINALIZER) {
                 impact.workloads_deleted.push(key.clone());

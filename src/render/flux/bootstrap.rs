@@ -1,0 +1,43 @@
+//! A Flux hub's bootstrap, applied once by hand like an Argo CD hub's root Application: a
+//! `GitRepository` of the fleet repo and a `Kustomization` that applies `out/hubs/<hub>` from it,
+//! both in `flux-system`.
+
+use serde_json::{Value, json};
+
+use crate::model::{Fleet, Hub};
+
+/// The bootstrap objects of a Flux hub, or `None` when the Fleet does not say where its repo
+/// lives.
+pub(crate) fn objects(fleet: &Fleet, hub: &Hub) -> Option<Vec<Value>> {
+    let repo = fleet.repo.as_ref()?;
+    let name = fleet.root_application_name(&hub.name)?;
+    let path = format!(
+        "./{}/{}",
+        repo.path.trim_matches('/'),
+        crate::render::layout::hub_dir(&hub.name)
+    );
+    let reference = if repo.target_revision == "HEAD" {
+        json!({"name": "HEAD"})
+    } else {
+        json!({"branch": repo.target_revision})
+    };
+    Some(vec![
+        json!({
+            "apiVersion": "source.toolkit.fluxcd.io/v1",
+            "kind": "GitRepository",
+            "metadata": {"name": name, "namespace": "flux-system"},
+            "spec": {"interval": super::INTERVAL, "url": repo.url, "ref": reference},
+        }),
+        json!({
+            "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
+            "kind": "Kustomization",
+            "metadata": {"name": name, "namespace": "flux-system"},
+            "spec": {
+                "interval": super::INTERVAL,
+                "sourceRef": {"kind": "GitRepository", "name": name},
+                "path": path,
+                "prune": true,
+            },
+        }),
+    ])
+}

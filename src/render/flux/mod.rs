@@ -1,0 +1,71 @@
+//! What a Flux hub renders for its clusters, instead of Argo CD's objects: a reference to each
+//! cluster's kubeconfig ([`kubeconfig`]), a `Kustomization` or `HelmRelease` per placement
+//! ([`workload`]) reading a source the hub's placements share ([`source`]), and the hub's own
+//! bootstrap ([`bootstrap`]). Every Flux object lives in the Cluster API namespace, where
+//! Cluster API writes the kubeconfig Secrets a `kubeConfig.secretRef` must find.
+
+pub(crate) mod bootstrap;
+pub(crate) mod kubeconfig;
+pub(crate) mod source;
+pub(crate) mod workload;
+
+use crate::model::Fleet;
+
+/// The namespace of every Flux object fleetc renders on a hub.
+pub(crate) fn namespace(fleet: &Fleet) -> &str {
+    &fleet.capi.namespace
+}
+
+/// How often Flux reconciles what fleetc renders.
+pub(crate) const INTERVAL: &str = "10m";
+
+/// Writes placement `p`'s `Kustomization` or `HelmRelease` into its cluster's file, or records why
+/// the hub cannot deliver it: a field only Argo CD understands, a source Flux cannot share.
+pub(super) fn deliver(
+    fleet: &Fleet,
+    p: &crate::place::Placement,
+    values: &crate::place::FleetValues<'_, '_>,
+    kube_config: Option<&serde_json::Value>,
+    file: &mut super::generated_file::YamlFile,
+    failed: &mut super::RenderErrors,
+) {
+    let (app, cluster) = (&fleet.apps[p.app], &fleet.clusters[p.cluster]);
+    let evaluated = match values.evaluate(p) {
+        Ok(evaluated) => evaluated,
+        Err(e) => {
+            failed.add(p.app, e, Some(&cluster.name));
+            return;
+        }
+    };
+    let to_value = |view: Option<crate::place::ValuesView<'_>>| {
+        view.map(|v| serde_json::to_value(v).expect("merged values are JSON"))
+    };
+    let fields = to_value(evaluated.fields.view()).unwrap_or(serde_json::Value::Null);
+    let mut unfit = workload::argo_only(&fields);
+    let source = source::of(app, cluster).map_err(|u| unfit.push(u)).ok();
+    if !unfit.is_empty() {
+        for u in unfit {
+            let at = app.declared_at(&cluster.name, &cluster.placement_labels, u.field);
+            failed.add_unfit(p.app, at, u.message, &cluster.name);
+        }
+        return;
+    }
+    let Some(source) = source else { return };
+    let values = to_value(evaluated.values.view());
+    let object = workload::object(fleet, p, &fields, values, &source, kube_config);
+    file.push_value(&object);
+    super::screen(
+        fleet,
+        failed,
+        file.last_document(),
+        super::Origin::App(p.app),
+        || {
+            format!(
+                "the {} `{}` in {}",
+                object["kind"].as_str().unwrap_or_default(),
+                p.application,
+                super::cluster_file(cluster)
+            )
+        },
+    );
+}

@@ -1,0 +1,192 @@
+//! Flux hubs (issue 18): the example's hub-mgmt delivers with Flux. Placements that read one
+//! repository share its source; each `Kustomization` or `HelmRelease` reaches its cluster through
+//! the right kubeconfig (Cluster API's Secret, one ESO writes from a secret store, none for the
+//! hub itself); a placement change shows in `diff` as deleting workloads, like an Argo CD one;
+//! an Argo CD field on a Flux hub's cluster is an `engine` error at the field.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::fs;
+
+use serde_json::Value;
+use support::fleet::{edit, example_copy, example_repo, fleetc, git};
+use support::upstream::documents;
+
+/// The documents of a file of the example's rendered `out/`, in a copy rendered afresh.
+fn rendered(files: &[&str]) -> BTreeMap<String, Vec<Value>> {
+    let repo = example_copy();
+    fleetc(repo.path(), &["render"]).expect_code(0);
+    files
+        .iter()
+        .map(|f| {
+            let text = fs::read_to_string(repo.path().join("out").join(f)).expect("a file");
+            ((*f).to_owned(), documents(&text))
+        })
+        .collect()
+}
+
+fn by_name<'d>(docs: &'d [Value], kind: &str, name: &str) -> &'d Value {
+    docs.iter()
+        .find(|d| d["kind"] == kind && d["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("no {kind} {name}"))
+}
+
+#[test]
+fn placements_share_their_sources_and_reach_each_cluster_by_its_kubeconfig() {
+    let out = rendered(&[
+        "hubs/hub-mgmt/sources.yaml",
+        "hubs/hub-mgmt/clusters/edge-mgmt-1.yaml",
+        "hubs/hub-mgmt/clusters/preview-mgmt-1.yaml",
+        "hubs/hub-mgmt/clusters/hub-mgmt.yaml",
+        "hubs/hub-mgmt/kustomization.yaml",
+    ]);
+    // Two apps read platform-apps at main, one a chart repository: two sources in all.
+    let sources = &out["hubs/hub-mgmt/sources.yaml"];
+    let kinds: Vec<&str> = sources
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["GitRepository", "HelmRepository"]);
+    let git = &sources[0];
+    assert_eq!(
+        git["spec"]["url"],
+        "https://github.com/acme/platform-apps.git"
+    );
+    assert_eq!(git["spec"]["ref"]["branch"], "main");
+    let helm = &sources[1];
+    assert_eq!(
+        helm["spec"]["url"],
+        "https://stefanprodan.github.io/podinfo"
+    );
+
+    // The edge cluster: its kubeconfig from Vault through ESO, on the hub.
+    let edge = &out["hubs/hub-mgmt/clusters/edge-mgmt-1.yaml"];
+    let es = by_name(edge, "ExternalSecret", "edge-mgmt-1-kubeconfig");
+    assert_eq!(es["spec"]["target"]["name"], "edge-mgmt-1-kubeconfig");
+    assert_eq!(es["spec"]["data"][0]["secretKey"], "value");
+    assert_eq!(
+        es["spec"]["data"][0]["remoteRef"]["key"],
+        "clusters/edge-mgmt-1"
+    );
+    assert_eq!(es["spec"]["data"][0]["remoteRef"]["property"], "kubeconfig");
+    let baseline = by_name(edge, "Kustomization", "edge-baseline-edge-mgmt-1");
+    let monitoring = by_name(edge, "Kustomization", "edge-monitoring-edge-mgmt-1");
+    for kustomization in [baseline, monitoring] {
+        assert_eq!(
+            kustomization["spec"]["sourceRef"]["name"],
+            git["metadata"]["name"]
+        );
+        assert_eq!(kustomization["spec"]["prune"], true);
+        assert_eq!(
+            kustomization["spec"]["kubeConfig"]["secretRef"],
+            serde_json::json!({"name": "edge-mgmt-1-kubeconfig", "key": "value"})
+        );
+    }
+    assert_eq!(baseline["spec"]["path"], "./edge/baseline");
+    assert_eq!(baseline["spec"]["targetNamespace"], "edge-system");
+    let release = by_name(edge, "HelmRelease", "podinfo-edge-mgmt-1");
+    assert_eq!(release["spec"]["chart"]["spec"]["chart"], "podinfo");
+    assert_eq!(release["spec"]["chart"]["spec"]["version"], "6.9.2");
+    assert_eq!(
+        release["spec"]["chart"]["spec"]["sourceRef"]["name"],
+        helm["metadata"]["name"]
+    );
+    assert_eq!(release["spec"]["targetNamespace"], "podinfo");
+    // The app's values, templated for the cluster, with the prod override.
+    assert_eq!(
+        release["spec"]["values"]["ui"]["message"],
+        "served from edge-mgmt-1"
+    );
+    assert_eq!(release["spec"]["values"]["replicaCount"], 2);
+
+    // The preview vcluster: Cluster API's own kubeconfig Secret, which fleetc does not render.
+    let preview = &out["hubs/hub-mgmt/clusters/preview-mgmt-1.yaml"];
+    assert!(preview.iter().all(|d| d["kind"] != "ExternalSecret"));
+    let release = by_name(preview, "HelmRelease", "podinfo-preview-mgmt-1");
+    assert_eq!(
+        release["spec"]["kubeConfig"]["secretRef"],
+        serde_json::json!({"name": "preview-mgmt-1-kubeconfig", "key": "value"})
+    );
+    assert!(
+        release["spec"]["values"].get("replicaCount").is_none(),
+        "a dev cluster"
+    );
+
+    // The hub itself: no kubeconfig.
+    let hub = &out["hubs/hub-mgmt/clusters/hub-mgmt.yaml"];
+    let release = by_name(hub, "HelmRelease", "podinfo-hub-mgmt");
+    assert!(release["spec"].get("kubeConfig").is_none());
+    // No Argo CD object on a Flux hub.
+    for docs in out.values() {
+        for doc in docs {
+            let api = doc["apiVersion"].as_str().unwrap_or_default();
+            assert!(!api.starts_with("argoproj.io/"), "{doc}");
+        }
+    }
+    let kustomization = &out["hubs/hub-mgmt/kustomization.yaml"][0];
+    assert!(
+        kustomization["resources"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("sources.yaml"))
+    );
+}
+
+#[test]
+fn a_placement_change_on_a_flux_hub_shows_in_diff_as_deleting_workloads() {
+    let repo = example_repo();
+    edit(
+        &repo.path().join("fleet/apps/podinfo.yaml"),
+        "      matchLabels: {hub: hub-mgmt}\n",
+        "      matchLabels: {hub: hub-mgmt}\n    exclude: [edge-mgmt-1]\n",
+    );
+    git(repo.path(), &["commit", "-qam", "podinfo leaves the edge"]);
+    let run = fleetc(
+        repo.path(),
+        &["diff", "--base", "HEAD~1", "--format", "json"],
+    );
+    run.expect_code(0);
+    let report = run.json();
+    let removed = report["objects"]["removed"].as_array().unwrap();
+    assert_eq!(removed.len(), 1, "{report}");
+    assert_eq!(removed[0]["kind"], "HelmRelease");
+    assert_eq!(removed[0]["name"], "podinfo-edge-mgmt-1");
+    let deleted = report["impact"]["workloadsDeleted"].as_array().unwrap();
+    assert_eq!(deleted.len(), 1, "{report}");
+    assert_eq!(deleted[0]["name"], "podinfo-edge-mgmt-1");
+    let placements = &report["placements"];
+    assert!(
+        placements.to_string().contains("edge-mgmt-1"),
+        "{placements}"
+    );
+    // The gate names it, as for an Argo CD Application.
+    let text = fleetc(repo.path(), &["diff", "--base", "HEAD~1"]);
+    assert!(
+        text.stdout.contains("podinfo-edge-mgmt-1"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn an_argo_cd_field_on_a_flux_hubs_cluster_is_an_error_at_the_field() {
+    let repo = example_copy();
+    edit(
+        &repo.path().join("fleet/apps/podinfo.yaml"),
+        "  destination:\n    namespace: podinfo\n",
+        "  destination:\n    namespace: podinfo\n  syncPolicy:\n    automated: {prune: true}\n",
+    );
+    let run = fleetc(repo.path(), &["validate", "--format", "json"]);
+    run.expect_code(1);
+    let findings = run.json();
+    let findings = findings.as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let finding = &findings[0];
+    assert_eq!(finding["code"], "engine");
+    assert_eq!(finding["file"], "fleet/apps/podinfo.yaml");
+    assert_eq!(finding["line"], 16, "{finding}");
+    let message = finding["message"].as_str().unwrap();
+    assert!(message.contains("3 clusters"), "{message}");
+    assert!(message.contains("sync policy"), "{message}");
+}
