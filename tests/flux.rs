@@ -190,3 +190,20 @@ fn an_argo_cd_field_on_a_flux_hubs_cluster_is_an_error_at_the_field() {
     assert!(message.contains("3 clusters"), "{message}");
     assert!(message.contains("sync policy"), "{message}");
 }
+
+#[test]
+fn explain_names_what_a_flux_hub_delivers() {
+    let repo = example_copy();
+    for (app, kind) in [
+        ("podinfo", "HelmRelease"),
+        ("edge-baseline", "Kustomization"),
+    ] {
+        let run = fleetc(repo.path(), &["explain", app, "--cluster", "edge-mgmt-1"]);
+        run.expect_code(0);
+        let first = run.stdout.lines().next().unwrap_or_default();
+        assert!(
+            first.contains(&format!("{kind} `{app}-edge-mgmt-1` on hub `hub-mgmt`")),
+            "{first}"
+        );
+    }
+}

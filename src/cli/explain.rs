@@ -8,6 +8,7 @@ use super::{Context, Outcome, Status, report};
 use crate::diagnostic::Location;
 use crate::model::LayerOrigin;
 use crate::place::{Explanation, RequirementCheck, ValueOrigin, Verdict, explain};
+use crate::render::flux::workload::delivers_with_helm;
 
 /// `fleetc explain APP --cluster CLUSTER`.
 pub(crate) fn run(context: &Context, app: &str, cluster: &str, format: ListFormat) -> Outcome {
@@ -41,10 +42,18 @@ pub(crate) fn run(context: &Context, app: &str, cluster: &str, format: ListForma
     });
     outcome.stdout = match format {
         ListFormat::Json => serde_json::to_string_pretty(&explanation).expect("JSON") + "\n",
-        ListFormat::Text => text(
-            &explanation,
-            &context.out_path(&crate::render::cluster_file(c)),
-        ),
+        ListFormat::Text => {
+            let delivered = match fleet.engine(&c.hub) {
+                crate::model::Engine::Argocd => "Application",
+                crate::model::Engine::Flux if delivers_with_helm(a) => "HelmRelease",
+                crate::model::Engine::Flux => "Kustomization",
+            };
+            text(
+                &explanation,
+                &context.out_path(&crate::render::cluster_file(c)),
+                delivered,
+            )
+        }
     };
     outcome
 }
@@ -77,11 +86,11 @@ fn requirement_lines(out: &mut String, checks: &[RequirementCheck], indent: &str
     }
 }
 
-/// The explanation for people.
-fn text(e: &Explanation, file: &str) -> String {
+/// The explanation for people; `delivered` is the kind of the placement's object.
+fn text(e: &Explanation, file: &str, delivered: &str) -> String {
     let mut out = match &e.application {
         Some(application) => format!(
-            "app `{}` lands on cluster `{}`: Application `{application}` on hub `{}`, in {file}\n",
+            "app `{}` lands on cluster `{}`: {delivered} `{application}` on hub `{}`, in {file}\n",
             e.app, e.cluster, e.hub
         ),
         None => format!("app `{}` does not land on cluster `{}`\n", e.app, e.cluster),

@@ -9,7 +9,7 @@ mod cluster_secret;
 mod external_secret;
 mod facts;
 mod failures;
-mod flux;
+pub mod flux;
 mod generated_file;
 mod hub;
 mod kubeconfig_template;

@@ -4,10 +4,10 @@
 //! bootstrap ([`bootstrap`]). Every Flux object lives in the Cluster API namespace, where
 //! Cluster API writes the kubeconfig Secrets a `kubeConfig.secretRef` must find.
 
-pub(crate) mod bootstrap;
-pub(crate) mod kubeconfig;
-pub(crate) mod source;
-pub(crate) mod workload;
+pub(super) mod bootstrap;
+pub(super) mod kubeconfig;
+pub(super) mod source;
+pub mod workload;
 
 use crate::model::Fleet;
 

@@ -7,7 +7,7 @@
 use serde_json::{Map, Value, json};
 
 use super::source::{Source, Unfit};
-use crate::model::Fleet;
+use crate::model::{App, Fleet};
 use crate::place::Placement;
 use crate::render::{APP_LABEL, CLUSTER_LABEL};
 
@@ -63,6 +63,22 @@ pub(crate) fn argo_only(fields: &Value) -> Vec<Unfit> {
     found
 }
 
+/// Whether an app is delivered by `HelmRelease`s (a chart, `helm` options or values in any of
+/// its layers) rather than `Kustomization`s: decided per app, so that an override's values
+/// do not make the kind differ from cluster to cluster.
+pub fn delivers_with_helm(app: &App) -> bool {
+    let helm = |fields: &Value| {
+        fields.pointer("/spec/source/chart").is_some()
+            || fields.pointer("/spec/source/helm").is_some()
+    };
+    app.has_values()
+        || helm(&app.fields)
+        || app
+            .overrides
+            .iter()
+            .any(|o| o.fields.as_ref().is_some_and(helm))
+}
+
 /// The `Kustomization` or `HelmRelease` that delivers placement `p`, from its merged Application
 /// `fields` and Helm `values`; named like the Application it stands for.
 pub(crate) fn object(
@@ -97,7 +113,7 @@ pub(crate) fn object(
     let path = text("/spec/source/path");
     let mut spec = Map::new();
     spec.insert("interval".into(), json!(super::INTERVAL));
-    let kind = if chart.is_some() || helm.is_some() || values.is_some() {
+    let kind = if delivers_with_helm(app) {
         let mut chart_spec = json!({
             "chart": chart.map_or_else(|| relative(path.unwrap_or(".")), str::to_owned),
             "sourceRef": source.reference(),
