@@ -207,3 +207,29 @@ fn explain_names_what_a_flux_hub_delivers() {
         );
     }
 }
+
+#[test]
+fn a_team_selecting_a_flux_hubs_cluster_is_an_error() {
+    let repo = example_copy();
+    edit(
+        &repo.path().join("fleet/clusters/edge-mgmt-1.yaml"),
+        "    team: platform\n",
+        "    team: payments\n",
+    );
+    let run = fleetc(repo.path(), &["validate", "--format", "json"]);
+    run.expect_code(1);
+    let findings = run.json();
+    // (The team's apps that land there are `engine` errors too, for their Argo CD fields.)
+    let engine: Vec<&Value> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "engine" && f["file"] == "fleet/teams/payments.yaml")
+        .collect();
+    assert_eq!(engine.len(), 1, "{findings:#}");
+    let message = engine[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("cluster `edge-mgmt-1` of Flux hub `hub-mgmt`"),
+        "{message}"
+    );
+}

@@ -190,29 +190,36 @@ fn object_meta_schema() -> Value {
     })
 }
 
+/// A core `v1` kind's schema: `apiVersion`, `kind`, `metadata` and these other fields, no more.
+fn core_schema(kind: &str, metadata: &Value, fields: &Value) -> Value {
+    let mut properties = json!({
+        "apiVersion": {"const": "v1"},
+        "kind": {"const": kind},
+        "metadata": metadata,
+    });
+    if let (Some(all), Some(fields)) = (properties.as_object_mut(), fields.as_object()) {
+        all.extend(fields.clone());
+    }
+    json!({
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata"],
+        "additionalProperties": false,
+        "properties": properties,
+    })
+}
+
 /// Core `v1` `Namespace`, from the Kubernetes API reference: its name is a DNS-1123 label, and
 /// its spec holds only finalizers.
 pub(super) fn namespace_schema() -> Value {
     let mut metadata = object_meta_schema();
     metadata["properties"]["name"] =
         json!({"type": "string", "maxLength": 63, "pattern": DNS1123_LABEL});
-    json!({
+    let spec = json!({
         "type": "object",
-        "required": ["apiVersion", "kind", "metadata"],
         "additionalProperties": false,
-        "properties": {
-            "apiVersion": {"const": "v1"},
-            "kind": {"const": "Namespace"},
-            "metadata": metadata,
-            "spec": {
-                "type": "object",
-                "additionalProperties": false,
-                "properties": {
-                    "finalizers": {"type": "array", "items": {"type": "string"}}
-                }
-            }
-        }
-    })
+        "properties": {"finalizers": {"type": "array", "items": {"type": "string"}}},
+    });
+    core_schema("Namespace", &metadata, &json!({"spec": spec}))
 }
 
 /// Core `v1` `Secret`, from the Kubernetes API reference: keys of `data` and `stringData` are
@@ -220,14 +227,10 @@ pub(super) fn namespace_schema() -> Value {
 /// values are base64.
 pub(super) fn secret_schema() -> Value {
     let key = json!({"type": "string", "maxLength": 253, "pattern": DATA_KEY});
-    json!({
-        "type": "object",
-        "required": ["apiVersion", "kind", "metadata"],
-        "additionalProperties": false,
-        "properties": {
-            "apiVersion": {"const": "v1"},
-            "kind": {"const": "Secret"},
-            "metadata": object_meta_schema(),
+    core_schema(
+        "Secret",
+        &object_meta_schema(),
+        &json!({
             "type": {"type": "string"},
             "immutable": {"type": "boolean"},
             "data": {
@@ -240,6 +243,6 @@ pub(super) fn secret_schema() -> Value {
                 "propertyNames": key,
                 "additionalProperties": {"type": "string"}
             }
-        }
-    })
+        }),
+    )
 }

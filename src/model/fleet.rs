@@ -91,6 +91,13 @@ pub struct Repo {
     pub path: String,
 }
 
+impl Repo {
+    /// The path in the repository of a folder of out/ (`hubs/eu` is `out/hubs/eu`).
+    pub fn path_of(&self, out_folder: &str) -> String {
+        format!("{}/{out_folder}", self.path.trim_end_matches('/'))
+    }
+}
+
 fn default_revision() -> String {
     "HEAD".into()
 }

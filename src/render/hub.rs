@@ -19,13 +19,26 @@ pub(crate) fn kustomization(resources: &[String]) -> Value {
 /// The root Application that syncs `out/hubs/<hub>` onto the hub, or `None` when the Fleet does
 /// not say where its repo lives.
 pub(crate) fn root_application(fleet: &Fleet, hub: &Hub) -> Option<Value> {
-    let repo = fleet.repo.as_ref()?;
     let name = fleet.root_application_name(&hub.name)?;
-    let path = format!(
-        "{}/{}",
-        repo.path.trim_end_matches('/'),
-        super::layout::hub_dir(&hub.name)
-    );
+    let destination = json!({"server": IN_CLUSTER_SERVER, "namespace": fleet.argocd.namespace});
+    out_folder_application(
+        fleet,
+        &name,
+        &super::layout::hub_dir(&hub.name),
+        &destination,
+    )
+}
+
+/// An Application in the root Applications' project that syncs a folder of out/ from the
+/// fleet repo to `destination`, automatically; `None` when the Fleet does not say where its
+/// repo lives.
+pub(crate) fn out_folder_application(
+    fleet: &Fleet,
+    name: &str,
+    folder: &str,
+    destination: &Value,
+) -> Option<Value> {
+    let repo = fleet.repo.as_ref()?;
     Some(json!({
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "Application",
@@ -38,12 +51,9 @@ pub(crate) fn root_application(fleet: &Fleet, hub: &Hub) -> Option<Value> {
             "source": {
                 "repoURL": repo.url,
                 "targetRevision": repo.target_revision,
-                "path": path,
+                "path": repo.path_of(folder),
             },
-            "destination": {
-                "server": IN_CLUSTER_SERVER,
-                "namespace": fleet.argocd.namespace,
-            },
+            "destination": destination,
             "syncPolicy": {
                 "automated": {"prune": true, "selfHeal": true},
             },

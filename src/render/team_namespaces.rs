@@ -45,34 +45,16 @@ pub(crate) fn namespaces(teams: &[&Team]) -> Vec<Value> {
 /// when the Fleet does not say where its repo lives: then whoever applies the hubs' folders
 /// (there are no root Applications either) applies the namespaces folders too.
 pub(crate) fn application(fleet: &Fleet, cluster: &Cluster) -> Option<Value> {
-    let repo = fleet.repo.as_ref()?;
-    let path = format!(
-        "{}/{}",
-        repo.path.trim_end_matches('/'),
-        layout::namespaces_dir(&cluster.name)
-    );
-    Some(json!({
-        "apiVersion": "argoproj.io/v1alpha1",
-        "kind": "Application",
-        "metadata": {
-            "name": namespaces_application_name(&cluster.name),
-            "namespace": fleet.argocd.namespace,
-            "labels": {CLUSTER_LABEL: cluster.name},
-        },
-        "spec": {
-            "project": fleet.argocd.project,
-            "source": {
-                "repoURL": repo.url,
-                "targetRevision": repo.target_revision,
-                "path": path,
-            },
-            "destination": {"name": cluster.name},
-            // Retried: a first sync that fails (the cluster's connection not there yet) is not
-            // tried again for the same revision otherwise.
-            "syncPolicy": {
-                "automated": {"prune": true, "selfHeal": true},
-                "retry": {"limit": 5, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "3m"}},
-            },
-        },
-    }))
+    let mut application = super::hub::out_folder_application(
+        fleet,
+        &namespaces_application_name(&cluster.name),
+        &layout::namespaces_dir(&cluster.name),
+        &json!({"name": cluster.name}),
+    )?;
+    application["metadata"]["labels"] = json!({CLUSTER_LABEL: cluster.name});
+    // Retried: a first sync that fails (the cluster's connection not there yet) is not tried
+    // again for the same revision otherwise.
+    application["spec"]["syncPolicy"]["retry"] =
+        json!({"limit": 5, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "3m"}});
+    Some(application)
 }

@@ -12,9 +12,8 @@ pub(crate) fn objects(fleet: &Fleet, hub: &Hub) -> Option<Vec<Value>> {
     let repo = fleet.repo.as_ref()?;
     let name = fleet.root_application_name(&hub.name)?;
     let path = format!(
-        "./{}/{}",
-        repo.path.trim_matches('/'),
-        crate::render::layout::hub_dir(&hub.name)
+        "./{}",
+        repo.path_of(&crate::render::layout::hub_dir(&hub.name))
     );
     let reference = if repo.target_revision == "HEAD" {
         json!({"name": "HEAD"})
