@@ -13,7 +13,7 @@ use support::upstream::documents;
 
 /// The example's clusters: (name, hub, provider), read by hand from `fleet/clusters/` (and
 /// `fleet/templates/` for the clusters whose provider comes from a template).
-const CLUSTERS: [(&str, &str, &str); 20] = [
+const CLUSTERS: [(&str, &str, &str); 21] = [
     ("dev-eu-aws-1", "hub-eu", "aws"),           // eks-dev-v1
     ("dev-eu-gcp-1", "hub-eu", "gcp"),           // gke-standard-v1
     ("dev-eu-vcluster-1", "hub-eu", "vcluster"), // vcluster-dev-v1
@@ -26,6 +26,7 @@ const CLUSTERS: [(&str, &str, &str); 20] = [
     ("onprem-eu-1", "hub-eu", "onprem"),
     ("onprem-us-1", "hub-us", "onprem"),
     ("preview-mgmt-1", "hub-mgmt", "vcluster"), // vcluster-preview-v1
+    ("preview-mgmt-2", "hub-mgmt", "vcluster"), // vcluster-preview-v1
     ("prod-eu-aws-1", "hub-eu", "aws"),
     ("prod-eu-azure-1", "hub-eu", "azure"),
     ("prod-eu-legacy", "hub-eu", "aws"),
@@ -199,6 +200,7 @@ fn ls_clusters_selects_with_inequality() {
             "onprem-eu-1",
             "onprem-us-1",
             "preview-mgmt-1",
+            "preview-mgmt-2",
             "prod-eu-azure-1",
             "prod-us-gcp-1",
             "staging-us-azure-1",
@@ -551,10 +553,10 @@ fn ls_labels_lists_every_key_with_its_values_and_how_many_clusters_carry_it() {
     assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
     let row = |key: &str| rows.iter().find(|r| r["key"] == key).expect("a row");
     assert_eq!(row("hub")["builtin"], true);
-    assert_eq!(row("hub")["clusters"], 20);
+    assert_eq!(row("hub")["clusters"], 21);
     assert_eq!(row("hub")["values"]["hub-eu"], 9);
     assert_eq!(row("hub")["values"]["hub-us"], 8);
-    assert_eq!(row("hub")["values"]["hub-mgmt"], 3);
+    assert_eq!(row("hub")["values"]["hub-mgmt"], 4);
     let team = row("team");
     assert_eq!(
         team["declared"]["values"],
@@ -744,8 +746,8 @@ fn names_that_name_nothing_say_what_was_meant() {
         .iter()
         .find(|a| a["name"] == "guestbook")
         .expect("guestbook is listed");
-    // Every cluster but the Flux hub's three.
-    assert_eq!(guestbook["clusters"], CLUSTERS.len() - 3);
+    // Every cluster but the Flux hub's four.
+    assert_eq!(guestbook["clusters"], CLUSTERS.len() - 4);
     assert_eq!(guestbook["file"], "fleet/apps/guestbook.yaml");
 
     for (args, said) in [

@@ -245,7 +245,7 @@ fn every_committed_file_starts_with_the_generated_header() {
 #[test]
 fn every_application_targets_the_cluster_of_its_file() {
     let files = cluster_files(&repo_root().join("out"));
-    assert_eq!(files.len(), 20, "one file per cluster of the example");
+    assert_eq!(files.len(), 21, "one file per cluster of the example");
     let mut flux = 0;
     for (_, cluster, path, text) in files {
         for doc in documents(&text) {

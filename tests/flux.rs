@@ -187,7 +187,7 @@ fn an_argo_cd_field_on_a_flux_hubs_cluster_is_an_error_at_the_field() {
     assert_eq!(finding["file"], "fleet/apps/podinfo.yaml");
     assert_eq!(finding["line"], 16, "{finding}");
     let message = finding["message"].as_str().unwrap();
-    assert!(message.contains("3 clusters"), "{message}");
+    assert!(message.contains("4 clusters"), "{message}");
     assert!(message.contains("sync policy"), "{message}");
 }
 

@@ -268,7 +268,7 @@ fn a_revision_without_a_fleet_diffs_as_everything_added() {
             .as_array()
             .unwrap()
             .len(),
-        20
+        21
     );
     assert!(report["objects"]["removed"].as_array().unwrap().is_empty());
 }
