@@ -93,6 +93,7 @@ fn placements_share_their_sources_and_reach_each_cluster_by_its_kubeconfig() {
         helm["metadata"]["name"]
     );
     assert_eq!(release["spec"]["targetNamespace"], "podinfo");
+    assert_eq!(release["spec"]["install"]["createNamespace"], true);
     // The app's values, templated for the cluster, with the prod override.
     assert_eq!(
         release["spec"]["values"]["ui"]["message"],
@@ -232,4 +233,28 @@ fn a_team_selecting_a_flux_hubs_cluster_is_an_error() {
         message.contains("cluster `edge-mgmt-1` of Flux hub `hub-mgmt`"),
         "{message}"
     );
+}
+
+/// Review of issue 18: Flux's AWS identity names an EKS cluster by its ARN (account and region
+/// needed) and assumes no role; so moving an EKS cluster connected for Argo CD to the Flux hub
+/// names what is missing, at the connection.
+#[test]
+fn an_eks_cluster_on_a_flux_hub_needs_its_account_and_no_role() {
+    let repo = example_copy();
+    let file = repo.path().join("fleet/clusters/prod-us-aws-1.yaml");
+    edit(&file, "  hub: hub-us\n", "  hub: hub-mgmt\n");
+    // Its team's apps follow it, and so do Argo CD's fields; only the connection is judged here.
+    let run = fleetc(repo.path(), &["validate", "--format", "json"]);
+    run.expect_code(1);
+    let findings = run.json();
+    let connection: Vec<String> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "engine" && f["file"] == "fleet/clusters/prod-us-aws-1.yaml")
+        .map(|f| f["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(connection.len(), 2, "{findings:#}");
+    assert!(connection[0].contains("`aws.accountId`"), "{connection:?}");
+    assert!(connection[1].contains("`roleARN`"), "{connection:?}");
 }

@@ -22,6 +22,9 @@ pub(crate) fn check(
     let form = cluster.connection.form();
     let at = |rest: &str| Pointer::parse(&format!("/spec/connection/{form}{rest}"));
     let name = &cluster.name;
+    if fleet.engine(&cluster.hub) == crate::model::Engine::Flux {
+        check_flux(cluster, layers, findings);
+    }
     let (expected, ca_data) = match &cluster.connection {
         Connection::SecretStore(store) => {
             if let (Some(declared), Some(key)) = (fleet.secret_store(&store.name), &store.key)
@@ -89,6 +92,80 @@ pub(crate) fn check(
         );
     }
     check_ca(ca_data, &at("/caData"), layers, findings);
+}
+
+/// What Flux on a hub can reach a cluster with: its workload identity names an EKS cluster by
+/// its ARN (so the account must be known) and takes no role to assume nor Entra client of
+/// Argo CD's `argocd-k8s-auth`; a secret store's kubeconfig must not land on the Secret Cluster
+/// API writes for a cluster it provisions.
+fn check_flux(cluster: &Cluster, layers: &Layers<'_>, findings: &mut Findings<'_>) {
+    let name = &cluster.name;
+    let refuse = |findings: &mut Findings<'_>, field: &str, why: String| {
+        let at = Pointer::parse(&format!(
+            "/spec/connection/{}{field}",
+            cluster.connection.form()
+        ));
+        findings.push(
+            Diagnostic::error(Code::Engine, why, layers.locate(findings, &at, Target::Key))
+                .with_help("a Flux hub reaches a cloud cluster with Flux's workload identity (kubeConfig.configMapRef), a Cluster API cluster with its kubeconfig Secret, any other with a kubeconfig from a secret store"),
+        );
+    };
+    match &cluster.connection {
+        Connection::Eks(c) => {
+            if cluster
+                .aws
+                .as_ref()
+                .and_then(|a| a.account_id.as_ref())
+                .is_none()
+                || cluster.region.is_none()
+            {
+                refuse(
+                    findings,
+                    "",
+                    format!(
+                        "cluster `{name}` is on a Flux hub, whose AWS identity names an EKS cluster by its ARN: give it `region` and `aws.accountId`"
+                    ),
+                );
+            }
+            if c.role_arn.is_some() {
+                refuse(
+                    findings,
+                    "/roleARN",
+                    format!(
+                        "cluster `{name}` is on a Flux hub, which assumes no role for an EKS cluster (`roleARN` is Argo CD's): grant Flux's own identity access"
+                    ),
+                );
+            }
+        }
+        Connection::Aks(c) => {
+            for (field, set) in [
+                ("/loginMethod", c.login_method.is_some()),
+                ("/clientId", c.client_id.is_some()),
+                ("/tenantId", c.tenant_id.is_some()),
+            ] {
+                if set {
+                    refuse(
+                        findings,
+                        field,
+                        format!(
+                            "cluster `{name}` is on a Flux hub, which signs in to AKS with its own workload identity: `{}` is Argo CD's `argocd-k8s-auth`",
+                            &field[1..]
+                        ),
+                    );
+                }
+            }
+        }
+        Connection::SecretStore(_) if cluster.provisioner == Provisioner::Capi => {
+            refuse(
+                findings,
+                "",
+                format!(
+                    "Cluster API writes `{name}-kubeconfig` for cluster `{name}`, which connects from a secret store: on a Flux hub, connect it with `capi`"
+                ),
+            );
+        }
+        _ => {}
+    }
 }
 
 /// A `capi` connection reads the CAPI kubeconfig Secret through a Kubernetes-provider store;

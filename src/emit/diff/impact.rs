@@ -83,9 +83,12 @@ fn is_flux_workload(key: &ObjectKey) -> bool {
         || (key.kind == "HelmRelease" && key.api_version.starts_with("helm.toolkit.fluxcd.io/"))
 }
 
+/// An Argo CD cluster Secret, the `ExternalSecret` that writes it or a Flux hub's kubeconfig, or
+/// the `ConfigMap` of a Flux hub's workload identity for a cluster.
 fn is_cluster_secret(key: &ObjectKey) -> bool {
     (key.kind == "Secret" && key.api_version == "v1")
         || (key.kind == "ExternalSecret" && key.api_version.starts_with("external-secrets.io/"))
+        || (key.kind == "ConfigMap" && key.api_version == "v1" && key.name.ends_with("-kubeconfig"))
 }
 
 /// Sorts the removals of `diff` by what they do (see the module documentation).
@@ -100,7 +103,11 @@ pub fn impact(diff: &ObjectDiff) -> Impact {
             .collect()
     };
     let capi_added = added_on(is_capi_cluster);
-    let secrets_added = added_on(is_cluster_secret);
+    // By cluster: a cluster moving between an Argo CD and a Flux hub changes its Secret's name.
+    let secrets_added: BTreeMap<String, &str> = added_on(is_cluster_secret)
+        .into_iter()
+        .map(|(name, hub)| (cluster_of_secret(name), hub))
+        .collect();
     let mut moved = BTreeSet::new();
     for (key, object) in &diff.removed {
         if let Scope::Terraform(cluster) = Scope::parse(&key.scope) {
@@ -125,7 +132,7 @@ pub fn impact(diff: &ObjectDiff) -> Impact {
             });
         } else if is_cluster_secret(key) {
             if let Some(to) = secrets_added
-                .get(key.name.as_str())
+                .get(&cluster_of_secret(&key.name))
                 .filter(|to| **to != hub)
             {
                 moved.insert((
@@ -168,7 +175,10 @@ pub fn impact(diff: &ObjectDiff) -> Impact {
 
 /// The cluster a cluster Secret is named for (`cluster-<name>`, as fleetc names them).
 fn cluster_of_secret(name: &str) -> String {
-    name.strip_prefix("cluster-").unwrap_or(name).to_owned()
+    name.strip_prefix("cluster-")
+        .or_else(|| name.strip_suffix("-kubeconfig"))
+        .unwrap_or(name)
+        .to_owned()
 }
 
 #[cfg(test)]

@@ -15,10 +15,11 @@ pub(crate) fn objects(fleet: &Fleet, hub: &Hub) -> Option<Vec<Value>> {
         "./{}",
         repo.path_of(&crate::render::layout::hub_dir(&hub.name))
     );
-    let reference = if repo.target_revision == "HEAD" {
-        json!({"name": "HEAD"})
-    } else {
-        json!({"branch": repo.target_revision})
+    // The fleet repo's revision read as an app's is (`HEAD`, the Fleet's default, as Flux's
+    // `name: HEAD`).
+    let reference = match super::source::git_reference(Some(&repo.target_revision)) {
+        Some((kind, value)) => json!({kind: value}),
+        None => json!({"name": "HEAD"}),
     };
     Some(vec![
         json!({

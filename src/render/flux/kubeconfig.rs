@@ -6,8 +6,8 @@
 //! - a secret store (`secretStore`): an `ExternalSecret` that writes `<cluster>-kubeconfig`
 //!   (key `value`) from the store entry's `kubeconfig` property;
 //! - a cloud identity (`eks`, `gke`, `aks`): a `ConfigMap` `<cluster>-kubeconfig` for Flux's
-//!   workload identity (`provider`, `address`, `ca.crt`), named by `configMapRef`: no secret at
-//!   all;
+//!   workload identity (Flux 2.7 or later: `provider`, `address`, `ca.crt`, and an EKS cluster's
+//!   ARN as `cluster`), named by `configMapRef`: no secret at all;
 //! - the hub itself (`inCluster`): no kubeconfig.
 
 use base64::Engine as _;
@@ -21,7 +21,8 @@ const KEY: &str = "value";
 /// The property of a secret store entry that holds a Flux hub's kubeconfig of a cluster.
 pub(crate) const STORE_PROPERTY: &str = "kubeconfig";
 
-/// The name of a cluster's kubeconfig Secret or `ConfigMap`.
+/// The name of a cluster's kubeconfig Secret (Cluster API's, or the one ESO writes from a
+/// secret store) or `ConfigMap`.
 pub(crate) fn name(cluster: &Cluster) -> String {
     format!("{}-kubeconfig", cluster.name)
 }
@@ -61,9 +62,23 @@ pub(crate) fn access(fleet: &Fleet, cluster: &Cluster) -> (Option<Value>, Option
             });
             (Some(es), secret_ref())
         }
-        Connection::Eks(c) => identity(fleet, cluster, "aws", &c.server, &c.ca_data),
-        Connection::Gke(c) => identity(fleet, cluster, "gcp", &c.server, &c.ca_data),
-        Connection::Aks(c) => identity(fleet, cluster, "azure", &c.server, &c.ca_data),
+        Connection::Eks(c) => {
+            // Flux's AWS identity names the cluster by its ARN (validation requires the
+            // account and the region of an EKS cluster on a Flux hub).
+            let arn = format!(
+                "arn:aws:eks:{}:{}:cluster/{}",
+                cluster.region.as_deref().unwrap_or_default(),
+                cluster
+                    .aws
+                    .as_ref()
+                    .and_then(|a| a.account_id.as_deref())
+                    .unwrap_or_default(),
+                c.cluster_name.as_deref().unwrap_or(&cluster.name)
+            );
+            identity(fleet, cluster, "aws", Some(&arn), &c.server, &c.ca_data)
+        }
+        Connection::Gke(c) => identity(fleet, cluster, "gcp", None, &c.server, &c.ca_data),
+        Connection::Aks(c) => identity(fleet, cluster, "azure", None, &c.server, &c.ca_data),
     }
 }
 
@@ -72,6 +87,7 @@ fn identity(
     fleet: &Fleet,
     cluster: &Cluster,
     provider: &str,
+    resource: Option<&str>,
     server: &str,
     ca_data: &str,
 ) -> (Option<Value>, Option<Value>) {
@@ -81,12 +97,15 @@ fn identity(
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .unwrap_or_default();
-    let config_map = json!({
+    let mut config_map = json!({
         "apiVersion": "v1",
         "kind": "ConfigMap",
         "metadata": {"name": name(cluster), "namespace": super::namespace(fleet)},
         "data": {"provider": provider, "address": server, "ca.crt": ca},
     });
+    if let Some(resource) = resource {
+        config_map["data"]["cluster"] = json!(resource);
+    }
     (
         Some(config_map),
         Some(json!({"configMapRef": {"name": name(cluster)}})),
@@ -111,6 +130,7 @@ spec:
   provider: aws
   region: eu-central-1
   hub: hub-eu
+  aws: {accountId: \"123456789012\"}
   connection:
     eks:
       server: https://5A43A661C1A832B0AA8BF8DD3762FC43.gr7.eu-west-1.eks.amazonaws.com
@@ -122,6 +142,10 @@ spec:
         assert_eq!(object["kind"], "ConfigMap");
         assert_eq!(object["metadata"]["name"], "c-1-kubeconfig");
         assert_eq!(object["data"]["provider"], "aws");
+        assert_eq!(
+            object["data"]["cluster"],
+            "arn:aws:eks:eu-central-1:123456789012:cluster/c-1"
+        );
         assert_eq!(
             object["data"]["address"],
             "https://5A43A661C1A832B0AA8BF8DD3762FC43.gr7.eu-west-1.eks.amazonaws.com"

@@ -68,6 +68,13 @@ pub(crate) fn of(app: &App, cluster: &Cluster) -> Result<Source, Unfit> {
         other => Ok(other.map(str::to_owned)),
     };
     let url = literal("/spec/source/repoURL", text("repoURL"))?.unwrap_or_default();
+    if text("chart").is_none() && url.starts_with("oci://") {
+        return Err(Unfit {
+            field: "/spec/source",
+            message: "reads an OCI registry without a `chart`, which a Flux hub does not deliver"
+                .into(),
+        });
+    }
     if text("chart").is_some() {
         let oci = url.starts_with("oci://") || !url.contains("://");
         let url = if oci && !url.starts_with("oci://") {
@@ -87,6 +94,7 @@ pub(crate) fn of(app: &App, cluster: &Cluster) -> Result<Source, Unfit> {
         field: "/spec/source/targetRevision",
         message: "tracks `HEAD` (or no revision) on a Flux hub: Flux follows a branch, a tag or a commit, so name one".into(),
     })?;
+    let url = git_url(&url);
     Ok(Source {
         kind: "GitRepository",
         name: name("git", &url, Some(&reference)),
@@ -95,19 +103,36 @@ pub(crate) fn of(app: &App, cluster: &Cluster) -> Result<Source, Unfit> {
     })
 }
 
-/// A git `targetRevision` as a Flux reference: a 40-character hex string is a commit, a version
-/// (`v1.2.3`, `1.2`) a tag, anything else but `HEAD` a branch.
-fn git_reference(revision: Option<&str>) -> Option<(&'static str, String)> {
+/// A git URL as a `GitRepository` takes it: scp-like `git@host:path` as `ssh://git@host/path`.
+fn git_url(url: &str) -> String {
+    if url.contains("://") {
+        return url.to_owned();
+    }
+    match url.split_once(':') {
+        Some((host, path)) if host.contains('@') => format!("ssh://{host}/{path}"),
+        _ => url.to_owned(),
+    }
+}
+
+/// A git `targetRevision` as a Flux reference: a 40-character hex string is a commit; a full
+/// reference (`refs/...`) a `name`; a version (`v1.2.3`, `1.4`, `v2.0.0-rc.1`) a tag; a version
+/// range (`1.*`, `>=1.2`, `~1.2`) a `semver` range of tags; anything else but `HEAD` a branch.
+pub(super) fn git_reference(revision: Option<&str>) -> Option<(&'static str, String)> {
     let revision = revision.filter(|r| !r.is_empty() && *r != "HEAD")?;
     let hex = revision.len() == 40 && revision.chars().all(|c| c.is_ascii_hexdigit());
-    let version = revision
-        .strip_prefix('v')
-        .unwrap_or(revision)
-        .split('.')
-        .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
-        && revision.contains('.');
+    let release = revision.strip_prefix('v').unwrap_or(revision);
+    let release = release.split_once('-').map_or(release, |(r, _)| r);
+    let version = release.contains('.')
+        && release
+            .split('.')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()));
+    let range = revision.contains(['*', '^', '~', '>', '<', '=']);
     let kind = if hex {
         "commit"
+    } else if revision.starts_with("refs/") {
+        "name"
+    } else if range {
+        "semver"
     } else if version {
         "tag"
     } else {
@@ -133,10 +158,11 @@ fn name(kind: &str, url: &str, reference: Option<&(&'static str, String)>) -> St
     let slug: String = slug.trim_matches('-').chars().take(40).collect();
     let digest = digest_of(&(kind, url, reference));
     let slug = slug.trim_end_matches('-');
+    let short = digest & 0xffff_ffff_ffff_ffff;
     if slug.is_empty() {
-        format!("{kind}-{:08x}", digest & 0xffff_ffff)
+        format!("{kind}-{short:016x}")
     } else {
-        format!("{kind}-{slug}-{:08x}", digest & 0xffff_ffff)
+        format!("{kind}-{slug}-{short:016x}")
     }
 }
 

@@ -24,8 +24,10 @@ const ARGO_ONLY: [(&str, &str); 6] = [
     ("/spec/source/ref", "a `ref` source"),
 ];
 
-/// The keys of `source.helm` a `HelmRelease` takes.
-const HELM_KEYS: [&str; 2] = ["releaseName", "valueFiles"];
+/// The keys of `source.helm` a `HelmRelease` takes. (Not `valueFiles`: Flux's `valuesFiles`
+/// replace the chart's own `values.yaml` and, for a chart in git, are read from the
+/// repository's root, so the same list would mean something else.)
+const HELM_KEYS: [&str; 1] = ["releaseName"];
 
 /// The fields of a placement's merged Application fields that a Flux hub cannot deliver.
 pub(crate) fn argo_only(fields: &Value) -> Vec<Unfit> {
@@ -55,7 +57,7 @@ pub(crate) fn argo_only(fields: &Value) -> Vec<Unfit> {
             found.push(Unfit {
                 field: "/spec/source/helm",
                 message: format!(
-                    "sets Argo CD's `helm.{key}`, which a Flux hub does not take (it takes `releaseName`, `valueFiles` and the app's `values`)"
+                    "sets Argo CD's `helm.{key}`, which a Flux hub does not take (it takes `releaseName` and the app's `values`)"
                 ),
             });
         }
@@ -123,8 +125,10 @@ pub(crate) fn object(
         {
             chart_spec["version"] = json!(version);
         }
-        if let Some(files) = helm.and_then(|h| h.get("valueFiles")) {
-            chart_spec["valuesFiles"] = files.clone();
+        if chart.is_none() {
+            // A chart in git: every commit is a new revision, as Argo CD reads it (Flux would
+            // otherwise wait for the chart's version to change).
+            chart_spec["reconcileStrategy"] = json!("Revision");
         }
         spec.insert("chart".into(), json!({"spec": chart_spec}));
         // The release is named after the app, as on Argo CD hubs (`helm.releaseName` wins).
@@ -136,6 +140,8 @@ pub(crate) fn object(
         if let Some(ns) = namespace {
             spec.insert("targetNamespace".into(), json!(ns));
             spec.insert("storageNamespace".into(), json!(ns));
+            // No `syncPolicy` on a Flux hub: the release creates its namespace.
+            spec.insert("install".into(), json!({"createNamespace": true}));
         }
         if let Some(values) = values {
             spec.insert("values".into(), values);
