@@ -1005,3 +1005,33 @@ fn each_application_of_a_staged_app_carries_its_stage() {
         ["dev", "prod", "staging"]
     );
 }
+
+/// Review of issue 18: `--max-deletions` takes its share of every object the base renders,
+/// teams' namespaces, projects, the policy and a Flux hub's objects included: at 100% it allows
+/// exactly as many deletions as out/ holds objects (a Terraform file counts as one).
+#[test]
+fn a_deletion_share_is_a_share_of_every_object_out_holds() {
+    let repo = support::fleet::example_repo();
+    let mut objects = 0;
+    for (path, bytes) in snapshot(&repo.path().join("out")) {
+        if path.ends_with(".yaml") {
+            objects += documents(&String::from_utf8(bytes).expect("UTF-8")).len();
+        } else {
+            objects += 1;
+        }
+    }
+    let run = fleetc(
+        repo.path(),
+        &[
+            "diff",
+            "--base",
+            "HEAD",
+            "--max-deletions",
+            "100%",
+            "--format",
+            "json",
+        ],
+    );
+    run.expect_code(0);
+    assert_eq!(run.json()["deletionGate"]["allowed"], objects);
+}

@@ -342,18 +342,47 @@ impl<'f> Rendering<'f> {
             .par_iter()
             .zip(&self.by_cluster)
             .map(|(cluster, placed)| {
-                let secret = usize::from(
+                let flux = fleet.engine(&cluster.hub) == Engine::Flux;
+                let connection = if flux {
+                    flux::kubeconfig::access(fleet, cluster).0.is_some()
+                } else {
                     cluster_secret::cluster_secret(cluster, fleet).is_some()
-                        || external_secret::external_secret(cluster, fleet).is_some(),
-                );
+                        || external_secret::external_secret(cluster, fleet).is_some()
+                };
+                let teams = if flux {
+                    Vec::new()
+                } else {
+                    fleet.teams_on(&cluster.placement_labels)
+                };
+                // The teams' namespaces, and the Application that syncs them.
+                let namespaces = teams.iter().map(|t| t.namespaces.len()).sum::<usize>()
+                    + usize::from(!teams.is_empty() && fleet.repo.is_some());
                 let capi = capi::provisioning(cluster, fleet).map_or(0, |objects| objects.len());
-                placed.len() + secret + capi + terraform::paths(cluster, fleet).len()
+                placed.len()
+                    + usize::from(connection)
+                    + namespaces
+                    + capi
+                    + terraform::paths(cluster, fleet).len()
             })
             .sum();
         let hubs: usize = fleet
             .hubs
             .iter()
-            .map(|hub| 1 + usize::from(hub::root_application(fleet, hub).is_some()))
+            .enumerate()
+            .map(|(i, hub)| {
+                // The kustomization, and the root Application or the Flux bootstrap's two.
+                let own = 1 + match hub.engine {
+                    Engine::Argocd => usize::from(hub::root_application(fleet, hub).is_some()),
+                    Engine::Flux => flux::bootstrap::objects(fleet, hub).map_or(0, |o| o.len()),
+                };
+                let extra = match hub.engine {
+                    Engine::Argocd => {
+                        fleet.teams.len() + usize::from(self.policies.get(i).is_some())
+                    }
+                    Engine::Flux => self.flux_sources(&hub.name).len(),
+                };
+                own + extra
+            })
             .sum();
         clusters + hubs
     }
