@@ -293,10 +293,9 @@ impl<'f> Rendering<'f> {
                         || format!("the Application `{}` in {cluster_path}", p.application),
                     );
                     if self.team_apps.get(p.app).copied().unwrap_or(false) {
-                        let written: Value = serde_yaml::from_str(file.last_document())
-                            .expect("fleetc reads back the Application it wrote");
+                        let fields = evaluated.fields.merged().unwrap_or(Value::Null);
                         for breach in
-                            team_scope::breaches(fleet, &written, &cluster.placement_labels)
+                            team_scope::breaches(fleet, &fields, &cluster.placement_labels)
                         {
                             let at = team_scope::declared_at(&breach, &fleet.apps[p.app], cluster);
                             failed.add_breach(p.app, breach, at, &cluster.name);

@@ -39,14 +39,15 @@ fn owner<'f>(fleet: &'f Fleet, project: &str) -> Option<&'f Team> {
     fleet.teams.iter().find(|t| t.project == project)
 }
 
-/// How the rendered `application` (placed on a cluster with these placement labels) breaks its
-/// team's scope, if its project is a team's.
+/// How a placement's Application, from its merged Application `fields` (the App document's
+/// shape, whose `spec` is the Application's), placed on a cluster with these placement labels,
+/// breaks its team's scope, if its project is a team's.
 pub(crate) fn breaches(
     fleet: &Fleet,
-    application: &Value,
+    fields: &Value,
     labels: &std::collections::BTreeMap<String, String>,
 ) -> Vec<Breach> {
-    let spec = &application["spec"];
+    let spec = &fields["spec"];
     let Some(team) = spec["project"].as_str().and_then(|p| owner(fleet, p)) else {
         return Vec::new();
     };

@@ -31,6 +31,13 @@ impl<'a> Evaluated<'a> {
         self.applied
     }
 
+    /// The merged values as one tree (what [`Evaluated::view`] writes); `None` when no layer
+    /// applies. For readers of a few fields: writing goes through the view.
+    pub fn merged(&self) -> Option<serde_json::Value> {
+        self.view()
+            .map(|v| serde_json::to_value(v).expect("merged values are JSON"))
+    }
+
     /// The merged values; `None` when no layer applies.
     pub fn view(&self) -> Option<ValuesView<'_>> {
         (!self.layers.is_empty()).then_some(ValuesView {

@@ -37,10 +37,7 @@ pub(super) fn deliver(
             return;
         }
     };
-    let to_value = |view: Option<crate::place::ValuesView<'_>>| {
-        view.map(|v| serde_json::to_value(v).expect("merged values are JSON"))
-    };
-    let fields = to_value(evaluated.fields.view()).unwrap_or(serde_json::Value::Null);
+    let fields = evaluated.fields.merged().unwrap_or(serde_json::Value::Null);
     let mut unfit = workload::argo_only(&fields);
     let source = source::of(app, cluster).map_err(|u| unfit.push(u)).ok();
     if !unfit.is_empty() {
@@ -51,7 +48,7 @@ pub(super) fn deliver(
         return;
     }
     let Some(source) = source else { return };
-    let values = to_value(evaluated.values.view());
+    let values = evaluated.values.merged();
     let object = workload::object(fleet, p, &fields, values, &source, kube_config);
     file.push_value(&object);
     super::screen(
