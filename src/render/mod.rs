@@ -63,8 +63,8 @@ pub struct Rendering<'f> {
     by_cluster: Vec<Vec<&'f Placement>>,
     keys: Vec<Digest>,
     /// Per hub (in the Fleet's order), the rule its cluster Secrets' policy enforces, when the
-    /// Fleet renders one.
-    policies: Vec<secret_policy::SecretPolicy>,
+    /// Fleet renders one and the hub is an Argo CD hub.
+    policies: Vec<Option<secret_policy::SecretPolicy>>,
     /// Per app, whether it may be a team's (its Applications are then checked against the
     /// team's scope); empty when the fleet has no teams.
     team_apps: Vec<bool>,
@@ -103,14 +103,14 @@ impl<'f> Rendering<'f> {
                 )
             })
             .collect();
-        let policies = match fleet.argocd.cluster_secret_policy {
-            Some(_) => fleet
-                .hubs
-                .iter()
-                .map(|hub| secret_policy::SecretPolicy::of_hub(fleet, &hub.name))
-                .collect(),
-            None => Vec::new(),
-        };
+        let policies = fleet
+            .hubs
+            .iter()
+            .map(|hub| {
+                (fleet.argocd.cluster_secret_policy.is_some() && hub.engine == Engine::Argocd)
+                    .then(|| secret_policy::SecretPolicy::of_hub(fleet, &hub.name))
+            })
+            .collect();
         let team_apps = if fleet.teams.is_empty() {
             Vec::new()
         } else {
@@ -248,18 +248,14 @@ impl<'f> Rendering<'f> {
             }
             None
         };
-        let teams = if flux {
-            Vec::new()
-        } else {
-            fleet.teams_on(&cluster.placement_labels)
-        };
+        let teams = self.namespace_owners(cluster);
         if !teams.is_empty()
             && let Some(application) = team_namespaces::application(fleet, cluster)
         {
             file.push_value(&application);
         }
         let hub = fleet.hubs.iter().position(|h| h.name == cluster.hub);
-        if let Some(policy) = hub.and_then(|h| self.policies.get(h)).filter(|_| !flux) {
+        if let Some(policy) = hub.and_then(|h| self.policies.get(h)?.as_ref()) {
             let violations = policy.violations(&secret_policy::facts(cluster));
             failed.add_policy_violations(index, &violations);
         }
@@ -348,11 +344,7 @@ impl<'f> Rendering<'f> {
                     cluster_secret::cluster_secret(cluster, fleet).is_some()
                         || external_secret::external_secret(cluster, fleet).is_some()
                 };
-                let teams = if flux {
-                    Vec::new()
-                } else {
-                    fleet.teams_on(&cluster.placement_labels)
-                };
+                let teams = self.namespace_owners(cluster);
                 // The teams' namespaces, and the Application that syncs them.
                 let namespaces = teams.iter().map(|t| t.namespaces.len()).sum::<usize>()
                     + usize::from(!teams.is_empty() && fleet.repo.is_some());
@@ -376,7 +368,8 @@ impl<'f> Rendering<'f> {
                 };
                 let extra = match hub.engine {
                     Engine::Argocd => {
-                        fleet.teams.len() + usize::from(self.policies.get(i).is_some())
+                        fleet.teams.len()
+                            + usize::from(matches!(self.policies.get(i), Some(Some(_))))
                     }
                     Engine::Flux => self.flux_sources(&hub.name).len(),
                 };
@@ -394,9 +387,7 @@ impl<'f> Rendering<'f> {
             paths.push(provisioning_file(cluster));
         }
         paths.extend(terraform::paths(cluster, self.fleet));
-        if self.fleet.engine(&cluster.hub) == Engine::Argocd
-            && !self.fleet.teams_on(&cluster.placement_labels).is_empty()
-        {
+        if !self.namespace_owners(cluster).is_empty() {
             paths.push(layout::namespaces_file(&cluster.name));
         }
         paths
@@ -429,7 +420,7 @@ impl<'f> Rendering<'f> {
                 resources.extend(path.strip_prefix(&prefix).map(str::to_owned));
                 files.push((path, yaml_file(&[project])));
             }
-            if let Some(policy) = self.policies.get(i).filter(|_| !flux) {
+            if let Some(policy) = self.policies.get(i).and_then(Option::as_ref) {
                 let path = layout::secret_policy_file(&hub.name);
                 resources.extend(path.strip_prefix(&prefix).map(str::to_owned));
                 files.push((path, yaml_file(&[policy.kyverno()])));
@@ -448,6 +439,15 @@ impl<'f> Rendering<'f> {
             }
         }
         files
+    }
+
+    /// The teams whose namespaces fleetc renders for `cluster`: those that select it, on an
+    /// Argo CD hub (a team on a Flux hub's cluster is refused when the fleet is validated).
+    fn namespace_owners(&self, cluster: &crate::model::Cluster) -> Vec<&'f crate::model::Team> {
+        match self.fleet.engine(&cluster.hub) {
+            Engine::Argocd => self.fleet.teams_on(&cluster.placement_labels),
+            Engine::Flux => Vec::new(),
+        }
     }
 
     /// The sources the placements on Flux hub `hub` read, each once, sorted.
