@@ -11,7 +11,7 @@
 //! The library's own tests run without this allocator (no bound); the binary installs
 //! [`BoundedAllocator`].
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
 use std::sync::Arc;
 
@@ -135,16 +135,17 @@ pub(crate) fn bounded<R>(site: &Site, evaluate: impl FnOnce() -> R) -> R {
 /// process.
 pub type OnExceeded = fn(report: &Report) -> !;
 
-/// The system allocator, charging value templates for what they allocate (see the module
+/// An allocator (`inner`), charging value templates for what they allocate (see the module
 /// documentation). The binary installs it as the global allocator.
-pub struct BoundedAllocator {
+pub struct BoundedAllocator<A> {
+    inner: A,
     on_exceeded: OnExceeded,
 }
 
-impl BoundedAllocator {
-    /// An allocator that calls `on_exceeded` when a template passes the bound.
-    pub const fn new(on_exceeded: OnExceeded) -> Self {
-        Self { on_exceeded }
+impl<A> BoundedAllocator<A> {
+    /// `inner`, calling `on_exceeded` when a template passes the bound.
+    pub const fn new(inner: A, on_exceeded: OnExceeded) -> Self {
+        Self { inner, on_exceeded }
     }
 
     #[cold]
@@ -174,16 +175,16 @@ impl BoundedAllocator {
     }
 }
 
-// SAFETY: every method hands the request unchanged to the system allocator; the only thing
-// added is bookkeeping in thread-local cells that neither allocate nor have destructors.
+// SAFETY: every method hands the request unchanged to the inner allocator; the only thing added
+// is bookkeeping in thread-local cells that neither allocate nor have destructors.
 #[allow(unsafe_code, reason = "a global allocator is unsafe to implement")]
-unsafe impl GlobalAlloc for BoundedAllocator {
+unsafe impl<A: GlobalAlloc> GlobalAlloc for BoundedAllocator<A> {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if !charge(layout.size()) {
             self.exceeded();
         }
         // SAFETY: the caller's contract is passed on unchanged.
-        unsafe { System.alloc(layout) }
+        unsafe { self.inner.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
@@ -191,13 +192,13 @@ unsafe impl GlobalAlloc for BoundedAllocator {
             self.exceeded();
         }
         // SAFETY: as above.
-        unsafe { System.alloc_zeroed(layout) }
+        unsafe { self.inner.alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         refund(layout.size());
         // SAFETY: as above.
-        unsafe { System.dealloc(ptr, layout) }
+        unsafe { self.inner.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
@@ -209,7 +210,7 @@ unsafe impl GlobalAlloc for BoundedAllocator {
             refund(layout.size() - new_size);
         }
         // SAFETY: as above.
-        unsafe { System.realloc(ptr, layout, new_size) }
+        unsafe { self.inner.realloc(ptr, layout, new_size) }
     }
 }
 
