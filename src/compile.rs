@@ -9,11 +9,11 @@ use crate::diagnostic::{self, Code, Diagnostic};
 use crate::load::{Files, Loaded, load, load_pair};
 use crate::model::Fleet;
 use crate::model::digest::Digest;
-use crate::place::{Placement, place};
+use crate::place::{Placed, Placement, place};
 use crate::render::OutputTree;
 use crate::render::{RenderErrors, Rendering};
 use crate::source::Sources;
-use crate::validate::validate;
+use crate::validate::{Earlier, Sharing, Validated, validate};
 
 /// A compiled fleet: the files read, the fleet and its placements as far as they could be
 /// built (see [`Compilation::is_valid`]), all findings.
@@ -99,41 +99,72 @@ pub fn compile(sources: impl Into<Sources>, options: &Options) -> Compilation {
     compile_loaded(load(sources.into()), options)
 }
 
-/// Compiles two versions of a fleet (the sides of a diff), each file content parsed once; the
-/// same as two [`compile`]s.
-pub(crate) fn compile_pair(
-    a: Sources,
-    b: Sources,
-    options: &Options,
-) -> (Compilation, Compilation) {
+/// Compiles two versions of a fleet (the sides of a diff), each file content parsed once and
+/// each document the sides share checked once, each cluster they share resolved once; the same
+/// as two [`compile`]s.
+pub fn compile_pair(a: Sources, b: Sources, options: &Options) -> (Compilation, Compilation) {
     let (a, b) = load_pair(a, b);
-    rayon::join(|| compile_loaded(a, options), || compile_loaded(b, options))
+    let mut earlier = Earlier::default();
+    let a_validated = validated(&a, options, &mut Sharing::First(&mut earlier));
+    let a_clusters = a_validated.fleet.as_ref().map_or(&[][..], |f| &f.clusters);
+    let (a_placed, (b_validated, b_placed)) = rayon::join(
+        || placed(&a, &a_validated),
+        || {
+            let v = validated(&b, options, &mut Sharing::Second(&earlier, a_clusters));
+            let p = placed(&b, &v);
+            (v, p)
+        },
+    );
+    (
+        compilation(a, a_validated, a_placed),
+        compilation(b, b_validated, b_placed),
+    )
 }
 
 /// Compiles loaded fleet files, up to the placements.
 fn compile_loaded(loaded: Loaded, options: &Options) -> Compilation {
+    let validated = validated(&loaded, options, &mut Sharing::Alone);
+    let placed = placed(&loaded, &validated);
+    compilation(loaded, validated, placed)
+}
+
+/// The loaded files validated.
+fn validated(loaded: &Loaded, options: &Options, sharing: &mut Sharing<'_>) -> Validated {
+    let load_failed = diagnostic::has_errors(&loaded.diagnostics);
+    validate(
+        &loaded.files,
+        &loaded.documents,
+        load_failed,
+        options.now,
+        sharing,
+    )
+}
+
+/// The validated fleet (if any) placed.
+fn placed(loaded: &Loaded, validated: &Validated) -> Option<Placed> {
+    Some(place(validated.fleet.as_ref()?, &loaded.files))
+}
+
+/// The stages' results as one compilation.
+fn compilation(loaded: Loaded, validated: Validated, placed: Option<Placed>) -> Compilation {
     let mut diagnostics = loaded.diagnostics;
-    let load_failed = diagnostic::has_errors(&diagnostics);
-    let validated = validate(&loaded.files, &loaded.documents, load_failed, options.now);
     diagnostics.extend(validated.diagnostics);
-    let fleet = validated.fleet;
     let mut placements = Vec::new();
-    if let Some(f) = &fleet {
+    if let Some(placed) = placed {
         let partial = diagnostic::has_errors(&diagnostics);
-        let placed = place(f, &loaded.files);
         placements = placed.placements;
         // In a fleet with errors, an app may land nowhere because of them.
         diagnostics.extend(
             placed
                 .diagnostics
                 .into_iter()
-                .filter(|d| !partial || d.code != crate::diagnostic::Code::NoPlacement),
+                .filter(|d| !partial || d.code != Code::NoPlacement),
         );
     }
     diagnostic::sort(&mut diagnostics);
     Compilation {
         files: loaded.files,
-        fleet,
+        fleet: validated.fleet,
         placements,
         diagnostics,
     }

@@ -26,4 +26,4 @@ pub mod source;
 mod test_fleet;
 pub mod validate;
 
-pub use compile::{Compilation, Options, compile};
+pub use compile::{Compilation, Options, compile, compile_pair};

@@ -1,7 +1,9 @@
 //! Issue 14: `diff` renders, in each revision, only the clusters whose render key differs from
 //! their namesake's in the other (plus every hub's files). For revisions that differ in an app,
 //! a cluster, a cluster template, the Fleet's defaults, and in the clusters themselves (one
-//! added, one removed), that diff is exactly the diff of the two full renders.
+//! added, one removed), that diff is exactly the diff of the two full renders. And it compiles
+//! the two revisions as a pair, checking and resolving once what they share: each side of the
+//! pair is exactly what compiling it alone gives.
 
 mod support;
 
@@ -9,18 +11,43 @@ use std::fs;
 use std::path::Path;
 
 use fleetc::emit::{changed_trees, diff};
-use fleetc::{Options, compile};
+use fleetc::{Options, compile, compile_pair};
 use support::changes;
 use support::fleet::{NOW, edit, example_copy};
 
 fn compiled(dir: &Path) -> fleetc::Compilation {
-    let sources = fleetc::source::worktree(&dir.join("fleet"), "fleet").expect("the fleet");
-    compile(
-        sources,
-        &Options {
-            now: NOW.parse().expect("a time"),
-        },
-    )
+    compile(sources(dir), &options())
+}
+
+fn sources(dir: &Path) -> fleetc::source::Sources {
+    fleetc::source::worktree(&dir.join("fleet"), "fleet").expect("the fleet")
+}
+
+fn options() -> Options {
+    Options {
+        now: NOW.parse().expect("a time"),
+    }
+}
+
+/// Everything a compilation holds that later stages read: its findings, its fleet (with where
+/// each cluster, app and team came from, by file number) and its placements.
+fn summary(c: &fleetc::Compilation) -> String {
+    format!("{:#?}\n{:#?}\n{:#?}", c.diagnostics, c.fleet, c.placements)
+}
+
+/// The two sides, compiled as a pair, are what each compiles to alone.
+fn assert_pair_compiles_alone(base: &Path, head: &Path, what: &str) {
+    let (pair_base, pair_head) = compile_pair(sources(base), sources(head), &options());
+    assert_eq!(
+        summary(&pair_base),
+        summary(&compiled(base)),
+        "{what}: base"
+    );
+    assert_eq!(
+        summary(&pair_head),
+        summary(&compiled(head)),
+        "{what}: head"
+    );
 }
 
 type Change = fn(&Path);
@@ -85,5 +112,66 @@ fn the_diff_of_the_changed_clusters_is_the_diff_of_the_full_renders() {
             "{what}: only the changed clusters are rendered"
         );
         assert_eq!(diff(&base_changed, &head_changed), full, "{what}");
+    }
+}
+
+/// The pair shares the checks and clusters of the documents both sides have; with every kind of
+/// change, including files added and removed (which renumber the files after them, so a shared
+/// cluster's origin differs between the sides), each side is what it compiles to alone.
+#[test]
+fn each_side_of_a_pair_compiles_as_it_would_alone() {
+    let base_dir = example_copy();
+    for (what, change, _) in CHANGES {
+        let head_dir = example_copy();
+        change(head_dir.path());
+        assert_pair_compiles_alone(base_dir.path(), head_dir.path(), what);
+        // The other way round: what the base has, the head lacks.
+        assert_pair_compiles_alone(head_dir.path(), base_dir.path(), what);
+    }
+}
+
+/// Findings are shared too: documents both sides hold that the schema rejects in part, that
+/// name a template that does not exist, or whose cluster does not resolve, are reported on each
+/// side as if it were compiled alone, whatever else changed.
+#[test]
+fn a_pair_with_broken_documents_reports_each_side_as_alone() {
+    let base_dir = example_copy();
+    let broken = |d: &Path| {
+        let clusters = d.join("fleet/clusters");
+        edit(
+            &clusters.join("prod-eu-aws-1.yaml"),
+            "hub: hub-eu",
+            "hub: hub-nowhere",
+        );
+        edit(
+            &clusters.join("prod-us-aws-1.yaml"),
+            "environment: prod\n",
+            "environment: [prod]\n",
+        );
+        edit(
+            &clusters.join("dev-us-aws-1.yaml"),
+            "\n  template: eks-dev-v2\n",
+            "\n  template: eks-dev-v9\n",
+        );
+        edit(
+            &clusters.join("dev-eu-aws-1.yaml"),
+            "\n  hub: hub-eu\n",
+            "\n  hub: [hub-eu]\n",
+        );
+    };
+    broken(base_dir.path());
+    let base = compiled(base_dir.path());
+    for code in ["unknown-hub", "unknown-template", "wrong-type"] {
+        assert!(
+            base.diagnostics.iter().any(|d| d.code.as_str() == code),
+            "the broken fleet reports {code}: {:#?}",
+            base.diagnostics
+        );
+    }
+    for (what, change, _) in CHANGES {
+        let head_dir = example_copy();
+        broken(head_dir.path());
+        change(head_dir.path());
+        assert_pair_compiles_alone(base_dir.path(), head_dir.path(), what);
     }
 }

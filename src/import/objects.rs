@@ -101,7 +101,7 @@ pub(super) fn sort(
             _ => vec![Object {
                 at: doc.at,
                 base: Pointer::root(),
-                value: doc.value.clone(),
+                value: Value::clone(&doc.value),
             }],
         };
         for object in items {

@@ -9,6 +9,8 @@ mod yaml;
 pub use files::{DocRef, FileId, Files, Target};
 pub use pointer::{Pointer, Segment};
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -16,11 +18,13 @@ use crate::diagnostic::Location;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Refused, SourceFile, Sources};
 
-/// One YAML document of the fleet, as JSON.
+/// One YAML document of the fleet, as JSON. The value is shared: the two sides of a diff hold
+/// the same one for a file they have in common (see [`load_pair`]), and a later stage may take
+/// that as proof that the document is the same on both sides.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     pub at: DocRef,
-    pub value: Value,
+    pub value: Arc<Value>,
 }
 
 /// Everything the load stage produces.
@@ -84,7 +88,7 @@ pub fn load_pair(a: Sources, b: Sources) -> (Loaded, Loaded) {
 struct Parsed {
     path: String,
     text: String,
-    documents: Vec<(u32, Value)>,
+    documents: Vec<(u32, Arc<Value>)>,
     problems: Vec<yaml::Problem>,
     /// For a file that is not UTF-8, the length of its valid prefix.
     bad_encoding: Option<usize>,
@@ -106,7 +110,10 @@ impl Parsed {
                 Self {
                     path: source.path,
                     text,
-                    documents,
+                    documents: documents
+                        .into_iter()
+                        .map(|(index, value)| (index, Arc::new(value)))
+                        .collect(),
                     problems,
                     bad_encoding: None,
                 }

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use super::shared::Sharing;
 use super::{Findings, connection, decode::decode, expiry, labels, provisioning, suggest};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::load::{Document, Pointer, Target};
@@ -89,6 +90,11 @@ impl Layers<'_> {
         findings.at(doc.at, &p, target)
     }
 
+    /// The cluster's, the template's and the Fleet's document.
+    fn documents(&self) -> (&Document, Option<&Document>, &Document) {
+        (self.cluster, self.template, self.fleet)
+    }
+
     fn origin(&self) -> ClusterOrigin {
         ClusterOrigin {
             cluster: self.cluster.at,
@@ -139,39 +145,72 @@ fn merge(layers: &Layers<'_>) -> Value {
     merged
 }
 
-/// Resolves every cluster document (in parallel; diagnostics stay in document order). `templates` maps template names to their documents.
+/// Resolves every cluster document (in parallel; diagnostics stay in document order).
+/// `templates` maps template names to their documents. On the second side of a diff, a cluster
+/// whose layers are all documents of the first side is taken from there (see [`Sharing`]).
 pub(crate) fn resolve(
     fleet: &Fleet,
     fleet_doc: &Document,
     templates: &HashMap<&str, &Document>,
     documents: &[&Document],
     findings: &mut Findings<'_>,
+    sharing: &mut Sharing<'_>,
 ) -> Vec<Cluster> {
-    let resolved: Vec<(Option<Cluster>, Findings<'_>)> = documents
+    let reuse = sharing.reuse();
+    let resolved: Vec<(Option<Cluster>, Findings<'_>, Option<Layers<'_>>)> = documents
         .par_iter()
         .map(|doc| {
             let mut found = findings.fork();
-            let cluster = resolve_one(fleet, fleet_doc, templates, doc, &mut found);
-            (cluster, found)
+            let Some(layers) = layers(fleet_doc, templates, doc, &mut found) else {
+                return (None, found, None);
+            };
+            let cluster = match reuse.resolved(layers.documents(), layers.origin()) {
+                Some(shared) => {
+                    found.diagnostics = shared.diagnostics;
+                    shared.cluster
+                }
+                None => resolve_one(fleet, &layers, &mut found),
+            };
+            (cluster, found, Some(layers))
         })
         .collect();
+    let recording = sharing.record().is_some();
     let mut clusters = Vec::with_capacity(resolved.len());
-    for (cluster, found) in resolved {
+    let mut records = Vec::new();
+    for (cluster, found, layers) in resolved {
+        if let Some(layers) = layers.filter(|_| recording) {
+            // The cluster's index for now: its position once sorted is recorded below.
+            let index = cluster.as_ref().map(|_| clusters.len());
+            records.push((layers, index, found.diagnostics.clone()));
+        }
         findings.join(found);
         clusters.extend(cluster);
     }
-    clusters.sort_by(|a, b| a.name.cmp(&b.name));
-    clusters
+    // Sorted by name, a stable sort: record where each cluster ends up.
+    let mut order: Vec<usize> = (0..clusters.len()).collect();
+    order.sort_by(|&a, &b| clusters[a].name.cmp(&clusters[b].name));
+    if let Some(earlier) = sharing.record() {
+        let mut position = vec![0; order.len()];
+        for (sorted, &unsorted) in order.iter().enumerate() {
+            position[unsorted] = sorted;
+        }
+        for (layers, index, diagnostics) in records {
+            earlier.record_resolved(layers.documents(), index.map(|i| position[i]), &diagnostics);
+        }
+    }
+    let mut slots: Vec<Option<Cluster>> = clusters.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
-fn resolve_one(
-    fleet: &Fleet,
-    fleet_doc: &Document,
-    templates: &HashMap<&str, &Document>,
-    doc: &Document,
+/// The layers of a cluster document: `None` (reported) when it names a template that does not
+/// exist, or has no name.
+fn layers<'a>(
+    fleet_doc: &'a Document,
+    templates: &HashMap<&str, &'a Document>,
+    doc: &'a Document,
     findings: &mut Findings<'_>,
-) -> Option<Cluster> {
-    let name = doc.value.pointer("/metadata/name")?.as_str()?.to_owned();
+) -> Option<Layers<'a>> {
+    let name = doc.value.pointer("/metadata/name")?.as_str()?;
     let template = match doc.value.pointer("/spec/template").and_then(Value::as_str) {
         None => None,
         Some(t) => {
@@ -192,32 +231,38 @@ fn resolve_one(
             }
         }
     };
-    let layers = Layers {
+    Some(Layers {
         cluster: doc,
         template,
         fleet: fleet_doc,
-    };
-    let merged_value = merge(&layers);
+    })
+}
+
+/// The cluster its layers make, checked.
+fn resolve_one(fleet: &Fleet, layers: &Layers<'_>, findings: &mut Findings<'_>) -> Option<Cluster> {
+    let (doc, template, fleet_doc) = layers.documents();
+    let name = doc.value.pointer("/metadata/name")?.as_str()?.to_owned();
+    let merged_value = merge(layers);
     let digest = digest_of(&(&name, &merged_value));
     let merged: Merged = match decode(&merged_value, doc.at, &Pointer::root(), findings.files) {
         Ok(m) => m,
         Err(d) => {
-            let layers = [Some(doc.at), template.map(|t| t.at), Some(fleet_doc.at)];
-            findings.push_decode(&layers.into_iter().flatten().collect::<Vec<_>>(), d);
+            let at = [Some(doc.at), template.map(|t| t.at), Some(fleet_doc.at)];
+            findings.push_decode(&at.into_iter().flatten().collect::<Vec<_>>(), d);
             return None;
         }
     };
-    let provider = required(&name, "provider", merged.spec.provider, &layers, findings);
-    let hub = required(&name, "hub", merged.spec.hub.clone(), &layers, findings);
+    let provider = required(&name, "provider", merged.spec.provider, layers, findings);
+    let hub = required(&name, "hub", merged.spec.hub.clone(), layers, findings);
     let connection = required(
         &name,
         "connection",
         merged.spec.connection.clone(),
-        &layers,
+        layers,
         findings,
     );
     let (provider, hub, connection) = (provider?, hub?, connection?);
-    let expires = expiry::check(&name, merged.spec.expires.as_deref(), &layers, findings);
+    let expires = expiry::check(&name, merged.spec.expires.as_deref(), layers, findings);
 
     if !fleet.hubs.iter().any(|h| h.name == hub) {
         let known: Vec<&str> = fleet.hubs.iter().map(|h| h.name.as_str()).collect();
@@ -251,9 +296,9 @@ fn resolve_one(
         expires,
         placement_labels: BTreeMap::new(),
     };
-    cluster.placement_labels = labels::placement_labels(fleet, &cluster, &layers, findings);
-    connection::check(&cluster, fleet, &layers, findings);
-    provisioning::check(&cluster, fleet, &layers, findings);
+    cluster.placement_labels = labels::placement_labels(fleet, &cluster, layers, findings);
+    connection::check(&cluster, fleet, layers, findings);
+    provisioning::check(&cluster, fleet, layers, findings);
     Some(cluster)
 }
 

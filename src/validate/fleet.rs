@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::decode::decode;
 use super::names::check_unique;
+use super::shared::Sharing;
 use super::{Documents, Findings, apps, clusters, provisioners, teams, vocabulary};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Pointer, Target};
@@ -49,7 +50,11 @@ struct FleetSpec {
 }
 
 /// Assembles the fleet from schema-valid documents.
-pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option<Fleet> {
+pub(crate) fn build(
+    docs: &Documents<'_>,
+    findings: &mut Findings<'_>,
+    sharing: &mut Sharing<'_>,
+) -> Option<Fleet> {
     let fleet_doc = match docs.fleets.as_slice() {
         [] => {
             findings.push(
@@ -133,7 +138,7 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
 
     let mut fleet = Fleet {
         name: input.metadata.name,
-        digest: crate::model::digest::digest_of(&fleet_doc.value),
+        digest: crate::model::digest::digest_of(fleet_doc.value.as_ref()),
         at: fleet_doc.at,
         repo: spec.repo,
         argocd: spec.argocd,
@@ -159,7 +164,14 @@ pub(crate) fn build(docs: &Documents<'_>, findings: &mut Findings<'_>) -> Option
     }
     provisioners::check(&fleet, findings);
     vocabulary::check_declarations(&fleet, fleet_doc, findings);
-    fleet.clusters = clusters::resolve(&fleet, fleet_doc, &templates, &docs.clusters, findings);
+    fleet.clusters = clusters::resolve(
+        &fleet,
+        fleet_doc,
+        &templates,
+        &docs.clusters,
+        findings,
+        sharing,
+    );
     shared_servers(&fleet, findings);
     let names: BTreeSet<&str> = docs
         .clusters

@@ -25,6 +25,7 @@ mod portable;
 mod provisioners;
 mod provisioning;
 pub mod schema;
+mod shared;
 pub(crate) mod suggest;
 mod teams;
 mod unevaluated;
@@ -36,6 +37,7 @@ use std::collections::{HashMap, HashSet};
 pub use expiry::WARN_BEFORE as EXPIRY_WARNING;
 /// A duration as findings word it: `3 days`, `5 hours`.
 pub use expiry::human as expiry_human;
+pub use shared::{Earlier, Sharing};
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -43,6 +45,7 @@ use serde_json::Value;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::load::{DocRef, Document, Files, Pointer, Segment, Target};
 use crate::model::{Fleet, Kind};
+use shared::Checked;
 
 /// "Did you mean `x`?" for a misspelt name among `candidates`, or the choices when there are few.
 pub fn suggest_help(word: &str, candidates: &[&str]) -> Option<String> {
@@ -61,17 +64,27 @@ pub struct Validated {
 /// nothing is skipped because something elsewhere is wrong. With `incomplete` (some file could
 /// not be read), the findings that missing documents could cause (a name that resolves to
 /// nothing, no Fleet) are left out. Expiries are judged at `now`. The fleet is returned whenever
-/// it can be built, valid or not: its findings say which.
+/// it can be built, valid or not: its findings say which. With `sharing`, the two sides of a
+/// diff are validated once where they are the same (see [`Sharing`]).
 pub fn validate(
     files: &Files,
     documents: &[Document],
     incomplete: bool,
     now: jiff::Timestamp,
+    sharing: &mut Sharing<'_>,
 ) -> Validated {
-    let checked: Vec<(Option<Kind>, Vec<Diagnostic>, Vec<Pointer>)> = documents
+    let reuse = sharing.reuse();
+    let checked: Vec<Checked> = documents
         .par_iter()
-        .map(|doc| check_document(doc, files))
+        .map(|doc| {
+            reuse
+                .checked(doc)
+                .unwrap_or_else(|| check_document(doc, files))
+        })
         .collect();
+    if let Some(earlier) = sharing.record() {
+        earlier.record_checked(documents.iter().zip(&checked));
+    }
     let mut diagnostics: Vec<Diagnostic> = checked.iter().flat_map(|(_, d, _)| d.clone()).collect();
     // The documents the schema rejected in part, without the rejected nodes.
     let repaired: HashMap<DocRef, Document> = documents
@@ -118,7 +131,7 @@ pub fn validate(
         quiet: &quiet,
         unread: &unread,
     };
-    let fleet = fleet::build(&by_kind, &mut findings);
+    let fleet = fleet::build(&by_kind, &mut findings, sharing);
     let mut found = findings.diagnostics;
     if incomplete {
         found.retain(|d| !MAY_BE_CAUSED_BY_A_MISSING_FILE.contains(&d.code));
@@ -170,7 +183,7 @@ fn removable(broken: &[Pointer]) -> Vec<Pointer> {
 
 /// `doc` without the nodes at `broken` (see [`removable`]).
 fn repair(doc: &Document, broken: &[Pointer]) -> Document {
-    let mut value = doc.value.clone();
+    let mut value = Value::clone(&doc.value);
     let mut targets = removable(broken);
     targets.sort_by_key(|p| std::cmp::Reverse(p.segments().len()));
     for target in targets {
@@ -187,12 +200,15 @@ fn repair(doc: &Document, broken: &[Pointer]) -> Document {
             map.remove(key);
         }
     }
-    Document { at: doc.at, value }
+    Document {
+        at: doc.at,
+        value: std::sync::Arc::new(value),
+    }
 }
 
 /// Pass 1 for one document: its kind, then its schema and credentials; and the nodes the
 /// schema rejects.
-fn check_document(doc: &Document, files: &Files) -> (Option<Kind>, Vec<Diagnostic>, Vec<Pointer>) {
+fn check_document(doc: &Document, files: &Files) -> Checked {
     match classify::classify(doc, files) {
         Err(d) => (None, vec![d], Vec::new()),
         Ok(kind) => {

@@ -149,7 +149,7 @@ fn build_one(
     }
     Some(Team {
         name: input.metadata.name,
-        digest: digest_of(&doc.value),
+        digest: digest_of(doc.value.as_ref()),
         at: doc.at,
         project,
         description: spec.description,
