@@ -23,6 +23,23 @@ pub fn deep_merge(base: &mut Value, overlay: &Value) {
     }
 }
 
+/// [`deep_merge`], taking `overlay`'s nodes instead of copying them.
+pub fn deep_merge_owned(base: &mut Value, overlay: Value) {
+    match (base, overlay) {
+        (Value::Object(base), Value::Object(overlay)) => {
+            for (key, value) in overlay {
+                match base.get_mut(&key) {
+                    Some(existing) => deep_merge_owned(existing, value),
+                    None => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (base, overlay) => *base = overlay,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,6 +56,17 @@ mod tests {
             base,
             json!({"a": {"b": 1, "c": [3], "g": true}, "d": {"h": 1}, "e": null})
         );
+    }
+
+    #[test]
+    fn taking_the_overlay_merges_as_copying_it() {
+        let base = json!({"a": {"b": 1, "c": [1, 2], "i": {"j": 1}}, "d": "x", "e": {"f": 1}});
+        let overlay =
+            json!({"a": {"c": [3], "g": true, "i": {"k": 2}}, "d": {"h": 1}, "e": null, "l": 1});
+        let (mut copied, mut taken) = (base.clone(), base);
+        deep_merge(&mut copied, &overlay);
+        deep_merge_owned(&mut taken, overlay);
+        assert_eq!(taken, copied);
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub use cluster::{
     AksConnection, CapiConnection, Cluster, ClusterArgoCd, ClusterOrigin, Connection,
     EksConnection, GkeConnection, Provider, SecretStoreRef,
 };
-pub use deep_merge::deep_merge;
+pub use deep_merge::{deep_merge, deep_merge_owned};
 pub use fact::Fact;
 pub use fleet::{
     ArgoCd, Engine, Fleet, Hub, PolicyEngine, Repo, SecretStore, StoreKind, StoreProvider,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::shared::Sharing;
 use super::{Findings, connection, decode::decode, expiry, labels, provisioning, suggest};
@@ -15,7 +15,7 @@ use crate::load::{Document, Pointer, Target};
 use crate::model::digest::digest_of;
 use crate::model::{
     AwsFacts, AzureFacts, Cluster, ClusterArgoCd, ClusterOrigin, Connection, Fleet, GcpFacts,
-    NodePool, Provider, Provisioner, VclusterFacts, deep_merge,
+    NodePool, Provider, Provisioner, VclusterFacts, deep_merge, deep_merge_owned,
 };
 
 /// The merged cluster, as read from the layers.
@@ -106,36 +106,47 @@ impl Layers<'_> {
 
 /// The own layer of a cluster document: its labels, annotations and spec without `template`.
 fn own_layer(doc: &Document) -> Value {
-    let metadata = doc.value.get("metadata").cloned().unwrap_or_default();
-    let mut spec = doc.value.get("spec").cloned().unwrap_or_else(|| json!({}));
-    if let Some(spec) = spec.as_object_mut() {
-        spec.remove("template");
-    }
     let mut meta = Map::new();
-    for key in ["labels", "annotations"] {
-        if let Some(v) = metadata.get(key) {
-            meta.insert(key.into(), v.clone());
+    if let Some(metadata) = doc.value.get("metadata") {
+        for key in ["labels", "annotations"] {
+            if let Some(v) = metadata.get(key) {
+                meta.insert(key.into(), v.clone());
+            }
         }
     }
-    json!({"metadata": meta, "spec": spec})
+    let spec = match doc.value.get("spec") {
+        Some(Value::Object(spec)) => Value::Object(
+            spec.iter()
+                .filter(|(key, _)| *key != "template")
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect(),
+        ),
+        Some(other) => other.clone(),
+        None => Value::Object(Map::new()),
+    };
+    let mut layer = Map::new();
+    layer.insert("metadata".into(), Value::Object(meta));
+    layer.insert("spec".into(), spec);
+    Value::Object(layer)
 }
 
 /// Merges the layers; `spec.connection` is taken whole from the most specific layer that sets
 /// it, since two connection forms never combine.
 fn merge(layers: &Layers<'_>) -> Value {
-    let defaults = layers.fleet.value.pointer("/spec/defaults").cloned();
-    let template = layers
-        .template
-        .and_then(|t| t.value.get("template").cloned());
+    let defaults = layers.fleet.value.pointer("/spec/defaults");
+    let template = layers.template.and_then(|t| t.value.get("template"));
     let own = own_layer(layers.cluster);
-    let mut merged = json!({});
+    let mut merged = Value::Object(Map::new());
     let mut connection = None;
-    for layer in [defaults, template, Some(own)].into_iter().flatten() {
+    for layer in [defaults, template, Some(&own)].into_iter().flatten() {
         if let Some(c) = layer.pointer("/spec/connection") {
             connection = Some(c.clone());
         }
-        deep_merge(&mut merged, &layer);
     }
+    for layer in [defaults, template].into_iter().flatten() {
+        deep_merge(&mut merged, layer);
+    }
+    deep_merge_owned(&mut merged, own);
     if let (Some(c), Some(spec)) = (
         connection,
         merged.get_mut("spec").and_then(Value::as_object_mut),
