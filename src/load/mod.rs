@@ -7,7 +7,7 @@ mod position;
 mod yaml;
 
 pub use files::{DocRef, FileId, Files, Target};
-pub use pointer::{Pointer, Segment};
+pub use pointer::{Pointer, Segment, Step};
 
 use std::sync::Arc;
 

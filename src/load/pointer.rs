@@ -12,6 +12,15 @@ pub enum Segment {
     Index(usize),
 }
 
+/// A step of the path a walk through a document is at, borrowed from the document. A walk
+/// pushes and pops steps on its way down and makes a [`Pointer`] ([`Pointer::of_path`]) only of
+/// what it finds, instead of one per node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
 /// A path to a node inside one YAML document, like a JSON Pointer (`/spec/nodePools/0/name`).
 /// Stages keep pointers instead of positions; the position is looked up only when a diagnostic
 /// needs it.
@@ -22,6 +31,18 @@ impl Pointer {
     /// The document's root.
     pub fn root() -> Self {
         Self::default()
+    }
+
+    /// The pointer of a walked path.
+    pub fn of_path(path: &[Step<'_>]) -> Self {
+        Self(
+            path.iter()
+                .map(|step| match step {
+                    Step::Key(k) => Segment::Key((*k).to_owned()),
+                    Step::Index(i) => Segment::Index(*i),
+                })
+                .collect(),
+        )
     }
 
     /// Parses a JSON Pointer string (`/a/b~1c/0`); numeric segments become indexes.

@@ -13,7 +13,7 @@
 
 use serde_json::Value;
 
-use crate::load::Pointer;
+use crate::load::{Pointer, Step};
 
 /// The longest key, counted in the characters of its JSON form, that fleetc writes.
 pub const MAX_KEY_JSON_CHARS: usize = 1_000;
@@ -83,25 +83,38 @@ fn json_chars(s: &str) -> usize {
 }
 
 /// Every problem in `value`: the pointer, whether the key (not the value) is at fault, and what.
-pub fn problems(value: &Value, at: &Pointer, out: &mut Vec<(Pointer, bool, Unportable)>) {
+pub fn problems(value: &Value) -> Vec<(Pointer, bool, Unportable)> {
+    let mut found = Vec::new();
+    walk(value, &mut Vec::new(), &mut found);
+    found
+}
+
+fn walk<'a>(
+    value: &'a Value,
+    path: &mut Vec<Step<'a>>,
+    out: &mut Vec<(Pointer, bool, Unportable)>,
+) {
     match value {
         Value::String(s) => {
             if let Some(p) = value_problem(s) {
-                out.push((at.clone(), false, p));
+                out.push((Pointer::of_path(path), false, p));
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                problems(item, &at.clone().index(i), out);
+                path.push(Step::Index(i));
+                walk(item, path, out);
+                path.pop();
             }
         }
         Value::Object(map) => {
             for (k, v) in map {
-                let child = at.clone().key(k.clone());
+                path.push(Step::Key(k));
                 if let Some(p) = key_problem(k) {
-                    out.push((child.clone(), true, p));
+                    out.push((Pointer::of_path(path), true, p));
                 }
-                problems(v, &child, out);
+                walk(v, path, out);
+                path.pop();
             }
         }
         _ => {}

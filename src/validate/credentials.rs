@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::{Document, Files, Pointer, Target};
+use crate::load::{Document, Files, Pointer, Step, Target};
 use crate::model::Kind;
 use crate::model::credential::{
     Secret, holds_credential, is_credential_key, is_marked, secret_in_text,
@@ -114,21 +114,6 @@ enum Found {
     Shape(Secret),
 }
 
-/// A step of the path [`walk`] is at, borrowed from the document.
-#[derive(Clone, Copy)]
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-/// The pointer of a path [`walk`] found something at.
-fn pointer(path: &[Step<'_>]) -> Pointer {
-    path.iter().fold(Pointer::root(), |p, step| match step {
-        Step::Key(k) => p.key(*k),
-        Step::Index(i) => p.index(*i),
-    })
-}
-
 /// Walks `value` at `path` (extended and restored on the way down: a pointer is made only for
 /// what is found).
 fn walk<'a>(
@@ -140,7 +125,7 @@ fn walk<'a>(
     match value {
         Value::String(s) => {
             if let Some(secret) = secret_in_text(s) {
-                found.push((pointer(path), Found::Shape(secret)));
+                found.push((Pointer::of_path(path), Found::Shape(secret)));
             }
         }
         Value::Array(items) => {
@@ -161,7 +146,7 @@ fn walk<'a>(
                     && holds_credential(child);
                 path.push(Step::Key(key));
                 if flagged {
-                    found.push((pointer(path), Found::Key(key.clone())));
+                    found.push((Pointer::of_path(path), Found::Key(key.clone())));
                 } else {
                     walk(child, path, inner, found);
                 }

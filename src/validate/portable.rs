@@ -4,13 +4,11 @@
 //! position, before anything is rendered.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::{Document, Files, Pointer, Target};
+use crate::load::{Document, Files, Target};
 use crate::model::portable_text::problems;
 
 pub(super) fn scan(doc: &Document, files: &Files) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    problems(&doc.value, &Pointer::root(), &mut found);
-    found
+    problems(&doc.value)
         .into_iter()
         .map(|(pointer, is_key, problem)| {
             let target = if is_key { Target::Key } else { Target::Value };

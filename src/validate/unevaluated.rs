@@ -7,19 +7,18 @@
 use serde_json::Value;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::{Document, Files, Pointer, Segment, Target};
+use crate::load::{Document, Files, Pointer, Step, Target};
 use crate::model::{APPLICATION_FIELDS, Kind, is_templated};
 
 /// Whether `at` is where fleetc evaluates templates in a document of `kind`.
-fn evaluated(kind: Kind, at: &Pointer) -> bool {
+fn evaluated(kind: Kind, at: &[Step<'_>]) -> bool {
     if kind != Kind::App {
         return false;
     }
-    let key =
-        |s: &Segment, names: &[&str]| matches!(s, Segment::Key(k) if names.contains(&k.as_str()));
-    let templated = |s: &Segment| key(s, &["values"]) || key(s, &APPLICATION_FIELDS);
-    match at.segments() {
-        [spec, overrides, Segment::Index(_), field, ..]
+    let key = |s: &Step<'_>, names: &[&str]| matches!(s, Step::Key(k) if names.contains(k));
+    let templated = |s: &Step<'_>| key(s, &["values"]) || key(s, &APPLICATION_FIELDS);
+    match at {
+        [spec, overrides, Step::Index(_), field, ..]
             if key(spec, &["spec"]) && key(overrides, &["overrides"]) =>
         {
             templated(field)
@@ -36,7 +35,7 @@ fn evaluated(kind: Kind, at: &Pointer) -> bool {
 
 pub(super) fn scan(kind: Kind, doc: &Document, files: &Files) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    walk(kind, &doc.value, &Pointer::root(), &mut found);
+    walk(kind, &doc.value, &mut Vec::new(), &mut found);
     found
         .into_iter()
         .map(|at| {
@@ -58,20 +57,25 @@ pub(super) fn scan(kind: Kind, doc: &Document, files: &Files) -> Vec<Diagnostic>
         .collect()
 }
 
-fn walk(kind: Kind, value: &Value, at: &Pointer, found: &mut Vec<Pointer>) {
-    if evaluated(kind, at) {
+/// Walks `value` at `path` (see [`Step`]).
+fn walk<'a>(kind: Kind, value: &'a Value, path: &mut Vec<Step<'a>>, found: &mut Vec<Pointer>) {
+    if evaluated(kind, path) {
         return;
     }
     match value {
-        Value::String(s) if is_templated(s) => found.push(at.clone()),
+        Value::String(s) if is_templated(s) => found.push(Pointer::of_path(path)),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(kind, item, &at.clone().index(i), found);
+                path.push(Step::Index(i));
+                walk(kind, item, path, found);
+                path.pop();
             }
         }
         Value::Object(map) => {
             for (k, v) in map {
-                walk(kind, v, &at.clone().key(k.clone()), found);
+                path.push(Step::Key(k));
+                walk(kind, v, path, found);
+                path.pop();
             }
         }
         _ => {}

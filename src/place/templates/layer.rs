@@ -473,8 +473,7 @@ fn credential_free(value: Value) -> Result<Value, (Code, String)> {
 
 /// A result every consumer of `out/` can carry (see [`crate::model::portable_text`]).
 fn portable(value: Value) -> Result<Value, (Code, String)> {
-    let mut found = Vec::new();
-    crate::model::portable_text::problems(&value, &Pointer::root(), &mut found);
+    let found = crate::model::portable_text::problems(&value);
     match found.first() {
         None => Ok(value),
         Some((at, is_key, problem)) => {
