@@ -182,7 +182,8 @@ fn rendered_trees(
     head: &mut Side,
     format: DiffFormat,
 ) -> Result<(OutputTree, OutputTree), Outcome> {
-    let (base_rendering, head_rendering) = (rendering_of(base), rendering_of(head));
+    let (base_rendering, head_rendering) =
+        rayon::join(|| rendering_of(base), || rendering_of(head));
     let ((base_tree, base_errors), (head_tree, head_errors)) =
         changed_trees(base_rendering.as_ref(), head_rendering.as_ref());
     drop((base_rendering, head_rendering));
