@@ -13,7 +13,7 @@ use crate::place::{Placed, Placement, place};
 use crate::render::OutputTree;
 use crate::render::{RenderErrors, Rendering};
 use crate::source::Sources;
-use crate::validate::{Earlier, Sharing, Validated, validate};
+use crate::validate::{Earlier, Sharing, Validated, validate_sharing};
 
 /// A compiled fleet: the files read, the fleet and its placements as far as they could be
 /// built (see [`Compilation::is_valid`]), all findings.
@@ -131,7 +131,7 @@ fn compile_loaded(loaded: Loaded, options: &Options) -> Compilation {
 /// The loaded files validated.
 fn validated(loaded: &Loaded, options: &Options, sharing: &mut Sharing<'_>) -> Validated {
     let load_failed = diagnostic::has_errors(&loaded.diagnostics);
-    validate(
+    validate_sharing(
         &loaded.files,
         &loaded.documents,
         load_failed,

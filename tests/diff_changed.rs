@@ -121,7 +121,16 @@ fn the_diff_of_the_changed_clusters_is_the_diff_of_the_full_renders() {
 #[test]
 fn each_side_of_a_pair_compiles_as_it_would_alone() {
     let base_dir = example_copy();
-    for (what, change, _) in CHANGES {
+    let renamed: (&str, Change) = ("a cluster file renamed", |d| {
+        let clusters = d.join("fleet/clusters");
+        fs::rename(
+            clusters.join("dev-eu-aws-1.yaml"),
+            clusters.join("zz-dev-eu-aws-1.yaml"),
+        )
+        .unwrap();
+    });
+    let changes = CHANGES.iter().map(|(what, change, _)| (*what, *change));
+    for (what, change) in changes.chain([renamed]) {
         let head_dir = example_copy();
         change(head_dir.path());
         assert_pair_compiles_alone(base_dir.path(), head_dir.path(), what);
@@ -131,8 +140,9 @@ fn each_side_of_a_pair_compiles_as_it_would_alone() {
 }
 
 /// Findings are shared too: documents both sides hold that the schema rejects in part, that
-/// name a template that does not exist, or whose cluster does not resolve, are reported on each
-/// side as if it were compiled alone, whatever else changed.
+/// name a template that does not exist, whose cluster names a hub that does not exist, or that
+/// declare a cluster another file declares too, are reported on each side as if it were
+/// compiled alone, whatever else changed.
 #[test]
 fn a_pair_with_broken_documents_reports_each_side_as_alone() {
     let base_dir = example_copy();
@@ -158,10 +168,21 @@ fn a_pair_with_broken_documents_reports_each_side_as_alone() {
             "\n  hub: hub-eu\n",
             "\n  hub: [hub-eu]\n",
         );
+        // The same cluster twice: one name, two documents, each resolved.
+        fs::copy(
+            clusters.join("onprem-eu-1.yaml"),
+            clusters.join("onprem-eu-1-copy.yaml"),
+        )
+        .unwrap();
     };
     broken(base_dir.path());
     let base = compiled(base_dir.path());
-    for code in ["unknown-hub", "unknown-template", "wrong-type"] {
+    for code in [
+        "unknown-hub",
+        "unknown-template",
+        "wrong-type",
+        "duplicate-name",
+    ] {
         assert!(
             base.diagnostics.iter().any(|d| d.code.as_str() == code),
             "the broken fleet reports {code}: {:#?}",

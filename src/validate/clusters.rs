@@ -156,6 +156,15 @@ fn merge(layers: &Layers<'_>) -> Value {
     merged
 }
 
+/// Per cluster document: the cluster, the findings of finding its layers, those of resolving
+/// them (what the other side of a diff may take), and the layers.
+type Resolved<'d, 'f> = (
+    Option<Cluster>,
+    Findings<'f>,
+    Vec<Diagnostic>,
+    Option<Layers<'d>>,
+);
+
 /// Resolves every cluster document (in parallel; diagnostics stay in document order).
 /// `templates` maps template names to their documents. On the second side of a diff, a cluster
 /// whose layers are all documents of the first side is taken from there (see [`Sharing`]).
@@ -168,33 +177,35 @@ pub(crate) fn resolve(
     sharing: &mut Sharing<'_>,
 ) -> Vec<Cluster> {
     let reuse = sharing.reuse();
-    let resolved: Vec<(Option<Cluster>, Findings<'_>, Option<Layers<'_>>)> = documents
+    let resolved: Vec<Resolved<'_, '_>> = documents
         .par_iter()
         .map(|doc| {
             let mut found = findings.fork();
             let Some(layers) = layers(fleet_doc, templates, doc, &mut found) else {
-                return (None, found, None);
+                return (None, found, Vec::new(), None);
             };
-            let cluster = match reuse.resolved(layers.documents(), layers.origin()) {
-                Some(shared) => {
-                    found.diagnostics = shared.diagnostics;
-                    shared.cluster
-                }
-                None => resolve_one(fleet, &layers, &mut found),
-            };
-            (cluster, found, Some(layers))
+            let (cluster, resolving) =
+                if let Some(shared) = reuse.resolved(layers.documents(), layers.origin()) {
+                    (shared.cluster, shared.diagnostics)
+                } else {
+                    let mut resolving = findings.fork();
+                    let cluster = resolve_one(fleet, &layers, &mut resolving);
+                    (cluster, resolving.diagnostics)
+                };
+            (cluster, found, resolving, Some(layers))
         })
         .collect();
     let recording = sharing.record().is_some();
     let mut clusters = Vec::with_capacity(resolved.len());
     let mut records = Vec::new();
-    for (cluster, found, layers) in resolved {
+    for (cluster, found, resolving, layers) in resolved {
         if let Some(layers) = layers.filter(|_| recording) {
             // The cluster's index for now: its position once sorted is recorded below.
-            let index = cluster.as_ref().map(|_| clusters.len());
-            records.push((layers, index, found.diagnostics.clone()));
+            let index = cluster.as_ref().map(|c| (clusters.len(), c.digest));
+            records.push((layers, index, resolving.clone()));
         }
         findings.join(found);
+        findings.diagnostics.extend(resolving);
         clusters.extend(cluster);
     }
     // Sorted by name, a stable sort: record where each cluster ends up.
@@ -206,7 +217,8 @@ pub(crate) fn resolve(
             position[unsorted] = sorted;
         }
         for (layers, index, diagnostics) in records {
-            earlier.record_resolved(layers.documents(), index.map(|i| position[i]), &diagnostics);
+            let at = index.map(|(i, digest)| (position[i], digest));
+            earlier.record_resolved(layers.documents(), at, &diagnostics);
         }
     }
     let mut slots: Vec<Option<Cluster>> = clusters.into_iter().map(Some).collect();
@@ -249,7 +261,11 @@ fn layers<'a>(
     })
 }
 
-/// The cluster its layers make, checked.
+/// The cluster its layers make, checked. What it finds must follow from the three documents,
+/// the Fleet's own fields (not the clusters, apps or teams), `now` and the files' text alone:
+/// the other side of a diff takes it for the same documents (see [`Sharing`]), so nothing here
+/// may read `Findings::unread` or another document. (`Findings::quiet` is read, but holds
+/// nothing for a document both sides share: a repaired document is a new value.)
 fn resolve_one(fleet: &Fleet, layers: &Layers<'_>, findings: &mut Findings<'_>) -> Option<Cluster> {
     let (doc, template, fleet_doc) = layers.documents();
     let name = doc.value.pointer("/metadata/name")?.as_str()?.to_owned();

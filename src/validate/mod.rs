@@ -37,7 +37,7 @@ use std::collections::{HashMap, HashSet};
 pub use expiry::WARN_BEFORE as EXPIRY_WARNING;
 /// A duration as findings word it: `3 days`, `5 hours`.
 pub use expiry::human as expiry_human;
-pub use shared::{Earlier, Sharing};
+pub(crate) use shared::{Earlier, Sharing};
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -64,9 +64,19 @@ pub struct Validated {
 /// nothing is skipped because something elsewhere is wrong. With `incomplete` (some file could
 /// not be read), the findings that missing documents could cause (a name that resolves to
 /// nothing, no Fleet) are left out. Expiries are judged at `now`. The fleet is returned whenever
-/// it can be built, valid or not: its findings say which. With `sharing`, the two sides of a
-/// diff are validated once where they are the same (see [`Sharing`]).
+/// it can be built, valid or not: its findings say which.
 pub fn validate(
+    files: &Files,
+    documents: &[Document],
+    incomplete: bool,
+    now: jiff::Timestamp,
+) -> Validated {
+    validate_sharing(files, documents, incomplete, now, &mut Sharing::Alone)
+}
+
+/// [`validate`], for one side of a diff: the two sides are validated once where they are the
+/// same (see [`Sharing`]).
+pub(crate) fn validate_sharing(
     files: &Files,
     documents: &[Document],
     incomplete: bool,

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{Document, Pointer};
+use crate::model::digest::Digest;
 use crate::model::{Cluster, ClusterOrigin, Kind};
 
 /// What pass 1 finds about one document: its kind, its findings, the nodes its schema rejects.
@@ -66,15 +67,22 @@ impl LayersKey {
 
 /// What the first side found, by document.
 #[derive(Default)]
-pub struct Earlier {
+pub(crate) struct Earlier {
     checked: HashMap<Same, Checked>,
-    /// For each cluster resolved from its layers: its position among the first side's sorted
-    /// clusters (`None`: it did not resolve), and the findings resolving it made.
-    resolved: HashMap<LayersKey, (Option<usize>, Vec<Diagnostic>)>,
+    resolved: HashMap<LayersKey, Recorded>,
+}
+
+/// How a cluster resolved on the first side.
+struct Recorded {
+    /// Its position among the first side's sorted clusters, and its digest; `None` when it did
+    /// not resolve.
+    at: Option<(usize, Digest)>,
+    /// The findings resolving it made.
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// How validation shares work between the sides of a diff.
-pub enum Sharing<'a> {
+pub(crate) enum Sharing<'a> {
     /// One fleet alone.
     Alone,
     /// The first side: what it finds is recorded here.
@@ -125,12 +133,15 @@ impl Reuse<'_> {
         origin: ClusterOrigin,
     ) -> Option<Resolution> {
         let (earlier, clusters) = self.0?;
-        let (position, diagnostics) = earlier
+        let recorded = earlier
             .resolved
             .get(&LayersKey::of(cluster, template, fleet))?;
-        let cluster = match position {
-            Some(i) => {
-                let mut cluster = clusters.get(*i)?.clone();
+        let cluster = match recorded.at {
+            Some((i, digest)) => {
+                // Not the first side's clusters after all: work it out.
+                let found = clusters.get(i).filter(|c| c.digest == digest);
+                debug_assert!(found.is_some(), "the first side's clusters, as recorded");
+                let mut cluster = found?.clone();
                 cluster.origin = origin;
                 Some(cluster)
             }
@@ -138,7 +149,7 @@ impl Reuse<'_> {
         };
         Some(Resolution {
             cluster,
-            diagnostics: diagnostics.clone(),
+            diagnostics: recorded.diagnostics.clone(),
         })
     }
 }
@@ -154,16 +165,19 @@ impl Earlier {
     }
 
     /// Records the resolution of the cluster of `cluster` (with `template` and `fleet`), now at
-    /// `position` among the sorted clusters.
+    /// `position` among the sorted clusters, with its digest.
     pub(crate) fn record_resolved(
         &mut self,
         (cluster, template, fleet): (&Document, Option<&Document>, &Document),
-        position: Option<usize>,
+        position: Option<(usize, Digest)>,
         diagnostics: &[Diagnostic],
     ) {
         self.resolved.insert(
             LayersKey::of(cluster, template, fleet),
-            (position, diagnostics.to_vec()),
+            Recorded {
+                at: position,
+                diagnostics: diagnostics.to_vec(),
+            },
         );
     }
 }
