@@ -215,6 +215,34 @@ fn every_committed_document_validates_against_the_upstream_crds() {
     }
 }
 
+/// A custom resource the API server would add defaults to differs, live, from what out/ holds:
+/// Argo CD compares lists whole, so a default inside a list item (a Kyverno rule's
+/// `skipBackgroundRequests`) keeps the hub's root Application out of sync for ever. Every object
+/// says what its CRD defaults.
+#[test]
+fn every_committed_document_says_what_its_crd_defaults() {
+    let Some(schemas) = upstream() else { return };
+    let mut added = Vec::new();
+    for (path, bytes) in snapshot(&repo_root().join("out")) {
+        if path.ends_with("kustomization.yaml") || !path.ends_with(".yaml") {
+            continue;
+        }
+        for doc in documents(&String::from_utf8(bytes).expect("UTF-8 output")) {
+            for (at, default) in schemas.defaulted(&doc) {
+                added.push(format!(
+                    "{path}: {} {at} = {default}",
+                    text_at(&doc, "/kind")
+                ));
+            }
+        }
+    }
+    assert!(
+        added.is_empty(),
+        "the API server would add:\n{}",
+        added.join("\n")
+    );
+}
+
 #[test]
 fn every_committed_file_starts_with_the_generated_header() {
     for (path, bytes) in snapshot(&repo_root().join("out")) {

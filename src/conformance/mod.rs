@@ -58,6 +58,7 @@
 //! document must be accepted by all of them; each error then names the file it comes from.
 
 mod crd;
+mod defaults;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -133,10 +134,12 @@ struct KindVersion {
     unserved: Vec<String>,
 }
 
-/// A compiled schema and the file it comes from.
+/// A compiled schema, the schema as the CRD writes it (for its defaults) and the file it comes
+/// from.
 struct SourceValidator {
     source: String,
     validator: Validator,
+    schema: Value,
 }
 
 impl Schemas {
@@ -154,6 +157,7 @@ impl Schemas {
             schemas.entry("v1", kind).served.push(SourceValidator {
                 source: BUILT_IN.to_owned(),
                 validator,
+                schema,
             });
         }
         schemas
@@ -212,6 +216,27 @@ impl Schemas {
             .collect())
     }
 
+    /// The fields the API server would add to `doc` (its CRD's defaults, outside `status`), with
+    /// their defaults: empty when `doc` says everything its kind defaults, or has no schema here.
+    /// When several CRD files define its version, what any of them would add.
+    pub fn defaulted(&self, doc: &Value) -> Vec<(String, Value)> {
+        let field = |name: &str| doc.get(name).and_then(Value::as_str);
+        let (Some(api_version), Some(kind)) = (field("apiVersion"), field("kind")) else {
+            return Vec::new();
+        };
+        let Some(version) = self.kinds.get(&(api_version.to_owned(), kind.to_owned())) else {
+            return Vec::new();
+        };
+        let mut added: Vec<(String, Value)> = version
+            .served
+            .iter()
+            .flat_map(|s| defaults::added(&s.schema, doc))
+            .collect();
+        added.sort_by(|a, b| a.0.cmp(&b.0));
+        added.dedup_by(|a, b| a.0 == b.0);
+        added
+    }
+
     /// The CEL rules of the served versions, which [`Schemas::validate`] cannot check.
     pub fn unchecked_cel_rules(&self) -> &[CelRule] {
         &self.cel_rules
@@ -250,6 +275,7 @@ impl Schemas {
                 let schema = version
                     .pointer("/schema/openAPIV3Schema")
                     .ok_or_else(|| format!("{api_version} {kind} has no schema.openAPIV3Schema"))?;
+                let written = schema.clone();
                 let (schema, rules) = crd::crd_schema(schema.clone());
                 self.cel_rules
                     .extend(rules.into_iter().map(|(path, rule)| CelRule {
@@ -265,6 +291,7 @@ impl Schemas {
                     .push(SourceValidator {
                         source: source.to_owned(),
                         validator,
+                        schema: written,
                     });
             } else {
                 self.entry(&api_version, &kind)

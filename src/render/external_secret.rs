@@ -49,6 +49,8 @@ struct Target<'a> {
 #[serde(rename_all = "camelCase")]
 struct Template<'a> {
     engine_version: &'static str,
+    /// The CRD's default, said, so that out/ is what the cluster stores.
+    merge_policy: &'static str,
     #[serde(rename = "type")]
     type_: &'static str,
     metadata: TemplateMeta<'a>,
@@ -139,6 +141,7 @@ pub(crate) fn external_secret<'a>(
                 deletion_policy: "Retain",
                 template: Template {
                     engine_version: "v2",
+                    merge_policy: "Replace",
                     type_: "Opaque",
                     metadata: TemplateMeta {
                         labels: secret_labels(cluster),

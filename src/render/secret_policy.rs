@@ -247,6 +247,7 @@ impl SecretPolicy {
         let rule = |rule: &str, message: &str, deny: Value| {
             json!({
                 "name": rule,
+                "skipBackgroundRequests": true,
                 "match": {"any": [{"resources": {
                     "kinds": ["Secret"],
                     "namespaces": [self.namespace],
@@ -292,7 +293,13 @@ impl SecretPolicy {
                 },
             },
             "spec": {
+                // Said as the API server would default them (so that out/ is what the cluster
+                // stores), except the deprecated policy-wide action: Enforce, like every rule's,
+                // for a Kyverno older than 1.13 that reads only that one.
+                "admission": true,
                 "background": false,
+                "emitWarning": false,
+                "validationFailureAction": "Enforce",
                 "rules": [
                     rule(
                         "no-long-lived-credentials",

@@ -164,6 +164,11 @@ impl UpstreamSchemas {
     }
 
     /// The CEL rules of the served versions, which [`UpstreamSchemas::validate`] cannot check.
+    /// The fields the API server would add to `doc` from its CRD's defaults (outside `status`).
+    pub fn defaulted(&self, doc: &Value) -> Vec<(String, Value)> {
+        self.0.defaulted(doc)
+    }
+
     pub fn unchecked_cel_rules(&self) -> &[CelRule] {
         self.0.unchecked_cel_rules()
     }

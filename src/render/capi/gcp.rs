@@ -17,7 +17,8 @@ pub(crate) fn objects(cluster: &Cluster, fleet: &Fleet) -> ProviderObjects {
     let control_plane_name = format!("{}-control-plane", cluster.name);
     let mut cluster_spec = json!({"project": project, "region": cluster.region});
     if let Some(network) = cluster.gcp.as_ref().and_then(|g| g.network.as_ref()) {
-        cluster_spec["network"] = json!({"name": network});
+        // With the CRD's defaults said, as the cluster stores them.
+        cluster_spec["network"] = json!({"name": network, "mtu": 1460, "minPortsPerVm": 64});
     }
     let infrastructure = json!({
         "apiVersion": API_VERSION,
@@ -96,7 +97,7 @@ spec:
         let docs = provisioning(&fleet.clusters[0], &fleet).expect("a CAPI cluster");
         assert_eq!(
             docs[1]["spec"],
-            json!({"project": "acme-dev", "region": "europe-west1", "network": {"name": "shared-vpc"}})
+            json!({"project": "acme-dev", "region": "europe-west1", "network": {"name": "shared-vpc", "mtu": 1460, "minPortsPerVm": 64}})
         );
         assert_eq!(
             docs[2]["spec"],

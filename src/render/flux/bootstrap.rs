@@ -26,7 +26,12 @@ pub(crate) fn objects(fleet: &Fleet, hub: &Hub) -> Option<Vec<Value>> {
             "apiVersion": "source.toolkit.fluxcd.io/v1",
             "kind": "GitRepository",
             "metadata": {"name": name, "namespace": "flux-system"},
-            "spec": {"interval": super::INTERVAL, "url": repo.url, "ref": reference},
+            "spec": {
+                "interval": super::INTERVAL,
+                "url": repo.url,
+                "ref": reference,
+                "timeout": super::GIT_TIMEOUT,
+            },
         }),
         json!({
             "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
@@ -37,6 +42,7 @@ pub(crate) fn objects(fleet: &Fleet, hub: &Hub) -> Option<Vec<Value>> {
                 "sourceRef": {"kind": "GitRepository", "name": name},
                 "path": path,
                 "prune": true,
+                "force": false,
             },
         }),
     ])

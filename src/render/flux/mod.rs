@@ -19,6 +19,10 @@ pub(crate) fn namespace(fleet: &Fleet) -> &str {
 /// How often Flux reconciles what fleetc renders.
 pub(crate) const INTERVAL: &str = "10m";
 
+/// A `GitRepository`'s `timeout` as its CRD defaults it: fleetc says what the API server would
+/// default, so that out/ is what the cluster stores (`fleetc::conformance`).
+pub(crate) const GIT_TIMEOUT: &str = "60s";
+
 /// Writes placement `p`'s `Kustomization` or `HelmRelease` into its cluster's file, or records why
 /// the hub cannot deliver it: a field only Argo CD understands, a source Flux cannot share.
 pub(super) fn deliver(

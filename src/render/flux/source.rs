@@ -176,6 +176,12 @@ impl Source {
         if self.kind == "HelmRepository" && self.url.starts_with("oci://") {
             spec["type"] = json!("oci");
         }
+        // What the CRD would default, said, so that out/ is what the cluster stores.
+        match self.kind {
+            "GitRepository" => spec["timeout"] = json!(super::GIT_TIMEOUT),
+            "HelmRepository" => spec["provider"] = json!("generic"),
+            _ => {}
+        }
         json!({
             "apiVersion": "source.toolkit.fluxcd.io/v1",
             "kind": self.kind,

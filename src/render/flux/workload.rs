@@ -125,11 +125,14 @@ pub(crate) fn object(
         {
             chart_spec["version"] = json!(version);
         }
-        if chart.is_none() {
-            // A chart in git: every commit is a new revision, as Argo CD reads it (Flux would
-            // otherwise wait for the chart's version to change).
-            chart_spec["reconcileStrategy"] = json!("Revision");
-        }
+        // A chart in git: every commit is a new revision, as Argo CD reads it (Flux would
+        // otherwise wait for the chart's version to change). A chart from a repository is
+        // reconciled by version, the CRD's default, said.
+        chart_spec["reconcileStrategy"] = json!(if chart.is_none() {
+            "Revision"
+        } else {
+            "ChartVersion"
+        });
         spec.insert("chart".into(), json!({"spec": chart_spec}));
         // The release is named after the app, as on Argo CD hubs (`helm.releaseName` wins).
         let release = helm
@@ -153,6 +156,8 @@ pub(crate) fn object(
         // Removing the `Kustomization` deletes what it applied, as an Argo CD Application with
         // the resources finalizer does.
         spec.insert("prune".into(), json!(true));
+        // The CRD's default, said: changed immutable fields fail the apply.
+        spec.insert("force".into(), json!(false));
         if let Some(ns) = namespace {
             spec.insert("targetNamespace".into(), json!(ns));
         }
