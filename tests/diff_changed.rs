@@ -148,26 +148,26 @@ fn a_pair_with_broken_documents_reports_each_side_as_alone() {
     let base_dir = example_copy();
     let broken = |d: &Path| {
         let clusters = d.join("fleet/clusters");
-        edit(
-            &clusters.join("prod-eu-aws-1.yaml"),
-            "hub: hub-eu",
-            "hub: hub-nowhere",
-        );
-        edit(
-            &clusters.join("prod-us-aws-1.yaml"),
-            "environment: prod\n",
-            "environment: [prod]\n",
-        );
-        edit(
-            &clusters.join("dev-us-aws-1.yaml"),
-            "\n  template: eks-dev-v2\n",
-            "\n  template: eks-dev-v9\n",
-        );
-        edit(
-            &clusters.join("dev-eu-aws-1.yaml"),
-            "\n  hub: hub-eu\n",
-            "\n  hub: [hub-eu]\n",
-        );
+        for (file, from, to) in [
+            ("prod-eu-aws-1.yaml", "hub: hub-eu", "hub: hub-nowhere"),
+            (
+                "prod-us-aws-1.yaml",
+                "environment: prod\n",
+                "environment: [prod]\n",
+            ),
+            (
+                "dev-us-aws-1.yaml",
+                "\n  template: eks-dev-v2\n",
+                "\n  template: eks-dev-v9\n",
+            ),
+            (
+                "dev-eu-aws-1.yaml",
+                "\n  hub: hub-eu\n",
+                "\n  hub: [hub-eu]\n",
+            ),
+        ] {
+            edit(&clusters.join(file), from, to);
+        }
         // The same cluster twice: one name, two documents, each resolved.
         fs::copy(
             clusters.join("onprem-eu-1.yaml"),
