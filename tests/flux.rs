@@ -258,3 +258,49 @@ fn an_eks_cluster_on_a_flux_hub_needs_its_account_and_no_role() {
     assert!(connection[0].contains("`aws.accountId`"), "{connection:?}");
     assert!(connection[1].contains("`roleARN`"), "{connection:?}");
 }
+
+/// A private repository's sources name the Secret of the longest URL prefix they start with
+/// (as Argo CD picks a repository credential template); a public one names none; the fleet
+/// repo's bootstrap source is matched too.
+#[test]
+fn sources_of_private_repositories_name_their_secret() {
+    let repo = example_copy();
+    edit(
+        &repo.path().join("fleet/fleet.yaml"),
+        "      - url: https://github.com/acme/\n        secretName: github-acme\n",
+        "      - url: https://github.com/acme/\n        secretName: github-acme\n\
+         \x20     - url: https://github.com/acme/platform-\n        secretName: platform-repos\n\
+         \x20     - url: https://github.com/acme/platform-\n        secretName: not-the-first\n",
+    );
+    fleetc(repo.path(), &["render"]).expect_code(0);
+    let read = |f: &str| {
+        documents(&fs::read_to_string(repo.path().join("out/hubs/hub-mgmt").join(f)).unwrap())
+    };
+    let secret = |doc: &Value| doc["spec"]["secretRef"]["name"].as_str().map(str::to_owned);
+    let sources = read("sources.yaml");
+    let by_url = |url: &str| {
+        sources
+            .iter()
+            .find(|d| d["spec"]["url"] == url)
+            .unwrap_or_else(|| panic!("no source of {url}"))
+    };
+    assert_eq!(
+        secret(by_url("https://github.com/acme/platform-apps.git")).as_deref(),
+        Some("platform-repos"),
+        "the longest prefix, the first of equal ones"
+    );
+    assert_eq!(
+        secret(by_url("https://stefanprodan.github.io/podinfo")),
+        None
+    );
+    let bootstrap = read("bootstrap.yaml");
+    let fleet_source = bootstrap
+        .iter()
+        .find(|d| d["kind"] == "GitRepository")
+        .expect("the bootstrap's source");
+    assert_eq!(
+        fleet_source["spec"]["url"],
+        "https://github.com/acme/fleet.git"
+    );
+    assert_eq!(secret(fleet_source).as_deref(), Some("github-acme"));
+}

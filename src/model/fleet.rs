@@ -17,6 +17,7 @@ pub struct Fleet {
     pub at: DocRef,
     pub repo: Option<Repo>,
     pub argocd: ArgoCd,
+    pub flux: FluxSettings,
     pub hubs: Vec<Hub>,
     /// The declared label vocabulary (`spec.labels`), if any.
     pub labels:
@@ -117,6 +118,39 @@ pub struct ArgoCd {
     /// The admission policy rendered per hub for its cluster Secrets, if any.
     #[serde(default)]
     pub cluster_secret_policy: Option<PolicyEngine>,
+}
+
+/// Flux settings shared by the Flux hubs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FluxSettings {
+    /// The Secrets of private repositories' credentials, by URL prefix.
+    #[serde(default)]
+    pub source_secrets: Vec<SourceSecret>,
+}
+
+/// The Secret a Flux source of a private repository names.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SourceSecret {
+    /// A prefix of the URLs it holds the credentials of.
+    pub url: String,
+    pub secret_name: String,
+}
+
+impl FluxSettings {
+    /// The Secret a source at `url` names: that of the longest prefix `url` starts with (the
+    /// first of equal ones), as Argo CD picks a repository credential template.
+    pub fn source_secret(&self, url: &str) -> Option<&str> {
+        self.source_secrets
+            .iter()
+            .filter(|s| url.starts_with(&s.url))
+            .fold(None, |best: Option<&SourceSecret>, s| match best {
+                Some(b) if b.url.len() >= s.url.len() => Some(b),
+                _ => Some(s),
+            })
+            .map(|s| s.secret_name.as_str())
+    }
 }
 
 /// The admission controller a rendered policy is written for.

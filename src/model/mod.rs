@@ -30,7 +30,8 @@ pub use cluster::{
 pub use deep_merge::{deep_merge, deep_merge_owned};
 pub use fact::Fact;
 pub use fleet::{
-    ArgoCd, Engine, Fleet, Hub, PolicyEngine, Repo, SecretStore, StoreKind, StoreProvider,
+    ArgoCd, Engine, Fleet, FluxSettings, Hub, PolicyEngine, Repo, SecretStore, SourceSecret,
+    StoreKind, StoreProvider,
 };
 pub use provisioning::{
     AwsFacts, AwsIdentityRef, AzureFacts, GcpFacts, NodePool, Provisioner, VclusterFacts,

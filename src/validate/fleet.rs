@@ -12,7 +12,9 @@ use super::{Documents, Findings, apps, clusters, provisioners, teams, vocabulary
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Pointer, Target};
 use crate::model::label_vocabulary::{LabelDeclaration, LabelVocabulary};
-use crate::model::{ArgoCd, CapiSettings, Fleet, Hub, Repo, SecretStore, TerraformSettings};
+use crate::model::{
+    ArgoCd, CapiSettings, Fleet, FluxSettings, Hub, Repo, SecretStore, TerraformSettings,
+};
 
 /// The document's `apiVersion` and `kind` were checked when it was classified.
 #[derive(Deserialize)]
@@ -35,6 +37,8 @@ struct FleetSpec {
     repo: Option<Repo>,
     #[serde(default)]
     argocd: ArgoCd,
+    #[serde(default)]
+    flux: FluxSettings,
     hubs: Vec<Hub>,
     #[serde(default)]
     labels: Option<BTreeMap<String, LabelDeclaration>>,
@@ -142,6 +146,7 @@ pub(crate) fn build(
         at: fleet_doc.at,
         repo: spec.repo,
         argocd: spec.argocd,
+        flux: spec.flux,
         hubs: spec.hubs,
         labels: spec.labels,
         secret_stores: spec.secret_stores,

@@ -359,6 +359,12 @@ fn pattern_rule(pattern: &str) -> (Code, String) {
              with a letter or digit"
                 .into(),
         ),
+        "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" => (
+            Code::InvalidName,
+            "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', each part \
+             starting and ending with a letter or digit"
+                .into(),
+        ),
         "^https://" => (Code::InvalidValue, "must be an https:// URL".into()),
         "^arn:" => (Code::InvalidValue, "must be an ARN (arn:aws:iam::…)".into()),
         "^[0-9]+\\.[0-9]+(\\.[0-9]+)?$" => (

@@ -21,18 +21,22 @@ pub(crate) fn objects(fleet: &Fleet, hub: &Hub) -> Option<Vec<Value>> {
         Some((kind, value)) => json!({kind: value}),
         None => json!({"name": "HEAD"}),
     };
+    let mut source = json!({
+        "apiVersion": "source.toolkit.fluxcd.io/v1",
+        "kind": "GitRepository",
+        "metadata": {"name": name, "namespace": "flux-system"},
+        "spec": {
+            "interval": super::INTERVAL,
+            "url": repo.url,
+            "ref": reference,
+            "timeout": super::GIT_TIMEOUT,
+        },
+    });
+    if let Some(secret) = fleet.flux.source_secret(&repo.url) {
+        source["spec"]["secretRef"] = json!({"name": secret});
+    }
     Some(vec![
-        json!({
-            "apiVersion": "source.toolkit.fluxcd.io/v1",
-            "kind": "GitRepository",
-            "metadata": {"name": name, "namespace": "flux-system"},
-            "spec": {
-                "interval": super::INTERVAL,
-                "url": repo.url,
-                "ref": reference,
-                "timeout": super::GIT_TIMEOUT,
-            },
-        }),
+        source,
         json!({
             "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
             "kind": "Kustomization",

@@ -176,6 +176,9 @@ impl Source {
         if self.kind == "HelmRepository" && self.url.starts_with("oci://") {
             spec["type"] = json!("oci");
         }
+        if let Some(secret) = fleet.flux.source_secret(&self.url) {
+            spec["secretRef"] = json!({"name": secret});
+        }
         // What the CRD would default, said, so that out/ is what the cluster stores.
         match self.kind {
             "GitRepository" => spec["timeout"] = json!(super::GIT_TIMEOUT),
