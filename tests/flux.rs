@@ -304,3 +304,60 @@ fn sources_of_private_repositories_name_their_secret() {
     );
     assert_eq!(secret(fleet_source).as_deref(), Some("github-acme"));
 }
+
+/// CRD defaults, said: a chart in git (a path with values) becomes a
+/// `HelmRelease` whose chart says `version: '*'`, the CRD's default (Flux does not read it for
+/// a chart in git), and is reconciled per revision; nothing in it is left for the API server to
+/// default.
+#[test]
+fn a_chart_in_git_says_every_version_and_each_revision() {
+    let repo = example_copy();
+    edit(
+        &repo.path().join("fleet/apps/edge-monitoring.yaml"),
+        "  destination:\n",
+        "  values:\n    retention: 7d\n  destination:\n",
+    );
+    fleetc(repo.path(), &["render"]).expect_code(0);
+    let text = fs::read_to_string(
+        repo.path()
+            .join("out/hubs/hub-mgmt/clusters/edge-mgmt-1.yaml"),
+    )
+    .expect("the edge cluster's file");
+    let docs = documents(&text);
+    let release = by_name(&docs, "HelmRelease", "edge-monitoring-edge-mgmt-1");
+    let chart = &release["spec"]["chart"]["spec"];
+    assert_eq!(chart["chart"], "./edge/monitoring");
+    assert_eq!(chart["version"], "*");
+    assert_eq!(chart["reconcileStrategy"], "Revision");
+    if let Some(schemas) = support::upstream::upstream() {
+        assert_eq!(schemas.defaulted(release), Vec::new());
+    }
+}
+
+/// The fleet repo's bootstrap source takes its URL as a `GitRepository` does (a scp-like
+/// `git@host:path` as `ssh://git@host/path`, which the CRD requires), and its Secret is matched
+/// on that form.
+#[test]
+fn the_bootstrap_source_of_a_scp_like_fleet_repo_is_ssh() {
+    let repo = example_copy();
+    let fleet = repo.path().join("fleet/fleet.yaml");
+    edit(
+        &fleet,
+        "url: https://github.com/acme/fleet.git",
+        "url: git@github.com:acme/fleet.git",
+    );
+    edit(
+        &fleet,
+        "      - url: https://github.com/acme/\n",
+        "      - url: ssh://git@github.com/acme/\n",
+    );
+    fleetc(repo.path(), &["render"]).expect_code(0);
+    let text = fs::read_to_string(repo.path().join("out/hubs/hub-mgmt/bootstrap.yaml")).unwrap();
+    let docs = documents(&text);
+    let source = docs
+        .iter()
+        .find(|d| d["kind"] == "GitRepository")
+        .expect("the bootstrap's source");
+    assert_eq!(source["spec"]["url"], "ssh://git@github.com/acme/fleet.git");
+    assert_eq!(source["spec"]["secretRef"]["name"], "github-acme");
+}

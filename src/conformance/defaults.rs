@@ -28,11 +28,16 @@ pub(crate) fn added(schema: &Value, doc: &Value) -> Vec<(String, Value)> {
     found
 }
 
-/// Defaults under `schema` for `value` (`None`: the field is absent) at `at`.
+/// Defaults under `schema` for `value` (`None`: the field is absent) at `at`. A `null` where
+/// the schema is not `nullable` counts as absent, as the API server takes it; a default is
+/// itself defaulted.
 fn walk(schema: &Value, value: Option<&Value>, at: &str, found: &mut Vec<(String, Value)>) {
+    let nullable = schema.get("nullable") == Some(&Value::Bool(true));
+    let value = value.filter(|v| !v.is_null() || nullable);
     let Some(value) = value else {
         if let Some(default) = schema.get("default") {
             found.push((at.to_owned(), default.clone()));
+            walk(schema, Some(default), at, found);
         }
         return;
     };
@@ -89,11 +94,16 @@ mod tests {
                     "type": "object", "properties": {"weight": {"default": 1}},
                 }},
                 "absent": {"type": "object", "properties": {"inner": {"default": 2}}},
+                "nulled": {"type": "string", "default": "x"},
+                "nested": {"type": "object", "default": {}, "properties": {
+                    "inner": {"type": "integer", "default": 3},
+                }},
             }},
             "status": {"type": "object", "default": {"observedGeneration": -1}},
         }});
         let doc = json!({"spec": {
             "set": false,
+            "nulled": null,
             "rules": [{"name": "a"}, {"name": "b", "skip": false}],
             "byName": {"x/y": {}},
         }});
@@ -102,6 +112,9 @@ mod tests {
             vec![
                 ("/spec/byName/x~1y/weight".to_owned(), json!(1)),
                 ("/spec/mode".to_owned(), json!("Audit")),
+                ("/spec/nested".to_owned(), json!({})),
+                ("/spec/nested/inner".to_owned(), json!(3)),
+                ("/spec/nulled".to_owned(), json!("x")),
                 ("/spec/rules/0/skip".to_owned(), json!(true)),
             ]
         );

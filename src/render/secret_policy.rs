@@ -294,8 +294,9 @@ impl SecretPolicy {
             },
             "spec": {
                 // Said as the API server would default them (so that out/ is what the cluster
-                // stores), except the deprecated policy-wide action: Enforce, like every rule's,
-                // for a Kyverno older than 1.13 that reads only that one.
+                // stores), except the deprecated policy-wide action, whose default is Audit:
+                // Enforce, like every rule's `failureAction`, which wins over it. (The rules'
+                // fields need Kyverno 1.13 or later, whose CRD has them.)
                 "admission": true,
                 "background": false,
                 "emitWarning": false,

@@ -163,12 +163,12 @@ impl UpstreamSchemas {
         }
     }
 
-    /// The CEL rules of the served versions, which [`UpstreamSchemas::validate`] cannot check.
     /// The fields the API server would add to `doc` from its CRD's defaults (outside `status`).
     pub fn defaulted(&self, doc: &Value) -> Vec<(String, Value)> {
         self.0.defaulted(doc)
     }
 
+    /// The CEL rules of the served versions, which [`UpstreamSchemas::validate`] cannot check.
     pub fn unchecked_cel_rules(&self) -> &[CelRule] {
         self.0.unchecked_cel_rules()
     }

@@ -21,18 +21,19 @@ pub(crate) fn objects(fleet: &Fleet, hub: &Hub) -> Option<Vec<Value>> {
         Some((kind, value)) => json!({kind: value}),
         None => json!({"name": "HEAD"}),
     };
+    let url = super::source::git_url(&repo.url);
     let mut source = json!({
         "apiVersion": "source.toolkit.fluxcd.io/v1",
         "kind": "GitRepository",
         "metadata": {"name": name, "namespace": "flux-system"},
         "spec": {
             "interval": super::INTERVAL,
-            "url": repo.url,
+            "url": url,
             "ref": reference,
             "timeout": super::GIT_TIMEOUT,
         },
     });
-    if let Some(secret) = fleet.flux.source_secret(&repo.url) {
+    if let Some(secret) = fleet.flux.source_secret(&url) {
         source["spec"]["secretRef"] = json!({"name": secret});
     }
     Some(vec![

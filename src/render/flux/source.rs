@@ -104,7 +104,7 @@ pub(crate) fn of(app: &App, cluster: &Cluster) -> Result<Source, Unfit> {
 }
 
 /// A git URL as a `GitRepository` takes it: scp-like `git@host:path` as `ssh://git@host/path`.
-fn git_url(url: &str) -> String {
+pub(super) fn git_url(url: &str) -> String {
     if url.contains("://") {
         return url.to_owned();
     }

@@ -120,11 +120,10 @@ pub(crate) fn object(
             "chart": chart.map_or_else(|| relative(path.unwrap_or(".")), str::to_owned),
             "sourceRef": source.reference(),
         });
-        if chart.is_some()
-            && let Some(version) = text("/spec/source/targetRevision")
-        {
-            chart_spec["version"] = json!(version);
-        }
+        // A repository chart's version; any (`*`, the CRD's default, said) for a chart in git,
+        // whose version Flux does not read, or with no `targetRevision`.
+        let version = text("/spec/source/targetRevision").filter(|_| chart.is_some());
+        chart_spec["version"] = json!(version.unwrap_or("*"));
         // A chart in git: every commit is a new revision, as Argo CD reads it (Flux would
         // otherwise wait for the chart's version to change). A chart from a repository is
         // reconciled by version, the CRD's default, said.
