@@ -305,10 +305,9 @@ fn sources_of_private_repositories_name_their_secret() {
     assert_eq!(secret(fleet_source).as_deref(), Some("github-acme"));
 }
 
-/// CRD defaults, said: a chart in git (a path with values) becomes a
-/// `HelmRelease` whose chart says `version: '*'`, the CRD's default (Flux does not read it for
-/// a chart in git), and is reconciled per revision; nothing in it is left for the API server to
-/// default.
+/// CRD defaults, said: a chart in git (a path with values) becomes a `HelmRelease` whose chart
+/// says `version: '*'`, the CRD's default (Flux does not read it for a chart in git), and is
+/// reconciled per revision; nothing in it is left for the API server to default.
 #[test]
 fn a_chart_in_git_says_every_version_and_each_revision() {
     let repo = example_copy();
