@@ -145,10 +145,7 @@ impl FluxSettings {
         self.source_secrets
             .iter()
             .filter(|s| url.starts_with(&s.url))
-            .fold(None, |best: Option<&SourceSecret>, s| match best {
-                Some(b) if b.url.len() >= s.url.len() => Some(b),
-                _ => Some(s),
-            })
+            .min_by_key(|s| std::cmp::Reverse(s.url.len()))
             .map(|s| s.secret_name.as_str())
     }
 }

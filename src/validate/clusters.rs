@@ -137,11 +137,9 @@ fn merge(layers: &Layers<'_>) -> Value {
     let template = layers.template.and_then(|t| t.value.get("template"));
     let own = own_layer(layers.cluster);
     let mut merged = Value::Object(Map::new());
-    let mut connection = None;
-    for layer in [defaults, template, Some(&own)].into_iter().flatten() {
-        if let Some(c) = layer.pointer("/spec/connection") {
-            connection = Some(c.clone());
-        }
+    let mut connection = own.pointer("/spec/connection").cloned();
+    for layer in [template, defaults].into_iter().flatten() {
+        connection = connection.or_else(|| layer.pointer("/spec/connection").cloned());
     }
     for layer in [defaults, template].into_iter().flatten() {
         deep_merge(&mut merged, layer);
